@@ -1,0 +1,1 @@
+//! Step analyzers for `external`.

@@ -1,0 +1,96 @@
+//! Analyzers: one trait, one static registry, one file per analyzer, grouped by wizard step.
+//!
+//! An analyzer reads one message's [`Context`] (its evidence and derived facts) and pushes
+//! [`Finding`]s. Adding one is a unit struct in `src/analyzers/<step>/<name>.rs` and one line
+//! in [`ANALYZERS`]. Pages and exporters never match on analyzer ids; they render the
+//! findings of a step.
+
+pub mod external;
+pub mod headers;
+pub mod rules;
+pub mod status;
+pub mod trace;
+
+use crate::case::CaseMessage;
+use crate::diagnosis::Finding;
+use crate::facts::MessageFacts;
+use crate::knowledge::Knowledge;
+use crate::step::Step;
+
+/// What an analyzer may read: one message, its facts, the knowledge base and the results of
+/// online checks (present only when the user switched them on).
+pub struct Context<'a> {
+    /// The message's evidence.
+    pub message: &'a CaseMessage,
+    /// Facts derived from the evidence.
+    pub facts: &'a MessageFacts,
+    /// Embedded knowledge (status codes, field dictionaries, vendor profiles).
+    pub knowledge: &'a Knowledge,
+    /// Online check results; `None` when online checks are off.
+    pub online: Option<&'a crate::facts::online::OnlineResults>,
+    /// The verdict, decided from the facts before the analyzers run.
+    pub decision: &'a crate::verdict::Decision,
+}
+
+/// Explains one aspect of a message as findings.
+pub trait Analyzer: Sync {
+    /// Stable kebab-case id, recorded in each finding.
+    fn id(&self) -> &'static str;
+    /// The wizard step its findings belong to.
+    fn step(&self) -> Step;
+    /// Reads the context and pushes findings. Must not panic on any input.
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// Every analyzer, in the order they run (by step, then as listed).
+pub static ANALYZERS: &[&dyn Analyzer] = &[
+    &trace::outcome::Outcome,
+    &trace::journeys::Journeys,
+    &trace::timeline::Timeline,
+    &trace::deferrals::Deferrals,
+    &trace::expansion::Expansion,
+    &trace::missing_details::MissingDetails,
+    &status::landing::Landing,
+    &status::deciding_layer::DecidingLayer,
+];
+
+/// Runs every analyzer of `step` and returns their findings, most serious first, each
+/// labelled with its analyzer id.
+pub fn run_step(step: Step, cx: &Context<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for analyzer in ANALYZERS.iter().filter(|a| a.step() == step) {
+        let start = findings.len();
+        analyzer.analyze(cx, &mut findings);
+        for finding in findings.iter_mut().skip(start) {
+            analyzer.id().clone_into(&mut finding.analyzer);
+        }
+    }
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    findings
+}
+
+/// An evidence line for a trace event, as the trace showed it.
+pub fn event_line(event: &crate::case::TraceEvent) -> String {
+    let detail: String = event.detail.chars().take(500).collect();
+    format!("{} | {} | {}", event.time_raw, event.name, detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn analyzer_ids_are_unique_and_kebab_case() {
+        let mut seen = HashSet::new();
+        for analyzer in ANALYZERS {
+            let id = analyzer.id();
+            assert!(seen.insert(id), "duplicate analyzer id {id}");
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{id} is not kebab-case"
+            );
+        }
+    }
+}

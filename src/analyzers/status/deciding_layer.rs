@@ -1,0 +1,39 @@
+//! Which layer made the final placement decision, and the chain of decisions that proves it.
+
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{DecidedBy, Finding, Severity};
+use crate::step::Step;
+
+/// Names the deciding layer (EOP spam filter, a transport rule, a gateway, …).
+pub struct DecidingLayer;
+
+impl Analyzer for DecidingLayer {
+    fn id(&self) -> &'static str {
+        "status-deciding-layer"
+    }
+
+    fn step(&self) -> Step {
+        Step::Status
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let by = cx.decision.verdict.decided_by;
+        if by == DecidedBy::Unknown && cx.decision.chain.is_empty() {
+            return;
+        }
+        let severity = match by {
+            DecidedBy::None => Severity::Ok,
+            _ => Severity::Info,
+        };
+        let title = match by {
+            DecidedBy::None => "No filter or rule intervened".to_owned(),
+            DecidedBy::Unknown => "The deciding layer is not known".to_owned(),
+            other => format!("Decided by {}", other.label()),
+        };
+        out.push(
+            Finding::new("deciding-layer", severity, title)
+                .detail("The chain of decisions, in order, as the evidence shows it.")
+                .evidence_lines(cx.decision.chain.iter().cloned()),
+        );
+    }
+}

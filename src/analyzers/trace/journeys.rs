@@ -1,0 +1,131 @@
+//! Journeys: a message relayed to a gateway or smart host and back makes two journeys; the
+//! first one's "Delivered" only means "handed on".
+
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::step::Step;
+
+/// Counts journeys and explains hand-offs and returns.
+pub struct Journeys;
+
+impl Analyzer for Journeys {
+    fn id(&self) -> &'static str {
+        "trace-journeys"
+    }
+
+    fn step(&self) -> Step {
+        Step::Trace
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let facts = cx.facts;
+        if facts.journeys.len() > 1 {
+            let lines = facts.journeys.iter().enumerate().map(|(n, j)| {
+                format!(
+                    "Journey {}: {}{}",
+                    n + 1,
+                    j.status.label(),
+                    j.location
+                        .as_deref()
+                        .map(|l| format!(" — {l}"))
+                        .unwrap_or_default()
+                )
+            });
+            out.push(
+                Finding::new("trace-several-journeys", Severity::Info, format!("The message made {} journeys through Exchange Online", facts.journeys.len()))
+                    .detail("Each trace record is one journey. A message sent out to a security gateway or smart host and returned shows up twice with the same Message-ID; the outcome is the last journey's.")
+                    .evidence_lines(lines),
+            );
+        }
+        for (n, journey) in facts.journeys.iter().enumerate() {
+            let Some(hand) = &journey.hand_off else {
+                continue;
+            };
+            let later = facts.journeys.get(n + 1..).unwrap_or_default();
+            let returned = later
+                .iter()
+                .find(|j| j.recipients == journey.recipients || journey.recipients.is_empty());
+            let target = hand
+                .host
+                .clone()
+                .or_else(|| hand.ip.clone())
+                .unwrap_or_else(|| "an external host".into());
+            let vendor = hand
+                .vendor
+                .as_deref()
+                .and_then(|id| cx.knowledge.vendors.profiles.iter().find(|p| p.id == id));
+            match (vendor, returned) {
+                (Some(profile), Some(back)) => {
+                    let dwell = match (journey.end, back.start) {
+                        (Some(out), Some(back)) => {
+                            let seconds = (back - out).num_seconds();
+                            if seconds >= 0 {
+                                format!(" It came back after about {}.", human_duration(seconds))
+                            } else {
+                                String::new()
+                            }
+                        }
+                        _ => String::new(),
+                    };
+                    out.push(
+                        Finding::new("gateway-hand-off-and-return", Severity::Info, format!("Handed to {} and returned", profile.display_name))
+                            .detail(format!("Journey {} sent the message to {target} ({}); its \"Delivered\" only means handed to the gateway. Journey {} is the message coming back from the gateway.{dwell}", n + 1, profile.display_name, n + 2))
+                            .evidence(journey.location.clone().unwrap_or_default()),
+                    );
+                }
+                (Some(profile), None) if profile.expected_journeys > 1 => {
+                    out.push(
+                        Finding::new("gateway-never-returned", Severity::Problem, format!("Handed to {} and never came back", profile.display_name))
+                            .detail(format!("Journey {} sent the message to {target} for scanning, and no later journey shows {} returning it to Microsoft 365. The message is held, dropped or delayed at the gateway.", n + 1, profile.display_name))
+                            .evidence(journey.location.clone().unwrap_or_default())
+                            .advice(format!("Look the message up in the {} console (quarantine, message log) by Message-ID; if the trace was run right after sending, run it again in 10 minutes.", profile.display_name)),
+                    );
+                }
+                _ if hand.via_connector => {
+                    out.push(
+                        Finding::new("smart-host-hand-off", Severity::Info, "Handed to a smart host through an organisation connector")
+                            .detail(format!("The message left Microsoft 365 through {} to {target}. \"Delivered\" means the smart host accepted it, not that it reached a mailbox.", hand.connector.as_deref().map_or("a connector".to_owned(), |c| format!("the connector '{c}'"))))
+                            .evidence(journey.location.clone().unwrap_or_default())
+                            .advice("Follow the message in the smart host's own logs."),
+                    );
+                }
+                _ => {
+                    out.push(
+                        Finding::new("handed-to-remote-server", Severity::Info, "Handed to the recipient's mail server")
+                            .detail(format!("Microsoft 365 delivered the message to {target}. That is the end of what a message trace can see: whether it reached the inbox is up to the receiving side."))
+                            .evidence(journey.location.clone().unwrap_or_default())
+                            .advice("Ask the recipient's IT to search their logs for the Message-ID; give them the time and the destination IP."),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// "3 minutes", "1 hour 5 minutes", "40 seconds".
+pub fn human_duration(seconds: i64) -> String {
+    let s = seconds.max(0);
+    let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match (d, h, m) {
+        (0, 0, 0) => plural(s, "second"),
+        (0, 0, m) => plural(m, "minute"),
+        (0, h, 0) => plural(h, "hour"),
+        (0, h, m) => format!("{} {}", plural(h, "hour"), plural(m, "minute")),
+        (d, 0, _) => plural(d, "day"),
+        (d, h, _) => format!("{} {}", plural(d, "day"), plural(h, "hour")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_duration;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_duration(40), "40 seconds");
+        assert_eq!(human_duration(60), "1 minute");
+        assert_eq!(human_duration(3900), "1 hour 5 minutes");
+        assert_eq!(human_duration(90_000), "1 day 1 hour");
+    }
+}

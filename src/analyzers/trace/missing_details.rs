@@ -1,0 +1,64 @@
+//! Summary rows without events, console output cut short: say what is missing and how to
+//! get it.
+
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity, Status};
+use crate::step::Step;
+
+/// Asks for the detail a summary-only trace lacks.
+pub struct MissingDetails;
+
+impl Analyzer for MissingDetails {
+    fn id(&self) -> &'static str {
+        "trace-missing-details"
+    }
+
+    fn step(&self) -> Step {
+        Step::Trace
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let summary_only: Vec<_> = cx
+            .message
+            .traces
+            .iter()
+            .filter(|t| t.events.is_empty() && t.recipient_events.is_empty())
+            .collect();
+        let needs_detail = !matches!(cx.facts.status, Status::Delivered | Status::Expanded);
+        if let Some(first) = summary_only.first()
+            && needs_detail
+        {
+            let recipient = first
+                .recipients
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "<recipient>".into());
+            let id = first
+                .trace_id
+                .clone()
+                .unwrap_or_else(|| "<MessageTraceId>".into());
+            out.push(
+                Finding::new("trace-details-needed", Severity::Info, "The trace holds summary rows only")
+                    .detail("A summary row gives the status but not the events or the reason. The detail trace shows every event with its reason and status code.")
+                    .evidence_lines(summary_only.iter().map(|t| {
+                        format!("{} → {}", t.recipients.join(", "), t.status_raw.as_deref().unwrap_or("no status"))
+                    }))
+                    .advice(format!("Get-MessageTraceDetailV2 -MessageTraceId {id} -RecipientAddress {recipient} | Export-Csv detail.csv -NoTypeInformation, then add detail.csv here.")),
+            );
+        }
+        let truncated: Vec<String> = cx
+            .message
+            .traces
+            .iter()
+            .flat_map(|t| t.truncated_fields.iter().cloned())
+            .collect();
+        if !truncated.is_empty() {
+            out.push(
+                Finding::new("console-output-truncated", Severity::Info, "Some values were cut short by the PowerShell console")
+                    .detail("Format-Table shortens columns that do not fit (ending in \"...\"). The diagnosis uses what is visible.")
+                    .evidence_lines(truncated)
+                    .advice("Run the cmdlet with | Format-List, or | Export-Csv, to get the full values."),
+            );
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Time from the first Receive to the final event; a slow delivery is a finding.
+
+use crate::analyzers::trace::journeys::human_duration;
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity, Status};
+use crate::step::Step;
+
+/// Delivery time, from first event of the first journey to the last event of the last.
+pub struct Timeline;
+
+/// Above this, a delivery is slow enough for a user to notice and ask.
+const SLOW_SECONDS: i64 = 15 * 60;
+
+impl Analyzer for Timeline {
+    fn id(&self) -> &'static str {
+        "trace-timeline"
+    }
+
+    fn step(&self) -> Step {
+        Step::Trace
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let facts = cx.facts;
+        let start = facts.journeys.iter().filter_map(|j| j.start).min();
+        let end = facts.journeys.iter().filter_map(|j| j.end).max();
+        let (Some(start), Some(end)) = (start, end) else {
+            return;
+        };
+        let seconds = (end - start).num_seconds();
+        let events: usize = facts.journeys.iter().map(|j| j.order.len()).sum();
+        let evidence = vec![
+            format!("First event: {}", start.to_rfc3339()),
+            format!("Last event: {}", end.to_rfc3339()),
+        ];
+        let done = matches!(
+            facts.status,
+            Status::Delivered | Status::Junk | Status::Quarantined | Status::Expanded
+        );
+        if seconds > SLOW_SECONDS && done {
+            out.push(
+                Finding::new("slow-delivery", Severity::Warning, format!("Delivery took {}", human_duration(seconds)))
+                    .detail(format!("{events} events from the first Receive to the final event. Anything over a few minutes is noticed by users; the deferrals below say why it waited."))
+                    .evidence_lines(evidence)
+                    .advice("Read the Defer reasons in this step and the status codes in Step 5."),
+            );
+        } else {
+            out.push(
+                Finding::new("trace-duration", Severity::Info, format!("{events} events over {}", human_duration(seconds)))
+                    .detail("Time from the first event of the first journey to the last event of the last journey (traces in the admin center have minute precision).")
+                    .evidence_lines(evidence),
+            );
+        }
+    }
+}

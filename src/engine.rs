@@ -1,0 +1,217 @@
+//! Runs the whole engine: case → facts → verdict → analyzers → [`Diagnosis`].
+
+use crate::analyzers::{self, Context};
+use crate::case::{Case, CaseMessage};
+use crate::diagnosis::{
+    Diagnosis, EventOut, InputRef, JourneyOut, MessageInfo, MessageSummary, NdrOut,
+    RecipientOutcome, SCHEMA_VERSION, StepReport, TraceOut,
+};
+use crate::facts::MessageFacts;
+use crate::facts::online::OnlineResults;
+use crate::knowledge::Knowledge;
+use crate::step::Step;
+use crate::verdict;
+
+/// How to diagnose a case.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Which message to put in front: a 0-based index or a Message-ID / trace id; the
+    /// first message when `None`.
+    pub selected: Option<String>,
+}
+
+/// Why the engine could not produce a diagnosis.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EngineError {
+    /// `--message` named no message of the case.
+    #[error("no message matches {0:?}")]
+    NoSuchMessage(String),
+}
+
+/// The index of the message `selection` names.
+pub fn select(case: &Case, selection: Option<&str>) -> Result<usize, EngineError> {
+    let Some(selection) = selection.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(0);
+    };
+    if let Ok(index) = selection.parse::<usize>() {
+        return if index < case.messages.len().max(1) {
+            Ok(index)
+        } else {
+            Err(EngineError::NoSuchMessage(selection.to_owned()))
+        };
+    }
+    let wanted = crate::case::correlate::normalize_message_id(selection);
+    case.messages
+        .iter()
+        .position(|m| {
+            let by_id = m
+                .message_id
+                .as_deref()
+                .and_then(crate::case::correlate::normalize_message_id)
+                == wanted;
+            let by_trace = m.traces.iter().any(|t| {
+                t.trace_id
+                    .as_deref()
+                    .is_some_and(|id| id.eq_ignore_ascii_case(selection))
+            });
+            by_id || by_trace
+        })
+        .ok_or_else(|| EngineError::NoSuchMessage(selection.to_owned()))
+}
+
+/// Diagnoses `case` with the message `options.selected` in front.
+pub fn diagnose(case: &Case, options: &Options) -> Result<Diagnosis, EngineError> {
+    diagnose_with(case, options, None)
+}
+
+/// As [`diagnose`], with the results of online checks for the selected message.
+pub fn diagnose_with(
+    case: &Case,
+    options: &Options,
+    online: Option<&OnlineResults>,
+) -> Result<Diagnosis, EngineError> {
+    let knowledge = Knowledge::embedded();
+    let selected = select(case, options.selected.as_deref())?;
+    let messages = case
+        .messages
+        .iter()
+        .map(|m| {
+            let facts = MessageFacts::derive(m, knowledge);
+            let decision = verdict::decide(m, &facts, knowledge);
+            let info = message_info(m, &facts);
+            MessageSummary {
+                message_id: info.message_id,
+                subject: info.subject,
+                sender: info.sender,
+                recipients: info.recipients,
+                verdict: decision.verdict,
+            }
+        })
+        .collect();
+    let empty = CaseMessage::default();
+    let message = case.messages.get(selected).unwrap_or(&empty);
+    let facts = MessageFacts::derive(message, knowledge);
+    let decision = verdict::decide(message, &facts, knowledge);
+    let cx = Context {
+        message,
+        facts: &facts,
+        knowledge,
+        online,
+        decision: &decision,
+    };
+    let steps = Step::ALL
+        .iter()
+        .map(|&step| StepReport {
+            findings: analyzers::run_step(step, &cx),
+            ..StepReport::empty(step)
+        })
+        .collect();
+    let header_facts = facts.headers.as_ref();
+    Ok(Diagnosis {
+        schema_version: SCHEMA_VERSION,
+        tool: crate::diagnosis::Tool::default(),
+        inputs: case.inputs.iter().map(InputRef::from).collect(),
+        verdict: decision.verdict.clone(),
+        messages,
+        selected_message: selected,
+        steps,
+        message: Some(message_info(message, &facts)),
+        trace: trace_out(message, &facts),
+        hops: header_facts.map(|h| h.hops.clone()).unwrap_or_default(),
+        authentication: header_facts.map(|h| h.authentication.clone()),
+        antispam: header_facts.map(|h| h.antispam.clone()),
+        rules: facts.rules.clone(),
+        ndr: facts.decisive_code.as_ref().map(|code| {
+            let entry = knowledge.status_codes.explain(&code.code);
+            NdrOut {
+                code: code.code.clone(),
+                meaning: entry.meaning,
+                side: entry.side,
+            }
+        }),
+        recipients: facts
+            .recipients
+            .iter()
+            .map(|r| RecipientOutcome {
+                recipient: r.recipient.clone(),
+                status: r.status,
+                location: r.location.clone(),
+            })
+            .collect(),
+        decision_chain: decision.chain,
+        next_actions: decision.next_actions,
+    })
+}
+
+/// The message's identity from whichever input says: headers first, then traces.
+fn message_info(message: &CaseMessage, facts: &MessageFacts) -> MessageInfo {
+    let headers = message.headers.first();
+    let trace = |f: &dyn Fn(&crate::case::TraceRecord) -> Option<String>| {
+        facts
+            .journeys
+            .iter()
+            .filter_map(|j| message.traces.get(j.record))
+            .find_map(f)
+    };
+    let mut recipients: Vec<String> = Vec::new();
+    let from_traces = message.traces.iter().flat_map(|t| t.recipients.iter());
+    let from_headers = headers.into_iter().flat_map(|h| h.recipients.iter());
+    for r in from_traces.chain(from_headers) {
+        if !recipients.iter().any(|x| x.eq_ignore_ascii_case(r)) {
+            recipients.push(r.clone());
+        }
+    }
+    MessageInfo {
+        subject: headers
+            .and_then(|h| h.subject.clone())
+            .or_else(|| trace(&|t| t.subject.clone())),
+        sender: headers
+            .and_then(|h| h.from.clone())
+            .or_else(|| trace(&|t| t.sender.clone())),
+        recipients,
+        message_id: message.message_id.clone(),
+        size_bytes: headers
+            .and_then(|h| h.size_bytes)
+            .or_else(|| message.traces.iter().find_map(|t| t.size_bytes)),
+    }
+}
+
+fn trace_out(message: &CaseMessage, facts: &MessageFacts) -> Option<TraceOut> {
+    if message.traces.is_empty() {
+        return None;
+    }
+    let journeys = facts
+        .journeys
+        .iter()
+        .filter_map(|j| {
+            let record = message.traces.get(j.record)?;
+            let events = j
+                .order
+                .iter()
+                .filter_map(|&i| record.events.get(i))
+                .map(|e| EventOut {
+                    time: e.time.map(|t| t.to_rfc3339()),
+                    event: match e.kind {
+                        crate::case::EventKind::Other => e.name.clone(),
+                        kind => kind.label().to_owned(),
+                    },
+                    detail: Some(e.detail.clone()).filter(|d| !d.is_empty()),
+                    original_name: (e.kind != crate::case::EventKind::Other
+                        && !e.name.eq_ignore_ascii_case(e.kind.label()))
+                    .then(|| e.name.clone()),
+                })
+                .collect();
+            Some(JourneyOut {
+                status: j.status,
+                recipients: record.recipients.clone(),
+                events,
+                duration_seconds: match (j.start, j.end) {
+                    (Some(a), Some(b)) => Some((b - a).num_seconds() as f64),
+                    _ => None,
+                },
+                hand_off: j.hand_off.is_some(),
+            })
+        })
+        .collect();
+    Some(TraceOut { journeys })
+}

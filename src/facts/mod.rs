@@ -1,0 +1,293 @@
+//! Facts derived from one message's evidence: journeys and per-recipient outcomes, rules
+//! that fired, status codes, and what the headers prove. Analyzers explain these facts;
+//! the verdict decides from them.
+
+pub mod codes;
+pub mod headers;
+pub mod journey;
+pub mod online;
+pub mod rules;
+
+use std::collections::BTreeMap;
+
+use crate::case::{CaseMessage, EventKind};
+use crate::diagnosis::{RuleHit, Status};
+use crate::knowledge::Knowledge;
+
+pub use codes::{CodeOrigin, CodeSeen};
+pub use headers::HeaderFacts;
+pub use journey::{Cause, HandOff, Journey};
+pub use rules::RuleFiring;
+
+/// The final outcome for one recipient: the last journey's, unless that journey only
+/// handed the message to a re-injecting gateway that never returned it.
+#[derive(Clone, Debug)]
+pub struct RecipientFacts {
+    /// Address, lower case.
+    pub recipient: String,
+    /// Final status.
+    pub status: Status,
+    /// Where it ended.
+    pub location: Option<String>,
+    /// Index into [`MessageFacts::journeys`] of the deciding journey.
+    pub journey: Option<usize>,
+    /// True when the message went to a re-injecting gateway and no later journey shows it
+    /// coming back.
+    pub lost_at_gateway: Option<String>,
+}
+
+/// Everything derived from one message's evidence.
+#[derive(Clone, Debug, Default)]
+pub struct MessageFacts {
+    /// Journeys in the order they happened.
+    pub journeys: Vec<Journey>,
+    /// Final outcome per recipient.
+    pub recipients: Vec<RecipientFacts>,
+    /// The message's status: an expanded group stays `expanded`; otherwise the recipient
+    /// that fared worst decides.
+    pub status: Status,
+    /// Where it ended, in words.
+    pub location: Option<String>,
+    /// Every rule firing, in journey order.
+    pub rule_firings: Vec<RuleFiring>,
+    /// Rules with counts, in first-fired order.
+    pub rules: Vec<RuleHit>,
+    /// The decisive NDR or defer code, if any.
+    pub decisive_code: Option<CodeSeen>,
+    /// Every status code seen (traces and NDRs).
+    pub codes: Vec<CodeSeen>,
+    /// What the first header set proves (hops, authentication, anti-spam).
+    pub headers: Option<HeaderFacts>,
+}
+
+impl MessageFacts {
+    /// Derives the facts of `message`.
+    pub fn derive(message: &CaseMessage, knowledge: &Knowledge) -> Self {
+        let mut journeys: Vec<Journey> = message
+            .traces
+            .iter()
+            .enumerate()
+            .map(|(i, r)| journey::derive(r, i, knowledge))
+            .collect();
+        journeys.sort_by_key(|j| (j.start, j.hand_off.is_none(), j.end, j.record));
+
+        let mut facts = Self {
+            headers: message.headers.first().map(headers::derive),
+            ..Self::default()
+        };
+        for (n, journey) in journeys.iter().enumerate() {
+            if let Some(record) = message.traces.get(journey.record) {
+                facts.rule_firings.extend(rules::firings(record, n + 1));
+            }
+        }
+        facts.rules = count_rules(&facts.rule_firings);
+        facts.journeys = journeys;
+        facts.recipients = recipient_outcomes(message, &facts.journeys, knowledge);
+        facts.codes = collect_codes(message, &facts.journeys);
+        facts.decisive_code = decisive_code(&facts);
+        let (status, location) = if facts.journeys.is_empty() {
+            without_trace(message, &facts)
+        } else {
+            overall(&facts.recipients, &facts.journeys)
+        };
+        facts.status = status;
+        facts.location = location;
+        facts
+    }
+}
+
+fn count_rules(firings: &[RuleFiring]) -> Vec<RuleHit> {
+    let mut hits: Vec<RuleHit> = Vec::new();
+    for firing in firings {
+        let same = |h: &&mut RuleHit| match (&h.id, &firing.id) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            _ => h.name == firing.name,
+        };
+        if let Some(hit) = hits.iter_mut().find(same) {
+            hit.count += 1;
+        } else {
+            hits.push(RuleHit {
+                name: firing.name.clone(),
+                id: firing.id.clone(),
+                count: 1,
+            });
+        }
+    }
+    hits
+}
+
+/// Groups journeys by recipient; a recipient's outcome is its last journey's. Summary
+/// formats that list per-recipient events (group members) add one outcome per member.
+fn recipient_outcomes(
+    message: &CaseMessage,
+    journeys: &[Journey],
+    knowledge: &Knowledge,
+) -> Vec<RecipientFacts> {
+    let mut by_recipient: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for (n, journey) in journeys.iter().enumerate() {
+        let key = journey.recipients.join(", ");
+        if !by_recipient.contains_key(&key) {
+            order.push(key.clone());
+        }
+        by_recipient.entry(key).or_default().push(n);
+    }
+    let mut outcomes = Vec::new();
+    for key in order {
+        let Some(list) = by_recipient.get(&key) else {
+            continue;
+        };
+        let Some(&last) = list.last() else {
+            continue;
+        };
+        let Some(journey) = journeys.get(last) else {
+            continue;
+        };
+        let reinjecting = journey
+            .hand_off
+            .as_ref()
+            .and_then(|h| h.vendor.as_deref())
+            .and_then(|id| knowledge.vendors.profiles.iter().find(|p| p.id == id))
+            .filter(|p| p.expected_journeys > 1);
+        let (status, location, lost) = match reinjecting {
+            Some(profile) => (
+                Status::Unknown,
+                Some(format!(
+                    "Handed to {} for scanning; no later journey shows it coming back",
+                    profile.display_name
+                )),
+                Some(profile.id.clone()),
+            ),
+            None => (journey.status, journey.location.clone(), None),
+        };
+        outcomes.push(RecipientFacts {
+            recipient: key,
+            status,
+            location,
+            journey: Some(last),
+            lost_at_gateway: lost,
+        });
+        let Some(record) = message.traces.get(journey.record) else {
+            continue;
+        };
+        for member in &record.recipient_events {
+            let kinds = &member.events;
+            let (status, location) = member_outcome(kinds, member.status_text.as_deref());
+            outcomes.push(RecipientFacts {
+                recipient: member.recipient.to_ascii_lowercase(),
+                status,
+                location,
+                journey: Some(last),
+                lost_at_gateway: None,
+            });
+        }
+    }
+    outcomes
+}
+
+fn member_outcome(kinds: &[EventKind], status_text: Option<&str>) -> (Status, Option<String>) {
+    let has = |k| kinds.contains(&k);
+    let (status, words) = if has(EventKind::Fail) {
+        (Status::Failed, "Not delivered")
+    } else if has(EventKind::Expand) {
+        (Status::Expanded, "Group expanded to its members")
+    } else if has(EventKind::Deliver) {
+        (Status::Delivered, "Delivered to the mailbox")
+    } else if has(EventKind::SendExternal) || has(EventKind::Send) {
+        (Status::Delivered, "Sent on to the next server")
+    } else if has(EventKind::Defer) {
+        (Status::Pending, "Being retried")
+    } else if let Some((status, words)) = status_text.and_then(journey::status_from_summary) {
+        (status, words)
+    } else {
+        (Status::Unknown, "No outcome recorded")
+    };
+    (status, Some(words.to_owned()))
+}
+
+fn overall(recipients: &[RecipientFacts], journeys: &[Journey]) -> (Status, Option<String>) {
+    if let Some(group) = recipients.iter().find(|r| r.status == Status::Expanded) {
+        return (Status::Expanded, group.location.clone());
+    }
+    if let Some(worst) = recipients.iter().max_by_key(|r| r.status.weight()) {
+        return (worst.status, worst.location.clone());
+    }
+    journeys
+        .last()
+        .map_or((Status::Unknown, None), |j| (j.status, j.location.clone()))
+}
+
+/// No trace: what the NDRs and headers prove.
+fn without_trace(message: &CaseMessage, facts: &MessageFacts) -> (Status, Option<String>) {
+    if let Some(ndr) = message.ndrs.first() {
+        let delayed = ndr
+            .action
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case("delayed"))
+            || facts.decisive_code.as_ref().is_some_and(|c| c.class() == 4) && ndr.action.is_none();
+        return if delayed {
+            (
+                Status::Pending,
+                Some("Delayed; the sending server keeps retrying (delay notice)".into()),
+            )
+        } else {
+            (
+                Status::Failed,
+                Some("Not delivered; the sender received a non-delivery report".into()),
+            )
+        };
+    }
+    facts
+        .headers
+        .as_ref()
+        .and_then(|h| h.placement.clone())
+        .map_or((Status::Unknown, None), |(s, l)| (s, Some(l)))
+}
+
+fn collect_codes(message: &CaseMessage, journeys: &[Journey]) -> Vec<CodeSeen> {
+    let mut codes: Vec<CodeSeen> = journeys
+        .iter()
+        .flat_map(|j| j.fail_codes.iter().chain(j.defer_codes.iter()).cloned())
+        .collect();
+    for ndr in &message.ndrs {
+        let text = [ndr.diagnostic.as_deref(), ndr.status_code.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for mut code in codes::scan(&text, CodeOrigin::Ndr) {
+            code.from_remote = ndr.remote_server.is_some();
+            codes.push(code);
+        }
+    }
+    codes
+}
+
+/// The contract's `ndr`: the primary Fail code of the final journeys, else the NDR's code,
+/// else the last Defer code — even when the message was delivered later.
+fn decisive_code(facts: &MessageFacts) -> Option<CodeSeen> {
+    let final_journeys: Vec<&Journey> = facts
+        .recipients
+        .iter()
+        .filter_map(|r| r.journey.and_then(|j| facts.journeys.get(j)))
+        .collect();
+    final_journeys
+        .iter()
+        .find_map(|j| j.fail_codes.first())
+        .or_else(|| {
+            facts
+                .codes
+                .iter()
+                .find(|c| c.origin == CodeOrigin::Ndr && c.class() != 2)
+        })
+        .or_else(|| facts.journeys.iter().find_map(|j| j.fail_codes.first()))
+        .or_else(|| final_journeys.iter().find_map(|j| j.defer_codes.last()))
+        .or_else(|| {
+            facts
+                .journeys
+                .iter()
+                .rev()
+                .find_map(|j| j.defer_codes.last())
+        })
+        .cloned()
+}

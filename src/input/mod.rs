@@ -1,0 +1,222 @@
+//! Input detection and parsing: bytes → evidence. Never panics; every failure is an
+//! [`InputError`] naming the input.
+//!
+//! The kind is detected from content, never from the file name: binary signatures first
+//! (an Outlook `.msg` is a compound file; a PNG is refused), then each text format's
+//! `sniff` in an order where the more specific formats come first (a DSN is also an RFC
+//! 5322 message; an EAC report embedded in an email thread is still a trace).
+
+pub mod csv_trace;
+pub mod dates;
+pub mod eac_text;
+pub mod eml;
+pub mod graph;
+pub mod headers_paste;
+pub mod msg;
+pub mod ndr;
+pub mod powershell;
+pub mod text;
+pub mod tracking_log;
+
+use std::io::Read as _;
+use std::path::Path;
+
+use sha2::{Digest as _, Sha256};
+
+use crate::case::{Evidence, InputInfo, InputKind, ParsedInput};
+use crate::error::InputError;
+
+/// The largest input Mailflow reads; larger files are refused before they are read.
+pub const MAX_INPUT_BYTES: u64 = 200 * 1024 * 1024;
+
+/// What a format parser returns: the kind it recognised and the evidence.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The detected kind.
+    pub kind: InputKind,
+    /// Evidence, in input order.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Reads and parses a file. Refuses files over [`MAX_INPUT_BYTES`] before reading them.
+pub fn load_path(path: &Path) -> Result<ParsedInput, InputError> {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let io = |e: std::io::Error| InputError::Io {
+        reason: e.kind().to_string(),
+        name: path.display().to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge {
+            size,
+            limit: MAX_INPUT_BYTES,
+            name,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    load_bytes(&name, &bytes)
+}
+
+/// Parses bytes that came from `name` (a file, a drop, a paste).
+pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<ParsedInput, InputError> {
+    let size = bytes.len() as u64;
+    if size > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge {
+            size,
+            limit: MAX_INPUT_BYTES,
+            name: name.to_owned(),
+        });
+    }
+    let parsed = parse(name, bytes)?;
+    let sha256 = Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            use std::fmt::Write as _;
+            write!(hex, "{b:02x}").ok();
+            hex
+        });
+    Ok(ParsedInput {
+        info: InputInfo {
+            name: name.to_owned(),
+            kind: parsed.kind,
+            size_bytes: size,
+            sha256,
+        },
+        evidence: parsed.evidence,
+    })
+}
+
+/// Binary signatures of files people drop by mistake.
+const MAGIC: &[(&[u8], &str)] = &[
+    (b"\x89PNG", "PNG image"),
+    (b"\xFF\xD8\xFF", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"%PDF", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive or Office document"),
+    (b"\x1F\x8B", "gzip archive"),
+    (b"\x7FELF", "executable"),
+    (b"MZ", "Windows executable"),
+    (b"Rar!", "RAR archive"),
+    (b"7z\xBC\xAF", "7-Zip archive"),
+    (b"BM", "bitmap image"),
+    (b"RIFF", "media file"),
+];
+
+/// The compound-file signature of Outlook `.msg` files.
+const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(InputError::Empty {
+            name: name.to_owned(),
+        });
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        return msg::parse_bytes(bytes, name);
+    }
+    if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        // "MZ"/"BM" are two ASCII letters: only call it binary when the rest agrees.
+        if looks_binary(bytes) || what.contains("image") && bytes.len() > 4 && bytes[2] > 0x7F {
+            return Err(InputError::Binary {
+                what: (*what).to_owned(),
+                name: name.to_owned(),
+            });
+        }
+    }
+    let text = text::normalize(bytes);
+    if looks_binary_text(&text) {
+        return Err(InputError::Binary {
+            what: "not text".into(),
+            name: name.to_owned(),
+        });
+    }
+    if text.trim().is_empty() {
+        return Err(InputError::Empty {
+            name: name.to_owned(),
+        });
+    }
+    if tracking_log::sniff(&text) {
+        return tracking_log::parse(&text, name);
+    }
+    if graph::sniff(&text) {
+        return graph::parse(&text, name);
+    }
+    if csv_trace::sniff(&text) {
+        return csv_trace::parse(&text, name);
+    }
+    if eac_text::sniff(&text) {
+        return eac_text::parse(&text, name);
+    }
+    if powershell::sniff(&text) {
+        return powershell::parse(&text, name);
+    }
+    if ndr::sniff(&text) {
+        return ndr::parse(bytes, &text, name);
+    }
+    if eml::sniff(&text) {
+        return eml::parse_bytes(bytes, name);
+    }
+    if headers_paste::sniff(&text) {
+        return headers_paste::parse(&text, name);
+    }
+    Err(InputError::UnknownKind {
+        name: name.to_owned(),
+    })
+}
+
+/// Raw bytes with NULs or many control characters (UTF-16 is decoded before this check
+/// is applied to text).
+fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = bytes.get(..bytes.len().min(4096)).unwrap_or(bytes);
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
+    control * 10 > sample.len()
+}
+
+fn looks_binary_text(text: &str) -> bool {
+    let sample: Vec<char> = text.chars().take(4096).collect();
+    if sample.is_empty() {
+        return false;
+    }
+    let bad = sample
+        .iter()
+        .filter(|&&c| {
+            (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}'))
+                || c == char::REPLACEMENT_CHARACTER
+        })
+        .count();
+    bad * 20 > sample.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_binary_inputs_are_refused_with_their_name() {
+        assert_eq!(
+            load_bytes("empty.txt", b"  \n").unwrap_err(),
+            InputError::Empty {
+                name: "empty.txt".into()
+            }
+        );
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01";
+        assert!(matches!(
+            load_bytes("pic.txt", png),
+            Err(InputError::Binary { .. })
+        ));
+        assert!(matches!(
+            load_bytes("x.txt", b"hello world, nothing to see"),
+            Err(InputError::UnknownKind { .. })
+        ));
+    }
+}

@@ -1,0 +1,170 @@
+//! Bytes → text: BOMs, UTF-16 with or without BOM, Windows-1252 fallback, and repair of the
+//! mojibake that U+200E and friends become when a page is re-encoded (`โ€Ž`, `â€Ž`).
+
+/// What the bytes turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (with or without BOM).
+    Utf8,
+    /// UTF-16 little endian.
+    Utf16Le,
+    /// UTF-16 big endian.
+    Utf16Be,
+    /// Not valid UTF-8: read as Windows-1252.
+    Windows1252,
+}
+
+/// Decodes `bytes`, detecting the encoding from BOMs and zero-byte patterns.
+pub fn decode(bytes: &[u8]) -> (String, Encoding) {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return (String::from_utf8_lossy(rest).into_owned(), Encoding::Utf8);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return (utf16(rest, u16::from_le_bytes), Encoding::Utf16Le);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return (utf16(rest, u16::from_be_bytes), Encoding::Utf16Be);
+    }
+    match utf16_without_bom(bytes) {
+        Some(Encoding::Utf16Le) => return (utf16(bytes, u16::from_le_bytes), Encoding::Utf16Le),
+        Some(Encoding::Utf16Be) => return (utf16(bytes, u16::from_be_bytes), Encoding::Utf16Be),
+        _ => {}
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_owned(), Encoding::Utf8),
+        Err(_) => (windows_1252(bytes), Encoding::Windows1252),
+    }
+}
+
+/// UTF-16 without BOM shows as zero bytes in every other position of ASCII text.
+fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
+    let sample = bytes.get(..bytes.len().min(512))?;
+    if sample.len() < 4 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let odd_zero = sample
+        .chunks_exact(2)
+        .filter(|p| p[1] == 0 && p[0] != 0)
+        .count();
+    let even_zero = sample
+        .chunks_exact(2)
+        .filter(|p| p[0] == 0 && p[1] != 0)
+        .count();
+    if odd_zero * 10 >= pairs * 7 {
+        Some(Encoding::Utf16Le)
+    } else if even_zero * 10 >= pairs * 7 {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+    let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
+/// Windows-1252's characters for bytes 0x80–0x9F (0 where the code page has none).
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+];
+
+fn windows_1252(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)],
+            _ => char::from(b),
+        })
+        .collect()
+}
+
+/// The byte a Windows-1252 / Latin-1 character stands for, for mojibake repair.
+fn cp1252_byte(c: char) -> Option<u8> {
+    if let Some(i) = CP1252_HIGH.iter().position(|&x| x == c) {
+        return u8::try_from(i).ok().map(|i| i + 0x80);
+    }
+    let code = u32::from(c);
+    (0xA0..=0xFF)
+        .contains(&code)
+        .then(|| u8::try_from(code).ok())
+        .flatten()
+}
+
+/// Repairs UTF-8 punctuation (`E2 80 xx`: LRM, quotes, dashes) that was decoded as
+/// Windows-1252 (`â€Ž`) or Windows-874 (`โ€Ž`) and re-encoded.
+pub fn repair_mojibake(text: &str) -> String {
+    if !text.contains("€") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if (c == 'â' || c == 'โ') && chars.peek() == Some(&'€') {
+            let mut look = chars.clone();
+            look.next();
+            if let Some(third) = look.next().and_then(cp1252_byte)
+                && let Ok(fixed) = std::str::from_utf8(&[0xE2, 0x80, third])
+            {
+                out.push_str(fixed);
+                chars = look;
+                continue;
+            }
+            // The third byte was one the code page has no character for (0x9D, the right
+            // double quote, in the real seed paste): it is lost, the quote is the best guess.
+            out.push('\u{201D}');
+            chars.next();
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Removes bidirectional marks and other invisible characters that trace pages wrap values
+/// in, and turns no-break spaces into spaces.
+pub fn strip_invisible(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\0')
+        })
+        .map(|c| if matches!(c, '\u{00A0}' | '\u{202F}') { ' ' } else { c })
+        .collect()
+}
+
+/// Decodes, repairs and cleans: what every text parser starts from.
+pub fn normalize(bytes: &[u8]) -> String {
+    let (text, _) = decode(bytes);
+    strip_invisible(&repair_mojibake(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thai_and_western_mojibake_of_lrm_is_removed() {
+        let fixed = strip_invisible(&repair_mojibake("โ€Ž226.16โ€Ž KB and â€Ž1â€Ž"));
+        assert_eq!(fixed, "226.16 KB and 1");
+        assert_eq!(repair_mojibake("โ€œMessageโ€"), "\u{201C}Message\u{201D}");
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let text = "a,b\r\nc,d";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(&le), (text.to_owned(), Encoding::Utf16Le));
+        let mut bom = vec![0xFF, 0xFE];
+        bom.extend(&le);
+        assert_eq!(decode(&bom).0, text);
+    }
+
+    #[test]
+    fn invalid_utf8_reads_as_windows_1252() {
+        assert_eq!(decode(&[b'a', 0x93, b'b', 0x94]).0, "a“b”");
+    }
+}

@@ -1,0 +1,71 @@
+//! Knowledge embedded from `assets/`: data reviewed like code, parsed once.
+//!
+//! Each file is compiled into the binary with `include_str!` and parsed on first use; a
+//! unit test parses every asset, so a broken data file fails the build's tests, never a
+//! user's run.
+
+pub mod event_names;
+pub mod next_actions;
+pub mod status_codes;
+pub mod vendors;
+
+use std::sync::LazyLock;
+
+/// Everything Mailflow knows that is data rather than logic.
+#[derive(Debug)]
+pub struct Knowledge {
+    /// Trace event names in every language and log vocabulary.
+    pub event_names: event_names::EventNames,
+    /// Third-party gateway profiles.
+    pub vendors: vendors::VendorProfiles,
+    /// Next actions per outcome.
+    pub next_actions: next_actions::NextActions,
+    /// Enhanced status codes.
+    pub status_codes: status_codes::StatusCodes,
+}
+
+static EMBEDDED: LazyLock<Knowledge> = LazyLock::new(|| Knowledge {
+    event_names: event_names::EventNames::embedded(),
+    vendors: vendors::VendorProfiles::embedded(),
+    next_actions: next_actions::NextActions::embedded(),
+    status_codes: status_codes::StatusCodes::embedded(),
+});
+
+impl Knowledge {
+    /// The knowledge compiled into this binary.
+    pub fn embedded() -> &'static Self {
+        &EMBEDDED
+    }
+}
+
+/// Why an asset could not be parsed (an embedded one only in a broken build; a user's
+/// vendor profile directory at any time).
+#[derive(Debug, thiserror::Error)]
+pub enum AssetError {
+    /// TOML syntax or schema error.
+    #[error("invalid data ({reason}): {name}")]
+    Invalid {
+        /// What is wrong.
+        reason: String,
+        /// Asset name.
+        name: String,
+    },
+    /// A pattern in the data is not a valid regular expression.
+    #[error("invalid pattern {pattern:?} ({reason}): {name}")]
+    Pattern {
+        /// The pattern.
+        pattern: String,
+        /// The regex error.
+        reason: String,
+        /// Asset name.
+        name: String,
+    },
+    /// The file or directory could not be read.
+    #[error("cannot read ({reason}): {name}")]
+    Io {
+        /// OS error.
+        reason: String,
+        /// Path.
+        name: String,
+    },
+}

@@ -1,0 +1,38 @@
+//! Mailflow: `mailflow` opens the wizard; `mailflow diagnose …` runs the engine headless.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    let result = match &args.command {
+        Some(cli::Command::Diagnose(diagnose)) => cli::diagnose(diagnose),
+        None => run_gui(&args.files),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("mailflow: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(feature = "gui")]
+fn run_gui(files: &[std::path::PathBuf]) -> anyhow::Result<ExitCode> {
+    mailflow::ui::run(files.to_vec())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "gui"))]
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "same signature as the GUI build's run_gui"
+)]
+fn run_gui(_files: &[std::path::PathBuf]) -> anyhow::Result<ExitCode> {
+    eprintln!("mailflow: built without the GUI; use `mailflow diagnose --help`");
+    Ok(ExitCode::from(2))
+}
