@@ -1,0 +1,4 @@
+//! Runs the real `mailflow` binary: exit codes, stderr lines, the JSON contract.
+
+#[path = "../support/mod.rs"]
+mod support;

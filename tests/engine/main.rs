@@ -1,0 +1,5 @@
+//! Engine tests: inputs → diagnosis, on fixtures of our own and the shared samples.
+//! One binary, one module per area (a test binary is expensive to link).
+
+#[path = "../support/mod.rs"]
+mod support;
