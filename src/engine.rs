@@ -122,11 +122,13 @@ pub fn diagnose_with(
         antispam: header_facts.map(|h| h.antispam.clone()),
         rules: facts.rules.clone(),
         ndr: facts.decisive_code.as_ref().map(|code| {
-            let entry = knowledge.status_codes.explain(&code.code);
+            let entry = knowledge
+                .status_codes
+                .explain_in(&code.code, &code.source_line);
             NdrOut {
                 code: code.code.clone(),
+                side: entry.side_for(code.generated_locally()),
                 meaning: entry.meaning,
-                side: entry.side,
             }
         }),
         recipients: facts

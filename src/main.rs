@@ -23,7 +23,7 @@ fn main() -> ExitCode {
 
 #[cfg(feature = "gui")]
 fn run_gui(files: &[std::path::PathBuf]) -> anyhow::Result<ExitCode> {
-    mailflow::ui::run(files.to_vec())?;
+    mailflow::ui::run(files).map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -262,7 +262,12 @@ fn headline(
     let to = recipients_phrase(facts);
     let location = facts.location.clone().unwrap_or_default();
     let code = facts.decisive_code.as_ref();
-    let meaning = code.map(|c| knowledge.status_codes.explain(&c.code).meaning);
+    let meaning = code.map(|c| {
+        knowledge
+            .status_codes
+            .explain_in(&c.code, &c.source_line)
+            .meaning
+    });
     match status {
         Status::Delivered => {
             if facts.journeys.iter().rev().find_map(|j| j.hand_off.as_ref()).is_some()

@@ -43,6 +43,12 @@ pub struct CodeSeen {
 }
 
 impl CodeSeen {
+    /// True when our own Exchange Online generated the code: it stands in a trace event
+    /// and no remote server answered it. A rule code in our trace is our tenant's.
+    pub fn generated_locally(&self) -> bool {
+        matches!(self.origin, CodeOrigin::Defer | CodeOrigin::Fail) && !self.from_remote
+    }
+
     /// The class digit: 2 success, 4 transient, 5 permanent.
     pub fn class(&self) -> u8 {
         self.code
@@ -60,6 +66,9 @@ static COMPONENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b((?:RESOLVER|STOREDRV|QUEUE|ROUTING|SMTPSEND|SMTPRECEIVE|DNS|CAT|TRANSPORT)\.[A-Za-z0-9_.:]+)")
         .expect("static regex")
 });
+/// `Remote Server returned '550 …'`: the recipient's side answered.
+static REMOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)remote server returned").expect("static regex"));
 static AS_TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(AS\(\d{3,}\)|AS\d{3,})").expect("static regex"));
 
@@ -88,6 +97,7 @@ fn is_part_of_dotted_number(haystack: &str, start: usize, end: usize) -> bool {
 /// the `regex` crate per pattern.
 pub fn scan(text: &str, origin: CodeOrigin) -> Vec<CodeSeen> {
     let primary = primary_part(text);
+    let remote = REMOTE.is_match(text);
     let mut codes: Vec<CodeSeen> = Vec::new();
     let mut push = |haystack: &str| {
         for caps in CODE.captures_iter(haystack) {
@@ -129,7 +139,7 @@ pub fn scan(text: &str, origin: CodeOrigin) -> Vec<CodeSeen> {
                     .map(|m| m.as_str().to_owned()),
                 origin,
                 source_line: text.chars().take(600).collect(),
-                from_remote: false,
+                from_remote: remote,
             });
         }
     };
@@ -176,6 +186,21 @@ mod tests {
         );
         assert_eq!(codes[0].code, "4.7.500");
         assert_eq!(codes[0].antispam_tag.as_deref(), Some("AS761"));
+    }
+
+    #[test]
+    fn remote_server_returned_means_the_remote_side_answered() {
+        let codes = scan(
+            "Remote Server returned '550 5.7.705 Access denied, tenant has exceeded threshold. AS831'",
+            CodeOrigin::Fail,
+        );
+        assert!(codes[0].from_remote);
+        assert!(!codes[0].generated_locally());
+        let local = scan(
+            "550 5.7.901 Executable attachments are not accepted",
+            CodeOrigin::Fail,
+        );
+        assert!(local[0].generated_locally());
     }
 
     #[test]

@@ -256,7 +256,7 @@ fn collect_codes(message: &CaseMessage, journeys: &[Journey]) -> Vec<CodeSeen> {
             .collect::<Vec<_>>()
             .join(" ");
         for mut code in codes::scan(&text, CodeOrigin::Ndr) {
-            code.from_remote = ndr.remote_server.is_some();
+            code.from_remote |= ndr.remote_server.is_some();
             codes.push(code);
         }
     }

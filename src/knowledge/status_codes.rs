@@ -1,6 +1,11 @@
 //! Enhanced status codes (`assets/knowledge/status_codes.toml`), with the RFC 3463
 //! class/subject meaning as the fallback for codes the table does not list.
+//!
+//! A code is looked up exactly first, then in the narrowest range that holds it; codes whose
+//! meaning depends on the reply text (5.2.2 mailbox full vs submission quota, the 5.7.1
+//! family) have text variants, and the variant whose pattern matches the reason wins.
 
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::diagnosis::Side;
@@ -12,11 +17,62 @@ struct File {
     code: Vec<CodeEntry>,
 }
 
+/// The family a code belongs to, so the step-5 analyzers can tell throttling from a
+/// reputation block or an expiry without matching on code numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CodeCategory {
+    /// Success notices (`2.1.5` group expanded): never an NDR.
+    Success,
+    /// The address is wrong or does not exist.
+    Address,
+    /// A mailbox or submission quota.
+    Quota,
+    /// Sending or receiving rate limits (mailbox, tenant, recipient thread limit).
+    RateLimit,
+    /// Exchange Online Protection throttling the sending IP (graylisting).
+    Throttling,
+    /// Blocklists, bans and reputation blocks of IPs, senders or domains.
+    Reputation,
+    /// Our own tenant is restricted from sending.
+    TenantRestriction,
+    /// SPF, DKIM, DMARC or reverse-DNS requirements.
+    Authentication,
+    /// TLS, DANE or MTA-STS of the destination.
+    Tls,
+    /// MX, DNS, relay and connector routing.
+    Routing,
+    /// The destination refused or did not take connections.
+    Connection,
+    /// Retries ran out.
+    Expiry,
+    /// A mail loop.
+    Loop,
+    /// Delivery restrictions on the recipient (groups, public folders, internal-only).
+    Restriction,
+    /// A mail flow rule, the Tenant Allow/Block List or another policy.
+    Policy,
+    /// The message's content or format.
+    Content,
+    /// Held for attachment scanning.
+    Scanning,
+    /// Not classified.
+    #[default]
+    Other,
+}
+
 /// One code's explanation.
 #[derive(Clone, Debug, Deserialize)]
 pub struct CodeEntry {
     /// The code (`5.1.10`) or a range (`4.7.500-4.7.699`).
     pub code: String,
+    /// A regular expression tried on the reason text: the entry is the variant of its code
+    /// for texts it matches.
+    #[serde(default)]
+    pub match_text: Option<String>,
+    /// The typical reply text carrying the code.
+    #[serde(default)]
+    pub example: String,
     /// What it means.
     pub meaning: String,
     /// The likely cause.
@@ -27,21 +83,69 @@ pub struct CodeEntry {
     pub fix: String,
     /// Whose side must fix it.
     pub side: Side,
+    /// Whose side it is when our own Exchange Online generated the code (a rule in our
+    /// trace is our tenant's).
+    #[serde(default)]
+    pub side_when_local: Option<Side>,
+    /// The code's family.
+    #[serde(default)]
+    pub category: CodeCategory,
     /// Where the entry comes from.
     #[serde(default)]
     pub source: String,
+    /// The source's date.
+    #[serde(default)]
+    pub date: String,
+}
+
+impl CodeEntry {
+    /// The side that must act: [`Self::side_when_local`] when our own Exchange Online
+    /// generated the code, else [`Self::side`].
+    pub fn side_for(&self, generated_locally: bool) -> Side {
+        match self.side_when_local {
+            Some(side) if generated_locally => side,
+            _ => self.side,
+        }
+    }
+
+    /// True when the entry is the RFC 3463 fallback rather than a row of the table.
+    pub fn is_generic(&self) -> bool {
+        self.source == RFC3463_SOURCE
+    }
 }
 
 /// The code table.
 #[derive(Debug, Default)]
 pub struct StatusCodes {
     entries: Vec<CodeEntry>,
+    /// Compiled `match_text` of each entry, same order.
+    patterns: Vec<Option<Regex>>,
 }
 
-fn parts(code: &str) -> Option<(u16, u16, u16)> {
+/// An enhanced status code as its three numbers, for range comparison.
+type CodeParts = (u16, u16, u16);
+
+fn parts(code: &str) -> Option<CodeParts> {
     let mut it = code.trim().split('.').map(|p| p.parse::<u16>().ok());
     Some((it.next()??, it.next()??, it.next()??))
 }
+
+/// The bounds of an entry's code: one code is a range of one.
+fn bounds(code: &str) -> Option<(CodeParts, CodeParts)> {
+    match code.split_once('-') {
+        Some((low, high)) => Some((parts(low)?, parts(high)?)),
+        None => parts(code).map(|c| (c, c)),
+    }
+}
+
+/// How wide a range is, to prefer the narrowest one holding a code.
+fn width(low: CodeParts, high: CodeParts) -> u32 {
+    let flat =
+        |(a, b, c): CodeParts| u32::from(a) * 1_000_000 + u32::from(b) * 1_000 + u32::from(c);
+    flat(high).saturating_sub(flat(low))
+}
+
+const RFC3463_SOURCE: &str = "RFC 3463 class and subject";
 
 impl StatusCodes {
     /// Parses the embedded table.
@@ -49,36 +153,89 @@ impl StatusCodes {
     /// # Panics
     /// Only if the embedded asset is invalid, which the asset test rules out.
     pub fn embedded() -> Self {
-        let file: File = toml::from_str(ASSET).expect("embedded status_codes.toml is valid");
-        Self { entries: file.code }
+        Self::parse(ASSET).expect("embedded status_codes.toml is valid")
     }
 
-    /// The table's entry for `code` (exact code first, then a range containing it).
-    pub fn lookup(&self, code: &str) -> Option<&CodeEntry> {
-        let target = parts(code)?;
-        self.entries
-            .iter()
-            .find(|e| parts(&e.code) == Some(target))
-            .or_else(|| {
-                self.entries.iter().find(|e| {
-                    let Some((low, high)) = e.code.split_once('-') else {
-                        return false;
-                    };
-                    match (parts(low), parts(high)) {
-                        (Some(l), Some(h)) => l <= target && target <= h,
-                        _ => false,
-                    }
+    fn parse(text: &str) -> Result<Self, super::AssetError> {
+        let name = "status_codes.toml";
+        let file: File = toml::from_str(text).map_err(|e| super::AssetError::Invalid {
+            reason: e.message().to_owned(),
+            name: name.into(),
+        })?;
+        let mut patterns = Vec::with_capacity(file.code.len());
+        for entry in &file.code {
+            if bounds(&entry.code).is_none() {
+                return Err(super::AssetError::Invalid {
+                    reason: format!("{:?} is not a code or a code range", entry.code),
+                    name: name.into(),
+                });
+            }
+            let pattern = entry
+                .match_text
+                .as_deref()
+                .map(|p| {
+                    Regex::new(p).map_err(|e| super::AssetError::Pattern {
+                        pattern: p.to_owned(),
+                        reason: e.to_string(),
+                        name: name.into(),
+                    })
                 })
-            })
+                .transpose()?;
+            patterns.push(pattern);
+        }
+        Ok(Self {
+            entries: file.code,
+            patterns,
+        })
+    }
+
+    /// Every entry, in table order.
+    pub fn entries(&self) -> &[CodeEntry] {
+        &self.entries
+    }
+
+    /// The table's entry for `code` without reply text: the variant without a pattern.
+    pub fn lookup(&self, code: &str) -> Option<&CodeEntry> {
+        self.lookup_in(code, "")
+    }
+
+    /// The table's entry for `code` as it appeared with the reply `text`: the exact code
+    /// first, then the narrowest range holding it; among an entry's text variants, the one
+    /// whose pattern matches `text` wins over the one without a pattern.
+    pub fn lookup_in(&self, code: &str, text: &str) -> Option<&CodeEntry> {
+        let target = parts(code)?;
+        let mut best: Option<(u32, bool, usize)> = None;
+        for (i, entry) in self.entries.iter().enumerate() {
+            let Some((low, high)) = bounds(&entry.code) else {
+                continue;
+            };
+            if target < low || high < target {
+                continue;
+            }
+            let matched = match self.patterns.get(i).and_then(Option::as_ref) {
+                Some(pattern) if pattern.is_match(text) => true,
+                Some(_) => continue,
+                None => false,
+            };
+            let rank = (width(low, high), !matched, i);
+            if best.is_none_or(|b| rank < b) {
+                best = Some(rank);
+            }
+        }
+        best.and_then(|(_, _, i)| self.entries.get(i))
     }
 
     /// The entry for `code`, or the RFC 3463 class/subject meaning when the table has none:
     /// never nothing.
     pub fn explain(&self, code: &str) -> CodeEntry {
-        if let Some(entry) = self.lookup(code) {
-            return entry.clone();
-        }
-        rfc3463(code)
+        self.explain_in(code, "")
+    }
+
+    /// As [`Self::explain`], choosing the text variant that matches the reply `text`.
+    pub fn explain_in(&self, code: &str, text: &str) -> CodeEntry {
+        self.lookup_in(code, text)
+            .cloned()
+            .unwrap_or_else(|| rfc3463(code))
     }
 }
 
@@ -119,11 +276,16 @@ pub fn rfc3463(code: &str) -> CodeEntry {
     };
     CodeEntry {
         code: code.to_owned(),
+        match_text: None,
+        example: String::new(),
         meaning: format!("{class_words}; {subject_words} (RFC 3463 meaning of {code})."),
         cause: String::new(),
         fix: String::new(),
         side,
-        source: "RFC 3463 class and subject".into(),
+        side_when_local: None,
+        category: CodeCategory::Other,
+        source: RFC3463_SOURCE.into(),
+        date: String::new(),
     }
 }
 
@@ -141,5 +303,64 @@ mod tests {
     fn unknown_codes_fall_back_to_rfc3463() {
         let entry = StatusCodes::embedded().explain("5.3.999");
         assert!(entry.meaning.contains("mail system"));
+        assert!(entry.is_generic());
+    }
+
+    #[test]
+    fn every_entry_has_text_a_source_and_a_date() {
+        for entry in StatusCodes::embedded().entries() {
+            assert!(!entry.meaning.is_empty(), "{}", entry.code);
+            assert!(!entry.example.is_empty(), "{}", entry.code);
+            assert!(!entry.fix.is_empty(), "{}", entry.code);
+            assert!(!entry.source.is_empty(), "{}", entry.code);
+            assert!(entry.date.len() >= 4, "{}", entry.code);
+        }
+    }
+
+    #[test]
+    fn exact_codes_win_over_ranges_and_narrow_ranges_over_wide_ones() {
+        let codes = StatusCodes::embedded();
+        assert_eq!(codes.explain("5.7.705").code, "5.7.705");
+        assert_eq!(codes.explain("5.7.720").code, "5.7.700-5.7.749");
+        assert_eq!(codes.explain("5.7.650").code, "5.7.0-5.7.999");
+        assert_eq!(codes.explain("4.7.650").code, "4.7.500-4.7.699");
+        assert_eq!(codes.explain("4.7.5").code, "4.7.5");
+    }
+
+    #[test]
+    fn text_variants_choose_the_meaning() {
+        let codes = StatusCodes::embedded();
+        let full = codes.explain_in(
+            "5.2.2",
+            "mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException",
+        );
+        assert_eq!(full.side, Side::Recipient);
+        let quota = codes.explain_in("5.2.2", "Submission quota exceeded");
+        assert_eq!(quota.side, Side::Sender);
+        assert_eq!(codes.explain("5.2.2").side, Side::Unknown);
+        let blocklist = codes.explain_in(
+            "5.7.1",
+            "Service unavailable; Client host [192.0.2.1] blocked using Blocklist 1",
+        );
+        assert_eq!(blocklist.category, CodeCategory::Reputation);
+        let relay = codes.explain_in("5.7.1", "Unable to relay");
+        assert_eq!(relay.category, CodeCategory::Routing);
+    }
+
+    #[test]
+    fn a_local_rule_code_is_the_tenants() {
+        let entry = StatusCodes::embedded().explain("5.7.901");
+        assert_eq!(entry.side_for(true), Side::Tenant);
+        assert_eq!(entry.side_for(false), Side::Recipient);
+    }
+
+    #[test]
+    fn a_broken_pattern_is_an_asset_error() {
+        let text =
+            "[[code]]\ncode = \"5.0.0\"\nmatch_text = \"(\"\nmeaning = \"m\"\nside = \"sender\"\n";
+        assert!(matches!(
+            StatusCodes::parse(text),
+            Err(crate::knowledge::AssetError::Pattern { .. })
+        ));
     }
 }

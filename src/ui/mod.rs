@@ -1,7 +1,7 @@
 //! The desktop wizard: a thin view over [`crate::diagnosis::Diagnosis`].
 
 /// Opens the wizard window with `files` loaded as a case.
-pub fn run(files: Vec<std::path::PathBuf>) -> eframe::Result<()> {
+pub fn run(files: &[std::path::PathBuf]) -> eframe::Result<()> {
     let _ = files;
     let options = eframe::NativeOptions::default();
     eframe::run_native(

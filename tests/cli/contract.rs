@@ -5,8 +5,9 @@ use std::process::Command;
 use serde_json::Value;
 
 fn schema() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(super::support::shared().join("contract/diagnosis.schema.json"))
-        .expect("shared contract schema");
+    let text =
+        std::fs::read_to_string(super::support::shared().join("contract/diagnosis.schema.json"))
+            .expect("shared contract schema");
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
     jsonschema::validator_for(&schema).expect("schema compiles")
 }
@@ -62,7 +63,10 @@ fn selecting_a_message_by_index_and_id() {
     assert_eq!(json["verdict"]["status"], "delivered");
     let json = diagnose_json(&["--message", "<alert-558210@monitoring.example.com>", path]);
     assert_eq!(json["verdict"]["status"], "pending");
-    assert_eq!(json["message"]["message_id"], "<alert-558210@monitoring.example.com>");
+    assert_eq!(
+        json["message"]["message_id"],
+        "<alert-558210@monitoring.example.com>"
+    );
 }
 
 #[test]

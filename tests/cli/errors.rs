@@ -32,9 +32,21 @@ fn empty_binary_image_and_unknown_text_are_refused() {
     let cases: [(&str, &[u8], &str); 5] = [
         ("empty.txt", b"", "empty"),
         ("blank.csv", b"\n\n  \r\n", "empty"),
-        ("photo.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0", "PNG"),
-        ("random.bin", &[0u8, 1, 2, 3, 255, 254, 0, 0, 7, 8, 9, 0, 0, 0, 1, 2], "binary"),
-        ("notes.txt", b"Hi team,\nthe printer on floor 3 is jammed again.\nThanks\n", "not a message trace"),
+        (
+            "photo.txt",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0",
+            "PNG",
+        ),
+        (
+            "random.bin",
+            &[0u8, 1, 2, 3, 255, 254, 0, 0, 7, 8, 9, 0, 0, 0, 1, 2],
+            "binary",
+        ),
+        (
+            "notes.txt",
+            b"Hi team,\nthe printer on floor 3 is jammed again.\nThanks\n",
+            "not a message trace",
+        ),
     ];
     for (name, bytes, reason) in cases {
         let path = write(dir.path(), name, bytes);
@@ -73,7 +85,10 @@ fn an_oversized_file_is_refused_before_it_is_read() {
 
 #[test]
 fn stdin_is_read_with_a_dash() {
-    let text = std::fs::read(super::support::sample("02-eac-copytext-junk-multiline-enGB.txt")).unwrap();
+    let text = std::fs::read(super::support::sample(
+        "02-eac-copytext-junk-multiline-enGB.txt",
+    ))
+    .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_mailflow"))
         .args(["diagnose", "--format", "json", "-"])
         .stdin(Stdio::piped())
@@ -83,7 +98,12 @@ fn stdin_is_read_with_a_dash() {
         .unwrap();
     child.stdin.take().unwrap().write_all(&text).unwrap();
     let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["inputs"][0]["name"], "stdin");
     assert_eq!(json["verdict"]["status"], "junk");
@@ -92,7 +112,12 @@ fn stdin_is_read_with_a_dash() {
 #[test]
 fn an_unknown_message_selection_is_an_error() {
     let sample = super::support::sample("07-ps-get-messagetracev2-exportcsv-pending.csv");
-    let output = mailflow(&["diagnose", "--message", "<nope@example.com>", sample.to_str().unwrap()]);
+    let output = mailflow(&[
+        "diagnose",
+        "--message",
+        "<nope@example.com>",
+        sample.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
 }

@@ -20,7 +20,9 @@ pub fn sample(name: &str) -> PathBuf {
 
 /// A file under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Loads files into a case; panics with the input error (tests only).
@@ -34,7 +36,8 @@ pub fn case(paths: &[PathBuf]) -> Case {
 
 /// Loads text as one input named `name`.
 pub fn case_from_text(name: &str, text: &str) -> Case {
-    let input = mailflow::input::load_bytes(name, text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let input =
+        mailflow::input::load_bytes(name, text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
     Case::from_inputs(vec![input])
 }
 
