@@ -10,6 +10,7 @@ pub mod csv_trace;
 pub mod dates;
 pub mod eac_text;
 pub mod eml;
+mod fields;
 pub mod graph;
 pub mod headers_paste;
 pub mod msg;
