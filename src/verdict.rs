@@ -244,11 +244,23 @@ fn code_words(code: &CodeSeen) -> String {
     format!("{reply}{}{text}", code.code)
 }
 
-fn recipients_phrase(facts: &MessageFacts) -> String {
-    match facts.recipients.as_slice() {
-        [] => String::new(),
-        [one] if !one.recipient.is_empty() => format!(" for {}", one.recipient),
-        many => format!(" for {} recipients", many.len()),
+/// " for a@x", " for 3 recipients", or " for a@x (1 of 3 recipients)" when only some
+/// recipients have the verdict's status.
+fn recipients_phrase(facts: &MessageFacts, status: Status) -> String {
+    let all = facts.recipients.len();
+    let with: Vec<&str> = facts
+        .recipients
+        .iter()
+        .filter(|r| r.status == status && !r.recipient.is_empty())
+        .map(|r| r.recipient.as_str())
+        .collect();
+    match (with.as_slice(), all) {
+        (_, 0) => String::new(),
+        ([one], 1) => format!(" for {one}"),
+        ([one], _) => format!(" for {one} (1 of {all} recipients)"),
+        ([], _) => format!(" for {all} recipients"),
+        (some, _) if some.len() == all => format!(" for {all} recipients"),
+        (some, _) => format!(" for {} of {all} recipients", some.len()),
     }
 }
 
@@ -259,7 +271,7 @@ fn headline(
     knowledge: &Knowledge,
     vendor: Option<&(String, String, String)>,
 ) -> String {
-    let to = recipients_phrase(facts);
+    let to = recipients_phrase(facts, status);
     let location = facts.location.clone().unwrap_or_default();
     let code = facts.decisive_code.as_ref();
     let meaning = code.map(|c| {
@@ -274,6 +286,10 @@ fn headline(
                 && facts.location.as_deref().is_some_and(|l| l.starts_with("Handed to"))
             {
                 format!("Delivered{to}: {location} — Microsoft 365 handed it on; what happened after is the receiving side's to check.")
+            } else if location.starts_with("Handed to") {
+                format!("Delivered{to}: {location} — what happened after is the receiving side's to check.")
+            } else if location.contains("summary status") {
+                format!("Delivered{to} (summary status only: the trace detail would show which folder).")
             } else {
                 format!("Delivered{to} to {location}: it reached the mailbox.")
             }
@@ -294,6 +310,7 @@ fn headline(
             "Not delivered{to}: {}",
             match (code, meaning) {
                 (Some(c), Some(m)) => format!("{} — {m}", c.code),
+                _ if location.contains("summary status") => "the summary row gives no reason; the trace detail (Get-MessageTraceDetailV2 or the row's details in the admin centre) has the status code.".into(),
                 _ => "the trace shows a failure without a status code.".into(),
             }
         ),
@@ -304,7 +321,11 @@ fn headline(
         Status::Expanded => {
             let members = facts.recipients.iter().filter(|r| r.status != Status::Expanded).count();
             let failed = facts.recipients.iter().filter(|r| matches!(r.status, Status::Failed | Status::Blocked)).count();
-            format!("Sent to a group that was expanded to {members} member(s); {failed} of them not delivered — each member has its own outcome.")
+            if members == 0 {
+                "Sent to a group that was expanded; this input does not list the members — trace one member's address to see their outcome.".to_owned()
+            } else {
+                format!("Sent to a group that was expanded to {members} member(s); {failed} of them not delivered — each member has its own outcome.")
+            }
         }
         Status::Unknown => facts.recipients.iter().find(|r| r.lost_at_gateway.is_some()).and_then(|r| r.location.clone()).map_or_else(
             || "Not enough evidence to say where the message went: add the message trace or the headers.".to_owned(),

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use headers::{HeaderBlock, HeaderField, HeaderSource, MessageHeaders};
 pub use ndr::NdrReport;
-pub use trace::{EventKind, TraceEvent, TraceFormat, TraceRecord};
+pub use trace::{EventKind, RecipientEvents, TraceEvent, TraceFormat, TraceRecord};
 
 /// The kind of an input, as the JSON contract names it. Detected from content, never from
 /// the file name.

@@ -462,7 +462,12 @@ fn from_summary(
     }
     if let Some((status, location)) = record.status_raw.as_deref().and_then(status_from_summary) {
         journey.status = status;
-        journey.location = Some(location.into());
+        journey.location = Some(match (&record.to_ip, status) {
+            (Some(ip), Status::Delivered) => format!(
+                "Handed to the receiving mail server at {ip} (summary status; not proof it reached an inbox)"
+            ),
+            _ => location.into(),
+        });
     }
 }
 

@@ -173,8 +173,10 @@ fn recipient_outcomes(
         for member in &record.recipient_events {
             let kinds = &member.events;
             let (status, location) = member_outcome(kinds, member.status_text.as_deref());
+            let recipient = member.recipient.to_ascii_lowercase();
+            outcomes.retain(|o: &RecipientFacts| o.recipient != recipient);
             outcomes.push(RecipientFacts {
-                recipient: member.recipient.to_ascii_lowercase(),
+                recipient,
                 status,
                 location,
                 journey: Some(last),
@@ -194,7 +196,10 @@ fn member_outcome(kinds: &[EventKind], status_text: Option<&str>) -> (Status, Op
     } else if has(EventKind::Deliver) {
         (Status::Delivered, "Delivered to the mailbox")
     } else if has(EventKind::SendExternal) || has(EventKind::Send) {
-        (Status::Delivered, "Sent on to the next server")
+        (
+            Status::Delivered,
+            "Handed to the next server outside Exchange Online",
+        )
     } else if has(EventKind::Defer) {
         (Status::Pending, "Being retried")
     } else if let Some((status, words)) = status_text.and_then(journey::status_from_summary) {

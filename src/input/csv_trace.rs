@@ -1,18 +1,180 @@
-//! Parser placeholder for `csv_trace`; replaced by the real parser.
+//! Trace CSV exports: `Get-MessageTrace(V2)` and `Get-MessageTraceDetail(V2) | Export-Csv`
+//! (with or without the `#TYPE` line), the historical search enhanced summary and extended
+//! reports, and the admin centre's "Export results". The text arrives already decoded
+//! (UTF-8 or UTF-16, with or without BOM); the delimiter is read from the header line
+//! (`,`, or `;` and tab from regional Excel). Reference §1.2–§1.6.
 
-use super::Parsed;
+use super::trace_rows::{self, Formats, Row, normalize_key};
+use super::{Parsed, dates};
+use crate::case::{Evidence, InputKind, TraceFormat};
 use crate::error::InputError;
 
-/// True when `text` is this format.
-pub fn sniff(text: &str) -> bool {
-    let _ = text;
-    false
+/// Which export a header line belongs to.
+fn formats_of(columns: &[String]) -> Option<Formats> {
+    let has = |name: &str| columns.iter().any(|c| c == name);
+    let same = |format| Formats {
+        summary: format,
+        detail: format,
+    };
+    if has("eventid") && (has("datetimeutc") || has("datetime")) {
+        Some(same(TraceFormat::ExtendedReportCsv))
+    } else if (has("origintimestamputc") || has("origintimestamp")) && has("recipientstatus") {
+        Some(same(TraceFormat::EnhancedSummaryCsv))
+    } else if has("event") && (has("detail") || has("data")) {
+        Some(same(TraceFormat::PsDetailCsv))
+    } else if has("messagetraceid") || (has("received") && has("status")) {
+        Some(same(TraceFormat::PsTraceCsv))
+    } else if columns.iter().any(|c| c.starts_with("date"))
+        && has("status")
+        && (has("recipient") || has("recipientaddress"))
+    {
+        Some(same(TraceFormat::EacExportCsv))
+    } else {
+        None
+    }
 }
 
-/// Parses `text`.
-pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
-    let _ = text;
-    Err(InputError::UnknownKind {
-        name: name.to_owned(),
+/// The header line: the first non-empty line that is not PowerShell's `#TYPE` line.
+fn header_line(text: &str) -> Option<(usize, &str)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if !trimmed.is_empty() && !trimmed.starts_with("#TYPE") {
+            return Some((offset, trimmed));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn delimiter(header: &str) -> u8 {
+    let count = |d: char| {
+        let mut quoted = false;
+        header
+            .chars()
+            .filter(|&c| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                !quoted && c == d
+            })
+            .count()
+    };
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|&d| count(char::from(d)))
+        .unwrap_or(b',')
+}
+
+fn columns(header: &str, delimiter: u8) -> Vec<String> {
+    header
+        .split(char::from(delimiter))
+        .map(|c| normalize_key(c.trim().trim_matches('"')))
+        .collect()
+}
+
+/// True when the first line is a header of a known trace export.
+pub fn sniff(text: &str) -> bool {
+    header_line(text).is_some_and(|(_, header)| {
+        let delimiter = delimiter(header);
+        header.contains(char::from(delimiter)) && formats_of(&columns(header, delimiter)).is_some()
     })
+}
+
+/// Parses the export; a file cut short (inside a quoted field, or a last row with missing
+/// columns) is refused, so a partial trace is never diagnosed as if it were whole.
+pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
+    let malformed = |reason: String| InputError::Malformed {
+        kind: InputKind::TraceCsv.describe().into(),
+        reason,
+        name: name.to_owned(),
+    };
+    let Some((start, header)) = header_line(text) else {
+        return Err(malformed("no header line".into()));
+    };
+    let delimiter = delimiter(header);
+    let Some(formats) = formats_of(&columns(header, delimiter)) else {
+        return Err(malformed("unknown columns".into()));
+    };
+    let body = text.get(start..).unwrap_or("");
+    if body.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+        return Err(malformed(
+            "truncated: the file ends inside a quoted field".into(),
+        ));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(body.as_bytes());
+    let names: Vec<String> = reader
+        .headers()
+        .map_err(|e| malformed(e.to_string()))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| malformed(format!("row {}: {e}", i + 2)))?;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if record.len() < names.len() {
+            return Err(malformed(format!(
+                "truncated: row {} has {} of {} columns",
+                i + 2,
+                record.len(),
+                names.len()
+            )));
+        }
+        rows.push(Row::new(
+            names.iter().map(String::as_str).zip(record.iter()),
+        ));
+    }
+    if rows.is_empty() {
+        return Err(malformed("the export has a header but no rows".into()));
+    }
+    let records = trace_rows::records(&rows, formats, dates::utc());
+    Ok(Parsed {
+        kind: InputKind::TraceCsv,
+        evidence: records.into_iter().map(Evidence::Trace).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn semicolon_export_with_type_line() {
+        let text = "#TYPE Deserialized.X\r\n\"Received\";\"SenderAddress\";\"RecipientAddress\";\"Subject\";\"Status\";\"MessageTraceId\"\r\n\"15.01.2025 08:02:11\";\"a@x\";\"b@y\";\"Hi; there\";\"Delivered\";\"t1\"\r\n";
+        assert!(sniff(text));
+        let parsed = parse(text, "t.csv").unwrap();
+        let Some(Evidence::Trace(record)) = parsed.evidence.first() else {
+            panic!("a trace record");
+        };
+        assert_eq!(record.subject.as_deref(), Some("Hi; there"));
+        assert_eq!(record.status_raw.as_deref(), Some("Delivered"));
+        assert_eq!(
+            record.received.unwrap().to_rfc3339(),
+            "2025-01-15T08:02:11+00:00"
+        );
+    }
+
+    #[test]
+    fn truncated_exports_are_refused() {
+        let header =
+            "\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Status\",\"MessageTraceId\"\n";
+        let cut_in_quote = format!("{header}\"1/1/2025 1:00 AM\",\"a@x\",\"b@");
+        assert!(matches!(
+            parse(&cut_in_quote, "t.csv"),
+            Err(InputError::Malformed { reason, .. }) if reason.contains("quoted")
+        ));
+        let short_row = format!("{header}\"1/1/2025 1:00 AM\",\"a@x\"\n");
+        assert!(matches!(
+            parse(&short_row, "t.csv"),
+            Err(InputError::Malformed { reason, .. }) if reason.contains("columns")
+        ));
+        assert!(parse(header, "t.csv").is_err());
+    }
 }

@@ -10,6 +10,7 @@ pub mod csv_trace;
 pub mod dates;
 pub mod eac_text;
 pub mod eml;
+mod event_data;
 mod fields;
 pub mod graph;
 pub mod headers_paste;
@@ -17,6 +18,7 @@ pub mod msg;
 pub mod ndr;
 pub mod powershell;
 pub mod text;
+pub mod trace_rows;
 pub mod tracking_log;
 
 use std::io::Read as _;

@@ -1,0 +1,382 @@
+//! Named rows → trace records, shared by every tabular trace format (CSV exports, the
+//! PowerShell list and table, Graph JSON, tracking logs).
+//!
+//! Each format only has to produce rows of `column → value`; this module knows the column
+//! names of every format (normalised: lower case, no punctuation, so `date_time_utc`,
+//! `date-time` and `DateTime` are one name) and whether a row is a summary (one journey)
+//! or an event of a detail listing.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::{dates, event_data, fields};
+use crate::case::{EventKind, RecipientEvents, TraceEvent, TraceFormat, TraceRecord};
+use crate::knowledge::Knowledge;
+
+/// One row: normalised column names with their values, in column order.
+#[derive(Clone, Debug, Default)]
+pub struct Row {
+    fields: Vec<(String, String)>,
+    /// The column names as the input wrote them (the EAC export's `Date (UTC-05:00)`
+    /// carries the offset in its name).
+    raw_names: Vec<String>,
+}
+
+/// Column names per meaning, normalised.
+const MESSAGE_ID: &[&str] = &["messageid", "internetmessageid"];
+const TRACE_ID: &[&str] = &["messagetraceid", "networkmessageid"];
+const SENDER: &[&str] = &["senderaddress", "sender", "from", "returnpath"];
+const RECIPIENT: &[&str] = &["recipientaddress", "recipient", "recipients", "to"];
+const SUBJECT: &[&str] = &["subject", "messagesubject"];
+const RECEIVED: &[&str] = &[
+    "received",
+    "receiveddatetime",
+    "origintimestamputc",
+    "origintimestamp",
+    "receivedutc",
+];
+const EVENT_TIME: &[&str] = &["date", "datetime", "datetimeutc", "timestamp", "time"];
+const EVENT: &[&str] = &["event", "eventid"];
+const STATUS: &[&str] = &["status", "deliverystatus"];
+const FROM_IP: &[&str] = &["fromip", "originalclientip", "clientip"];
+const TO_IP: &[&str] = &["toip", "serverip"];
+const SIZE: &[&str] = &["size", "totalbytes", "messagesize"];
+const CONNECTOR: &[&str] = &["connectorid", "connector"];
+const DIRECTION: &[&str] = &["directionality", "direction"];
+const DETAIL: &[&str] = &["detail", "description"];
+const ACTION: &[&str] = &["action"];
+const DATA: &[&str] = &["data"];
+const CUSTOM_DATA: &[&str] = &["customdata", "sourcecontext"];
+const RECIPIENT_STATUS: &[&str] = &["recipientstatus"];
+
+/// Columns that say nothing about the message (PowerShell remoting, query bounds).
+const NOISE: &[&str] = &[
+    "pscomputername",
+    "runspaceid",
+    "psshowcomputername",
+    "organization",
+    "startdate",
+    "enddate",
+    "index",
+];
+
+/// Normalises a column name: lower case ASCII letters and digits only.
+pub fn normalize_key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+impl Row {
+    /// A row from raw column names and values.
+    pub fn new<K: AsRef<str>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        let mut row = Self::default();
+        for (name, value) in pairs {
+            row.fields
+                .push((normalize_key(name.as_ref()), value.into()));
+            row.raw_names.push(name.as_ref().to_owned());
+        }
+        row
+    }
+
+    /// The first non-empty value under any of `names`.
+    fn get(&self, names: &[&str]) -> Option<&str> {
+        names.iter().find_map(|name| {
+            self.fields
+                .iter()
+                .find(|(k, v)| k == name && fields::value(v).is_some())
+                .map(|(_, v)| v.trim())
+        })
+    }
+
+    /// The value of a column whose normalised name starts with `prefix` (the EAC export's
+    /// `Date (UTC-05:00)`), with the column's raw name.
+    fn get_prefixed(&self, prefix: &str) -> Option<(&str, &str)> {
+        self.fields
+            .iter()
+            .zip(&self.raw_names)
+            .find(|((k, v), _)| k.starts_with(prefix) && fields::value(v).is_some())
+            .map(|((_, v), raw)| (raw.as_str(), v.trim()))
+    }
+
+    fn is_event(&self) -> bool {
+        self.get(EVENT).is_some()
+    }
+
+    /// Every time-like value of the row, for the day-order inference.
+    fn dates(&self) -> impl Iterator<Item = &str> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| {
+                RECEIVED.contains(&k.as_str())
+                    || EVENT_TIME.contains(&k.as_str())
+                    || k.starts_with("date")
+            })
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The formats a source produces: for summary rows and for event rows.
+#[derive(Clone, Copy, Debug)]
+pub struct Formats {
+    /// Format of rows without an event column.
+    pub summary: TraceFormat,
+    /// Format of rows with an event column.
+    pub detail: TraceFormat,
+}
+
+/// Builds records from rows: summary rows are one record each; event rows are grouped into
+/// one record per message trace ID (or Message-ID) and recipient, in first-seen order.
+/// `offset` is what times without their own offset are in (UTC for every export).
+pub fn records(rows: &[Row], formats: Formats, offset: FixedOffset) -> Vec<TraceRecord> {
+    let order = dates::infer_order(rows.iter().flat_map(Row::dates));
+    let time = |s: &str| dates::parse(s, order, offset);
+    let mut records: Vec<TraceRecord> = Vec::new();
+    let mut groups: HashMap<String, usize> = HashMap::new();
+    for row in rows {
+        if row.is_event() {
+            let key = format!(
+                "{}|{}",
+                row.get(TRACE_ID)
+                    .or_else(|| row.get(MESSAGE_ID))
+                    .unwrap_or(""),
+                row.get(RECIPIENT).unwrap_or("").to_ascii_lowercase()
+            );
+            let at = *groups.entry(key).or_insert_with(|| {
+                let mut record = TraceRecord::new(formats.detail, records.len());
+                fill_identity(row, &mut record, &time);
+                records.push(record);
+                records.len() - 1
+            });
+            if let Some(record) = records.get_mut(at) {
+                fill_missing(row, record, &time);
+                record.events.push(event(row, &time));
+                if record.received.is_none() {
+                    record.received = record.start_time();
+                }
+            }
+        } else {
+            let mut record = TraceRecord::new(formats.summary, records.len());
+            fill_identity(row, &mut record, &time);
+            fill_summary(row, &mut record, offset, order);
+            records.push(record);
+        }
+    }
+    records
+}
+
+fn fill_identity(
+    row: &Row,
+    record: &mut TraceRecord,
+    time: &impl Fn(&str) -> Option<DateTime<FixedOffset>>,
+) {
+    record.message_id = row.get(MESSAGE_ID).map(str::to_owned);
+    record.trace_id = row.get(TRACE_ID).map(str::to_owned);
+    record.sender = row.get(SENDER).map(str::to_owned);
+    record.subject = row.get(SUBJECT).map(str::to_owned);
+    record.received = row.get(RECEIVED).and_then(time);
+    if let Some(recipients) = row.get(RECIPIENT) {
+        record.recipients = fields::address_list(recipients);
+    }
+    for (key, value) in &row.fields {
+        if fields::is_truncated(value) {
+            record.truncated_fields.push(key.clone());
+        }
+    }
+}
+
+/// Record-level columns a detail row may repeat (extended report, tracking log).
+fn fill_missing(
+    row: &Row,
+    record: &mut TraceRecord,
+    time: &impl Fn(&str) -> Option<DateTime<FixedOffset>>,
+) {
+    let set = |slot: &mut Option<String>, names: &[&str]| {
+        if slot.is_none() {
+            *slot = row.get(names).map(str::to_owned);
+        }
+    };
+    set(&mut record.message_id, MESSAGE_ID);
+    set(&mut record.trace_id, TRACE_ID);
+    set(&mut record.sender, SENDER);
+    set(&mut record.subject, SUBJECT);
+    set(&mut record.connector, CONNECTOR);
+    set(&mut record.directionality, DIRECTION);
+    if record.from_ip.is_none() {
+        record.from_ip = row
+            .get(&["originalclientip", "clientip"])
+            .map(str::to_owned);
+    }
+    if record.size_bytes.is_none() {
+        record.size_bytes = row.get(SIZE).and_then(fields::size_bytes);
+    }
+    if record.received.is_none() {
+        record.received = row.get(RECEIVED).and_then(time);
+    }
+}
+
+fn fill_summary(row: &Row, record: &mut TraceRecord, offset: FixedOffset, order: dates::DayOrder) {
+    record.status_raw = row.get(STATUS).map(str::to_owned);
+    record.from_ip = row.get(FROM_IP).map(str::to_owned);
+    record.to_ip = row.get(TO_IP).map(str::to_owned);
+    record.size_bytes = row.get(SIZE).and_then(fields::size_bytes);
+    record.connector = row.get(CONNECTOR).map(str::to_owned);
+    record.directionality = row.get(DIRECTION).map(str::to_owned);
+    if record.received.is_none()
+        && let Some((name, value)) = row.get_prefixed("date")
+    {
+        let label_offset = name
+            .split_once('(')
+            .and_then(|(_, label)| dates::parse_offset(label))
+            .unwrap_or(offset);
+        record.received = dates::parse(value, order, label_offset);
+    }
+    if let Some(status) = row.get(RECIPIENT_STATUS)
+        && status.contains("##")
+    {
+        record.recipient_events = recipient_events(status);
+        let expanded: Vec<String> = record
+            .recipient_events
+            .iter()
+            .filter(|r| r.events.contains(&EventKind::Expand))
+            .map(|r| r.recipient.clone())
+            .collect();
+        record.recipients = if expanded.is_empty() {
+            record
+                .recipient_events
+                .iter()
+                .map(|r| r.recipient.clone())
+                .collect()
+        } else {
+            expanded
+        };
+    }
+}
+
+/// Parses `addr##Receive, Deliver;addr2##Receive, Fail` (enhanced summary report).
+fn recipient_events(text: &str) -> Vec<RecipientEvents> {
+    let names = &Knowledge::embedded().event_names;
+    text.split(';')
+        .filter_map(|item| {
+            let (address, events) = item.split_once("##")?;
+            let address = fields::value(address)?;
+            let events = events
+                .trim_matches(|c| c == '{' || c == '}' || c == ' ')
+                .split(',')
+                .filter_map(fields::value)
+                .map(|name| names.kind(&name))
+                .collect();
+            Some(RecipientEvents {
+                recipient: address,
+                events,
+                status_text: None,
+            })
+        })
+        .collect()
+}
+
+fn event(row: &Row, time: &impl Fn(&str) -> Option<DateTime<FixedOffset>>) -> TraceEvent {
+    let names = &Knowledge::embedded().event_names;
+    let name = row.get(EVENT).unwrap_or("");
+    let raw_time = row.get(EVENT_TIME).unwrap_or("");
+    let mut detail = row.get(DETAIL).unwrap_or("").to_owned();
+    if detail.is_empty()
+        && let Some(status) = row.get(RECIPIENT_STATUS)
+        && status.chars().any(|c| c.is_ascii_digit())
+    {
+        status.clone_into(&mut detail);
+    }
+    let mut event = TraceEvent::new(time(raw_time), raw_time, names.kind(name), name, detail);
+    event.action = row.get(ACTION).map(str::to_owned);
+    if let Some(data) = row.get(DATA) {
+        event.data = event_data::mep_pairs(data);
+    }
+    for key in CUSTOM_DATA {
+        if let Some(data) = row.get(&[key]) {
+            if *key == "customdata" {
+                event.data.extend(event_data::custom_data_pairs(data));
+            }
+            event.data.push(((*key).to_owned(), data.to_owned()));
+        }
+    }
+    for (key, value) in &row.fields {
+        let known = [
+            MESSAGE_ID,
+            TRACE_ID,
+            SENDER,
+            RECIPIENT,
+            SUBJECT,
+            EVENT_TIME,
+            EVENT,
+            DETAIL,
+            ACTION,
+            DATA,
+            CUSTOM_DATA,
+            NOISE,
+        ]
+        .iter()
+        .any(|names| names.contains(&key.as_str()));
+        if !known && let Some(value) = fields::value(value) {
+            event.data.push((key.clone(), value));
+        }
+    }
+    if event.kind == EventKind::Other && name.eq_ignore_ascii_case("agentinfo") {
+        event.kind = EventKind::AgentInfo;
+    }
+    event
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FORMATS: Formats = Formats {
+        summary: TraceFormat::PsTraceCsv,
+        detail: TraceFormat::PsDetailCsv,
+    };
+
+    #[test]
+    fn event_rows_group_by_trace_id_and_recipient() {
+        let row = |event: &str, rcpt: &str| {
+            Row::new([
+                ("MessageTraceId", "t1"),
+                ("RecipientAddress", rcpt),
+                ("Date", "15/1/2025 08:02:11"),
+                ("Event", event),
+                ("Detail", "d"),
+            ])
+        };
+        let rows = [
+            row("Receive", "a@x"),
+            row("Deliver", "a@x"),
+            row("Receive", "b@x"),
+        ];
+        let records = records(&rows, FORMATS, dates::utc());
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].events.len(), 2);
+        assert_eq!(records[0].events[1].kind, EventKind::Deliver);
+        assert_eq!(
+            records[0].received.unwrap().to_rfc3339(),
+            "2025-01-15T08:02:11+00:00"
+        );
+    }
+
+    #[test]
+    fn enhanced_summary_recipient_status() {
+        let rows = [Row::new([
+            ("origin_timestamp_utc", "2025-01-17T13:45:02.118Z"),
+            (
+                "recipient_status",
+                "dl@x##Receive, Expand;a@x##Receive, Deliver",
+            ),
+        ])];
+        let records = records(&rows, FORMATS, dates::utc());
+        assert_eq!(records[0].recipients, vec!["dl@x"]);
+        assert_eq!(
+            records[0].recipient_events[0].events,
+            vec![EventKind::Receive, EventKind::Expand]
+        );
+    }
+}
