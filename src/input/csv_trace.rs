@@ -15,6 +15,7 @@ fn formats_of(columns: &[String]) -> Option<Formats> {
     let same = |format| Formats {
         summary: format,
         detail: format,
+        per_message: false,
     };
     if has("eventid") && (has("datetimeutc") || has("datetime")) {
         Some(same(TraceFormat::ExtendedReportCsv))

@@ -6,6 +6,7 @@
 //! `sniff` in an order where the more specific formats come first (a DSN is also an RFC
 //! 5322 message; an EAC report embedded in an email thread is still a trace).
 
+mod console;
 pub mod csv_trace;
 pub mod dates;
 pub mod eac_text;

@@ -125,6 +125,10 @@ pub struct Formats {
     pub summary: TraceFormat,
     /// Format of rows with an event column.
     pub detail: TraceFormat,
+    /// Tracking logs: one record per message, whatever the recipients of each event (an
+    /// `EXPAND` row lists the members, a `DELIVER` row some of them); each recipient's
+    /// events are kept as [`RecipientEvents`].
+    pub per_message: bool,
 }
 
 /// Builds records from rows: summary rows are one record each; event rows are grouped into
@@ -137,12 +141,16 @@ pub fn records(rows: &[Row], formats: Formats, offset: FixedOffset) -> Vec<Trace
     let mut groups: HashMap<String, usize> = HashMap::new();
     for row in rows {
         if row.is_event() {
+            let recipient = if formats.per_message {
+                String::new()
+            } else {
+                row.get(RECIPIENT).unwrap_or("").to_ascii_lowercase()
+            };
             let key = format!(
-                "{}|{}",
+                "{}|{recipient}",
                 row.get(TRACE_ID)
                     .or_else(|| row.get(MESSAGE_ID))
-                    .unwrap_or(""),
-                row.get(RECIPIENT).unwrap_or("").to_ascii_lowercase()
+                    .unwrap_or("")
             );
             let at = *groups.entry(key).or_insert_with(|| {
                 let mut record = TraceRecord::new(formats.detail, records.len());
@@ -152,7 +160,11 @@ pub fn records(rows: &[Row], formats: Formats, offset: FixedOffset) -> Vec<Trace
             });
             if let Some(record) = records.get_mut(at) {
                 fill_missing(row, record, &time);
-                record.events.push(event(row, &time));
+                let event = event(row, &time);
+                if formats.per_message {
+                    track_recipients(row, &event, record);
+                }
+                record.events.push(event);
                 if record.received.is_none() {
                     record.received = record.start_time();
                 }
@@ -255,6 +267,48 @@ fn fill_summary(row: &Row, record: &mut TraceRecord, offset: FixedOffset, order:
     }
 }
 
+/// Adds a tracking-log event to each recipient it concerns: an `EXPAND` row expands the
+/// related (group) address into the listed members; other rows concern the listed ones.
+fn track_recipients(row: &Row, event: &TraceEvent, record: &mut TraceRecord) {
+    let listed = row
+        .get(RECIPIENT)
+        .map(fields::address_list)
+        .unwrap_or_default();
+    let concerned = if event.kind == EventKind::Expand {
+        row.get(&["relatedrecipientaddress"])
+            .map(fields::address_list)
+            .unwrap_or_default()
+    } else {
+        listed
+    };
+    let status = row
+        .get(RECIPIENT_STATUS)
+        .filter(|s| s.chars().any(|c| c.is_ascii_digit()));
+    for address in concerned {
+        if !record
+            .recipient_events
+            .iter()
+            .any(|r| r.recipient.eq_ignore_ascii_case(&address))
+        {
+            record.recipient_events.push(RecipientEvents {
+                recipient: address.clone(),
+                events: Vec::new(),
+                status_text: None,
+            });
+        }
+        if let Some(entry) = record
+            .recipient_events
+            .iter_mut()
+            .find(|r| r.recipient.eq_ignore_ascii_case(&address))
+        {
+            entry.events.push(event.kind);
+            if let Some(status) = status {
+                entry.status_text = Some(status.to_owned());
+            }
+        }
+    }
+}
+
 /// Parses `addr##Receive, Deliver;addr2##Receive, Fail` (enhanced summary report).
 fn recipient_events(text: &str) -> Vec<RecipientEvents> {
     let names = &Knowledge::embedded().event_names;
@@ -335,6 +389,7 @@ mod tests {
     const FORMATS: Formats = Formats {
         summary: TraceFormat::PsTraceCsv,
         detail: TraceFormat::PsDetailCsv,
+        per_message: false,
     };
 
     #[test]

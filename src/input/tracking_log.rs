@@ -1,18 +1,83 @@
-//! Parser placeholder for `tracking_log`; replaced by the real parser.
+//! Exchange Server message tracking: `MSGTRK*.log` files (`#Fields:` header, CSV rows with
+//! quoted `source-context`) and `Get-MessageTrackingLog` console output (list or table).
+//! Each message becomes one record; its recipients' events (an `EXPAND` of a group, then
+//! `DELIVER` to the members) are kept per recipient. Reference §1.9.
 
-use super::Parsed;
+use super::console::{self, Record};
+use super::trace_rows::{self, Formats, Row, normalize_key};
+use super::{Parsed, dates};
+use crate::case::{Evidence, InputKind, TraceFormat};
 use crate::error::InputError;
 
-/// True when `text` is this format.
-pub fn sniff(text: &str) -> bool {
-    let _ = text;
-    false
+fn fields_line(text: &str) -> Option<&str> {
+    text.lines()
+        .take(20)
+        .find_map(|l| l.trim().strip_prefix("#Fields:"))
 }
 
-/// Parses `text`.
+fn is_tracking(record: &Record) -> bool {
+    let keys: Vec<String> = record.iter().map(|(k, _)| normalize_key(k)).collect();
+    let has = |name: &str| keys.iter().any(|k| k == name);
+    has("eventid") && has("timestamp") && (has("source") || has("internalmessageid"))
+}
+
+/// True for a tracking log file or `Get-MessageTrackingLog` output.
+pub fn sniff(text: &str) -> bool {
+    fields_line(text).is_some_and(|f| f.contains("event-id"))
+        || console::list_records(text).iter().any(is_tracking)
+        || console::table_records(text)
+            .iter()
+            .any(|t| t.first().is_some_and(is_tracking))
+}
+
+/// Parses the log or the console output.
 pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
-    let _ = text;
-    Err(InputError::UnknownKind {
+    let malformed = |reason: String| InputError::Malformed {
+        kind: InputKind::TrackingLog.describe().into(),
+        reason,
         name: name.to_owned(),
+    };
+    let (rows, format) = if let Some(fields) = fields_line(text) {
+        let names: Vec<&str> = fields.split(',').map(str::trim).collect();
+        let body: String = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body.as_bytes());
+        let mut rows = Vec::new();
+        for (i, record) in reader.records().enumerate() {
+            let record = record.map_err(|e| malformed(format!("row {}: {e}", i + 1)))?;
+            rows.push(Row::new(names.iter().copied().zip(record.iter())));
+        }
+        (rows, TraceFormat::TrackingLogFile)
+    } else {
+        let mut rows: Vec<Row> = console::list_records(text)
+            .into_iter()
+            .filter(is_tracking)
+            .map(Row::new)
+            .collect();
+        for table in console::table_records(text) {
+            if table.first().is_some_and(is_tracking) {
+                rows.extend(table.into_iter().map(Row::new));
+            }
+        }
+        (rows, TraceFormat::TrackingLogCmdlet)
+    };
+    if rows.is_empty() {
+        return Err(malformed("no tracking events".into()));
+    }
+    let formats = Formats {
+        summary: format,
+        detail: format,
+        per_message: true,
+    };
+    let records = trace_rows::records(&rows, formats, dates::utc());
+    Ok(Parsed {
+        kind: InputKind::TrackingLog,
+        evidence: records.into_iter().map(Evidence::Trace).collect(),
     })
 }

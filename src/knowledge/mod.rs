@@ -4,6 +4,7 @@
 //! unit test parses every asset, so a broken data file fails the build's tests, never a
 //! user's run.
 
+pub mod antispam_fields;
 pub mod event_names;
 pub mod next_actions;
 pub mod status_codes;
@@ -22,6 +23,8 @@ pub struct Knowledge {
     pub next_actions: next_actions::NextActions,
     /// Enhanced status codes.
     pub status_codes: status_codes::StatusCodes,
+    /// Anti-spam field meanings, compauth reasons, Microsoft 365 hosts, public suffixes.
+    pub antispam: antispam_fields::AntispamFields,
 }
 
 static EMBEDDED: LazyLock<Knowledge> = LazyLock::new(|| Knowledge {
@@ -29,6 +32,7 @@ static EMBEDDED: LazyLock<Knowledge> = LazyLock::new(|| Knowledge {
     vendors: vendors::VendorProfiles::embedded(),
     next_actions: next_actions::NextActions::embedded(),
     status_codes: status_codes::StatusCodes::embedded(),
+    antispam: antispam_fields::AntispamFields::embedded(),
 });
 
 impl Knowledge {
