@@ -1,18 +1,124 @@
-//! Parser placeholder for `eml`; replaced by the real parser.
+//! RFC 5322 messages (`.eml`) with CRLF, LF or CR line ends. Only the top-level header
+//! block is parsed (`mail-parser`'s `parse_headers`), so a message nested thousands of
+//! levels deep costs nothing and cannot overflow the stack; the body is kept as raw bytes
+//! for the offline DKIM body-hash check.
 
-use super::Parsed;
+use mail_parser::MessageParser;
+
+use super::{Parsed, headers_paste, text};
+use crate::case::{Evidence, HeaderBlock, HeaderSource, InputKind, MessageHeaders};
 use crate::error::InputError;
 
-/// True when `text` is an RFC 5322 message.
+/// Bodies larger than this are not kept (the DKIM check is skipped with a note).
+const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
+
+/// True when the text starts with a header block followed by a body or MIME headers.
 pub fn sniff(text: &str) -> bool {
-    let _ = text;
-    false
+    let (block, body_at) = headers_paste::split_fields_until(text, false);
+    let has = |n: &str| block.get(n).is_some();
+    headers_paste::looks_like_headers(&block)
+        && (has("from") || has("received") || has("message-id"))
+        && (has("mime-version")
+            || has("content-type")
+            || text.get(body_at..).is_some_and(|b| !b.trim().is_empty()))
 }
 
-/// Parses a message's bytes.
+/// Where the header block ends in the raw bytes: after the first empty line (CRLF, LF or
+/// CR line ends), or at the end.
+fn body_start(bytes: &[u8]) -> Option<usize> {
+    [&b"\r\n\r\n"[..], b"\n\n", b"\r\r"]
+        .iter()
+        .filter_map(|sep| {
+            bytes
+                .windows(sep.len())
+                .position(|w| w == *sep)
+                .map(|at| at + sep.len())
+        })
+        .min()
+}
+
+/// Parses a message.
 pub fn parse_bytes(bytes: &[u8], name: &str) -> Result<Parsed, InputError> {
-    let _ = bytes;
-    Err(InputError::UnknownKind {
-        name: name.to_owned(),
+    let body_at = body_start(bytes);
+    let header_bytes = bytes.get(..body_at.unwrap_or(bytes.len())).unwrap_or(bytes);
+    let header_text = text::normalize(header_bytes)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
+    let (block, _) = headers_paste::split_fields_until(&header_text, false);
+    if block.is_empty() {
+        return Err(InputError::Malformed {
+            kind: InputKind::Eml.describe().into(),
+            reason: "no header fields".into(),
+            name: name.to_owned(),
+        });
+    }
+    let mut headers = describe(HeaderSource::Eml, block);
+    headers.size_bytes = Some(bytes.len() as u64);
+    if let Some(body) = body_at.and_then(|at| bytes.get(at..)) {
+        if body.len() <= MAX_BODY_BYTES {
+            headers.body = Some(body.to_vec());
+        } else {
+            headers.notes.push(format!(
+                "The body is {} MB; it was not kept, so the DKIM body hash is not checked.",
+                body.len() / (1024 * 1024)
+            ));
+        }
+    }
+    Ok(Parsed {
+        kind: InputKind::Eml,
+        evidence: vec![Evidence::Headers(headers)],
     })
+}
+
+/// Fills subject, sender, recipients and Message-ID from a header block, decoding encoded
+/// words with `mail-parser`.
+pub fn describe(source: HeaderSource, block: HeaderBlock) -> MessageHeaders {
+    let mut raw = String::new();
+    for field in &block.fields {
+        raw.push_str(&field.raw);
+        raw.push_str("\r\n");
+    }
+    raw.push_str("\r\n");
+    let mut headers = MessageHeaders::new(source, block);
+    headers.message_id = headers
+        .block
+        .get("message-id")
+        .and_then(|v| v.split_whitespace().next())
+        .map(str::to_owned);
+    if let Some(message) = MessageParser::default().parse_headers(raw.as_bytes()) {
+        headers.subject = message.subject().map(str::to_owned);
+        if let Some(from) = message.from().and_then(|a| a.first()) {
+            headers.from = from.address().map(str::to_owned);
+            headers.from_name = from.name().map(str::to_owned);
+        }
+        for list in [message.to(), message.cc()].into_iter().flatten() {
+            headers
+                .recipients
+                .extend(list.iter().filter_map(|a| a.address().map(str::to_owned)));
+        }
+    }
+    if headers.subject.is_none() {
+        headers.subject = headers.block.get("subject").map(str::to_owned);
+    }
+    headers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lf_message_with_encoded_subject_keeps_raw_body() {
+        let text = b"Received: from a (a [192.0.2.1]) by b; Tue, 14 Jan 2025 15:12:44 +0000\nFrom: =?utf-8?q?J=C3=B6rg?= <j@example.com>\nTo: a@contoso.com, b@contoso.com\nSubject: =?utf-8?b?R3LDvMOfZQ==?=\nMessage-ID: <m1@example.com>\n\nHello\r\nWorld\n";
+        let parsed = parse_bytes(text, "m.eml").unwrap();
+        let Some(Evidence::Headers(h)) = parsed.evidence.first() else {
+            panic!("headers");
+        };
+        assert_eq!(h.subject.as_deref(), Some("Grüße"));
+        assert_eq!(h.from_name.as_deref(), Some("Jörg"));
+        assert_eq!(h.recipients.len(), 2);
+        assert_eq!(h.message_id.as_deref(), Some("<m1@example.com>"));
+        assert_eq!(h.body.as_deref(), Some(&b"Hello\r\nWorld\n"[..]));
+        assert!(sniff(std::str::from_utf8(text).unwrap()));
+    }
 }

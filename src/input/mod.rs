@@ -162,7 +162,7 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
         return powershell::parse(&text, name);
     }
     if ndr::sniff(&text) {
-        return ndr::parse(bytes, &text, name);
+        return ndr::parse(&text, name);
     }
     if eml::sniff(&text) {
         return eml::parse_bytes(bytes, name);

@@ -53,9 +53,11 @@ const EXPECTED: &[(&str, &[Status])] = &[
         "13-onprem-msgtrk-log-expand-and-eop-throttle.log",
         &[Status::Expanded, Status::Pending],
     ),
+    // The same two messages as 13, but the paste lists the DEFER first: messages keep
+    // input order (contract).
     (
         "14-onprem-get-messagetrackinglog-list-and-table.txt",
-        &[Status::Expanded, Status::Pending],
+        &[Status::Pending, Status::Expanded],
     ),
     ("15-headers-junk-spam-verdict.txt", &[Status::Junk]),
     (
