@@ -38,6 +38,8 @@ pub enum OutputFormat {
     Md,
     /// Plain text.
     Text,
+    /// A self-contained HTML report.
+    Html,
 }
 
 /// Arguments of `diagnose`.
@@ -49,9 +51,18 @@ pub struct DiagnoseArgs {
     /// The message to diagnose: 0-based index, Message-ID or MessageTraceId.
     #[arg(long)]
     pub message: Option<String>,
-    /// Write to this file instead of stdout.
+    /// Write to this file instead of stdout (atomically: never half a report).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// Replace addresses, display names, subjects and internal hosts/IPs with pseudonyms.
+    #[arg(long)]
+    pub redact: bool,
+    /// Show every trace event and evidence line, not the condensed view.
+    #[arg(long)]
+    pub full: bool,
+    /// Write an evidence bundle (reports + original inputs) to this .zip and print its path.
+    #[arg(long, value_name = "FILE.zip")]
+    pub bundle: Option<PathBuf>,
     /// Inputs: files, or `-` for stdin.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
@@ -60,19 +71,33 @@ pub struct DiagnoseArgs {
 /// Runs `diagnose`: exit 0 with a diagnosis, 2 when an input cannot be read.
 pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let mut parsed = Vec::new();
+    let mut raw_inputs = Vec::new();
     for path in &args.inputs {
+        let mut stdin_bytes = None;
         let result = if path.as_os_str() == "-" {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .take(input::MAX_INPUT_BYTES + 1)
                 .read_to_end(&mut bytes)
                 .context("reading stdin")?;
-            input::load_bytes("stdin", &bytes)
+            let result = input::load_bytes("stdin", &bytes);
+            stdin_bytes = Some(bytes);
+            result
         } else {
             input::load_path(path)
         };
         match result {
-            Ok(p) => parsed.push(p),
+            Ok(p) => {
+                if args.bundle.is_some() {
+                    let bytes = match stdin_bytes {
+                        Some(bytes) => bytes,
+                        None => std::fs::read(path)
+                            .with_context(|| format!("reading {}", path.display()))?,
+                    };
+                    raw_inputs.push((p.info.clone(), bytes));
+                }
+                parsed.push(p);
+            }
             Err(error) => {
                 eprintln!("mailflow: {error}");
                 return Ok(ExitCode::from(2));
@@ -94,13 +119,27 @@ pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
         OutputFormat::Json => Format::Json,
         OutputFormat::Md => Format::Markdown,
         OutputFormat::Text => Format::Text,
+        OutputFormat::Html => Format::Html,
     };
-    let mut rendered = export::render(&diagnosis, format);
+    let report_options = export::Options {
+        full_timeline: args.full,
+        redact: args.redact,
+        ..export::Options::now()
+    };
+    if let Some(path) = &args.bundle {
+        export::bundle::write_bundle(path, &diagnosis, &raw_inputs, &report_options)?;
+        println!("{}", path.display());
+        if args.output.is_none() {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let mut rendered = export::render_with(&diagnosis, format, &report_options);
     if !rendered.ends_with('\n') {
         rendered.push('\n');
     }
     if let Some(path) = &args.output {
-        std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))?;
+        export::write_atomic(path, rendered.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
     } else {
         let mut stdout = std::io::stdout().lock();
         if let Err(e) = stdout.write_all(rendered.as_bytes())

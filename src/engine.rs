@@ -156,10 +156,11 @@ fn message_info(message: &CaseMessage, facts: &MessageFacts) -> MessageInfo {
             .find_map(f)
     };
     let mut recipients: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let from_traces = message.traces.iter().flat_map(|t| t.recipients.iter());
     let from_headers = headers.into_iter().flat_map(|h| h.recipients.iter());
     for r in from_traces.chain(from_headers) {
-        if !recipients.iter().any(|x| x.eq_ignore_ascii_case(r)) {
+        if seen.insert(r.to_ascii_lowercase()) {
             recipients.push(r.clone());
         }
     }

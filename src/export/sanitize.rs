@@ -106,7 +106,10 @@ mod tests {
             printable("\x1b]8;;https://x\x07y"),
             "\\x1b]8;;https://x\\x07y"
         );
-        assert_eq!(printable("invoice\u{202e}fdp.exe"), "invoice\\u{202e}fdp.exe");
+        assert_eq!(
+            printable("invoice\u{202e}fdp.exe"),
+            "invoice\\u{202e}fdp.exe"
+        );
         assert_eq!(printable("csi\u{9b}2J"), "csi\\x9b2J");
         assert_eq!(printable("zero\u{200b}width"), "zero\\u{200b}width");
         assert!(matches!(printable("plain text"), Cow::Borrowed(_)));

@@ -276,10 +276,18 @@ impl Summary {
                 .map(|r| RecipientRow {
                     recipient: sanitize::value(&r.recipient),
                     status: r.status,
-                    location: r.location.as_deref().map(sanitize::value).unwrap_or_default(),
+                    location: r
+                        .location
+                        .as_deref()
+                        .map(sanitize::value)
+                        .unwrap_or_default(),
                 })
                 .collect(),
-            decision_chain: d.decision_chain.iter().map(|s| sanitize::value(s)).collect(),
+            decision_chain: d
+                .decision_chain
+                .iter()
+                .map(|s| sanitize::value(s))
+                .collect(),
             steps: d
                 .steps
                 .iter()
@@ -443,10 +451,7 @@ fn message_fields(d: &Diagnosis) -> Vec<Field> {
     push("Sender", opt(m.sender.as_deref()));
     push("Recipients", sanitize::value(&m.recipients.join(", ")));
     push("Message-ID", opt(m.message_id.as_deref()));
-    push(
-        "Size",
-        m.size_bytes.map(size_words).unwrap_or_default(),
-    );
+    push("Size", m.size_bytes.map(size_words).unwrap_or_default());
     fields
 }
 
@@ -582,14 +587,19 @@ fn journey_entries(
 ) -> Vec<TimelineEntry> {
     let last = j.events.len().saturating_sub(1);
     let runs = runs(j);
-    let keep = j.events.iter().zip(&runs).enumerate().map(|(i, (e, &(start, end)))| {
-        full || i == 0
-            || i == last
-            || !ROUTINE_EVENTS
-                .iter()
-                .any(|r| r.eq_ignore_ascii_case(e.event.trim()))
-                && (i < start + RUN_ENDS || i + RUN_ENDS >= end)
-    });
+    let keep = j
+        .events
+        .iter()
+        .zip(&runs)
+        .enumerate()
+        .map(|(i, (e, &(start, end)))| {
+            full || i == 0
+                || i == last
+                || !ROUTINE_EVENTS
+                    .iter()
+                    .any(|r| r.eq_ignore_ascii_case(e.event.trim()))
+                    && (i < start + RUN_ENDS || i + RUN_ENDS >= end)
+        });
     let mut entries = Vec::new();
     let mut omitted = 0;
     for (e, kept) in j.events.iter().zip(keep) {

@@ -3,6 +3,7 @@
 //! the verdict decides from them.
 
 pub mod codes;
+pub mod gateway;
 pub mod headers;
 pub mod journey;
 pub mod online;
@@ -58,6 +59,8 @@ pub struct MessageFacts {
     pub codes: Vec<CodeSeen>,
     /// What the first header set proves (hops, authentication, anti-spam).
     pub headers: Option<HeaderFacts>,
+    /// Third-party gateways the evidence shows.
+    pub gateways: Vec<gateway::GatewayFacts>,
 }
 
 impl MessageFacts {
@@ -92,6 +95,7 @@ impl MessageFacts {
         };
         facts.status = status;
         facts.location = location;
+        facts.gateways = gateway::detect(message, &facts, knowledge);
         facts
     }
 }

@@ -70,8 +70,13 @@ pub fn firings(record: &TraceRecord, journey: usize) -> Vec<RuleFiring> {
             });
             continue;
         }
+        let has_tra_pair = event
+            .data
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("S:TRA"));
         for (key, value) in &event.data {
-            let is_tra = key.eq_ignore_ascii_case("S:TRA") || value.contains("ETR|ruleId=");
+            let is_tra = key.eq_ignore_ascii_case("S:TRA")
+                || (!has_tra_pair && value.contains("ETR|ruleId="));
             if !is_tra {
                 continue;
             }

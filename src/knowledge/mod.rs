@@ -6,6 +6,7 @@
 
 pub mod antispam_fields;
 pub mod event_names;
+pub mod list_decisions;
 pub mod next_actions;
 pub mod status_codes;
 pub mod vendors;
@@ -25,6 +26,8 @@ pub struct Knowledge {
     pub status_codes: status_codes::StatusCodes,
     /// Anti-spam field meanings, compauth reasons, Microsoft 365 hosts, public suffixes.
     pub antispam: antispam_fields::AntispamFields,
+    /// Allow/block list decisions.
+    pub list_decisions: list_decisions::ListDecisions,
 }
 
 static EMBEDDED: LazyLock<Knowledge> = LazyLock::new(|| Knowledge {
@@ -33,6 +36,7 @@ static EMBEDDED: LazyLock<Knowledge> = LazyLock::new(|| Knowledge {
     next_actions: next_actions::NextActions::embedded(),
     status_codes: status_codes::StatusCodes::embedded(),
     antispam: antispam_fields::AntispamFields::embedded(),
+    list_decisions: list_decisions::ListDecisions::embedded(),
 });
 
 impl Knowledge {

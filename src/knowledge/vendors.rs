@@ -47,6 +47,8 @@ struct RawProfile {
     #[serde(default)]
     verdict_rule_pattern: Option<String>,
     #[serde(default)]
+    console: Option<String>,
+    #[serde(default)]
     confidence: Option<String>,
 }
 
@@ -75,6 +77,8 @@ pub struct VendorProfile {
     pub expected_journeys: u8,
     /// A rule-name pattern with a `verdict` group (`IPW Processed SPAM` → `SPAM`).
     pub verdict_rule: Option<Regex>,
+    /// Where tier one looks next at the vendor ("the INKY dashboard …").
+    pub console: Option<String>,
     /// documented / observed / inferred.
     pub confidence: Option<String>,
 }
@@ -157,6 +161,7 @@ impl VendorProfiles {
                 .map(|p| compile(vec![p], name))
                 .transpose()?
                 .and_then(|mut v| v.pop()),
+            console: raw.console,
             confidence: raw.confidence,
         })
     }

@@ -4,4 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod badinput;
+mod export;
+mod headers;
 mod samples;

@@ -231,8 +231,15 @@ fn helo_in(comment: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_owned())
 }
 
+/// A host word without its brackets: `[10.0.0.1]:25` → `10.0.0.1`, `<server>` → `server`.
 fn clean_host(word: &str) -> String {
-    word.trim_matches(|c: char| c == '[' || c == ']' || c == ';' || c == ',')
+    let word = word.trim_matches(|c: char| c == ';' || c == ',');
+    if let Some(inner) = word.strip_prefix('[')
+        && let Some(close) = inner.find(']')
+    {
+        return inner.get(..close).unwrap_or(inner).to_owned();
+    }
+    word.trim_matches(|c: char| c == '[' || c == ']' || c == '<' || c == '>')
         .to_owned()
 }
 
@@ -284,7 +291,9 @@ pub fn parse(value: &str) -> ReceivedFields {
     // `(from host [ip]) by …`: a leading comment that is itself a from clause.
     if let Some(Token::Comment(inner)) = tokens.first().copied()
         && inner.len() > 5
-        && inner.get(..5).is_some_and(|h| h.eq_ignore_ascii_case("from "))
+        && inner
+            .get(..5)
+            .is_some_and(|h| h.eq_ignore_ascii_case("from "))
     {
         let mut inner_tokens = self::tokens(inner);
         inner_tokens.extend(tokens.drain(1..));
@@ -362,6 +371,17 @@ pub fn parse(value: &str) -> ReceivedFields {
     read_by(&by, &mut fields);
     read_with(&with, &mut fields);
     read_tls(value, &mut fields);
+    if fields.for_addr.is_none() {
+        // `…; Thu, 20 Mar 03 10:06:43 +0100 for <asrg@ietf.org>`
+        fields.for_addr = date_text.and_then(|d| {
+            let mut words = d.split_whitespace();
+            words.find(|w| w.eq_ignore_ascii_case("for"))?;
+            let addr = words
+                .next()?
+                .trim_matches(|c: char| c == '<' || c == '>' || c == ';');
+            addr.contains('@').then(|| addr.to_owned())
+        });
+    }
     fields
 }
 
@@ -371,6 +391,13 @@ fn read_from(clause: &Clause<'_>, fields: &mut ReceivedFields) {
         if let Some((ip, name)) = clause.comments.iter().find_map(|c| bracketed(c)) {
             fields.from_ip = Some(ip.to_string());
             fields.from_rdns = name;
+        } else if let Some(ip) = clause
+            .comments
+            .iter()
+            .flat_map(|c| c.split_whitespace())
+            .find_map(ip_in)
+        {
+            fields.from_ip = Some(ip.to_string());
         }
         for comment in &clause.comments {
             if let Some(helo) = helo_in(comment) {
@@ -458,7 +485,10 @@ fn read_with(clause: &Clause<'_>, fields: &mut ReceivedFields) {
 
 fn read_tls(value: &str, fields: &mut ReceivedFields) {
     if let Some(caps) = TLS_VERSION.captures(value) {
-        let family = caps.get(1).map_or("TLS", |m| m.as_str()).to_ascii_uppercase();
+        let family = caps
+            .get(1)
+            .map_or("TLS", |m| m.as_str())
+            .to_ascii_uppercase();
         let major = caps.get(2).map_or("", |m| m.as_str());
         let minor = caps.get(3).map_or("0", |m| m.as_str());
         fields.tls_version = Some(if family == "SSL" {
@@ -485,9 +515,15 @@ mod tests {
         let hop = parse(
             "from BN9PR03CA0551.namprd03.prod.outlook.com (2603:10b6:408:138::16) by SA1PR04MB8123.namprd04.prod.outlook.com (2603:10b6:806:2e6::9) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.8511.19; Wed, 5 Mar 2025 09:14:06 +0000",
         );
-        assert_eq!(hop.from.as_deref(), Some("BN9PR03CA0551.namprd03.prod.outlook.com"));
+        assert_eq!(
+            hop.from.as_deref(),
+            Some("BN9PR03CA0551.namprd03.prod.outlook.com")
+        );
         assert_eq!(hop.from_ip.as_deref(), Some("2603:10b6:408:138::16"));
-        assert_eq!(hop.by.as_deref(), Some("SA1PR04MB8123.namprd04.prod.outlook.com"));
+        assert_eq!(
+            hop.by.as_deref(),
+            Some("SA1PR04MB8123.namprd04.prod.outlook.com")
+        );
         assert_eq!(hop.by_ip.as_deref(), Some("2603:10b6:806:2e6::9"));
         assert_eq!(hop.with.as_deref(), Some("Microsoft SMTP Server"));
         assert_eq!(hop.id.as_deref(), Some("15.20.8511.19"));
@@ -549,11 +585,17 @@ mod tests {
 
     #[test]
     fn reads_ip_literal_forms() {
-        let hop = parse("from ietfa.amsl.com (localhost [IPv6:::1]) by ietfa.amsl.com (Postfix) with ESMTP id 6296FC13AE3E; Mon, 28 Aug 2023 02:21:37 -0700");
+        let hop = parse(
+            "from ietfa.amsl.com (localhost [IPv6:::1]) by ietfa.amsl.com (Postfix) with ESMTP id 6296FC13AE3E; Mon, 28 Aug 2023 02:21:37 -0700",
+        );
         assert_eq!(hop.from_ip.as_deref(), Some("::1"));
-        let hop = parse("from list.example.com (192.0.2.86:23198) by mx1.example.net; Sat, 18 Sep 2004 23:17:54 -0500");
+        let hop = parse(
+            "from list.example.com (192.0.2.86:23198) by mx1.example.net; Sat, 18 Sep 2004 23:17:54 -0500",
+        );
         assert_eq!(hop.from_ip.as_deref(), Some("192.0.2.86"));
-        let hop = parse("from X ([fe80::19bd:c588:dd17:5226]) by Y ([fe80::19bd:c588:dd17:5226%6]) with mapi id 15.20.1943.023; Wed, 5 Jun 2019 10:17:08 +0000");
+        let hop = parse(
+            "from X ([fe80::19bd:c588:dd17:5226]) by Y ([fe80::19bd:c588:dd17:5226%6]) with mapi id 15.20.1943.023; Wed, 5 Jun 2019 10:17:08 +0000",
+        );
         assert_eq!(hop.by_ip.as_deref(), Some("fe80::19bd:c588:dd17:5226"));
     }
 

@@ -270,7 +270,10 @@ fn numeric_zone(word: &str) -> Option<i32> {
             1 | 2 => (number(rest, 2)?, 0),
             3 | 4 => {
                 let split = rest.len() - 2;
-                (number(rest.get(..split)?, 2)?, number(rest.get(split..)?, 2)?)
+                (
+                    number(rest.get(..split)?, 2)?,
+                    number(rest.get(split..)?, 2)?,
+                )
             }
             _ => return None,
         }
@@ -381,13 +384,6 @@ impl Parts {
     }
 
     fn take_numeric(&mut self, word: &str) -> bool {
-        if word.contains(':') {
-            if self.time.is_some() {
-                return false;
-            }
-            self.time = time_of_day(word);
-            return self.time.is_some();
-        }
         if let Some((date, time)) = word.split_once('T')
             && time.contains(':')
         {
@@ -400,6 +396,13 @@ impl Parts {
                 self.zone = Some(0);
             }
             return true;
+        }
+        if word.contains(':') {
+            if self.time.is_some() {
+                return false;
+            }
+            self.time = time_of_day(word);
+            return self.time.is_some();
         }
         if word.contains('/') || word.contains('-') {
             if self.started() {
@@ -536,34 +539,78 @@ mod tests {
     use super::*;
 
     fn rfc3339(text: &str) -> String {
-        parse(text).map(|d| d.time.to_rfc3339()).unwrap_or_else(|e| format!("{e:?}"))
+        parse(text)
+            .map(|d| d.time.to_rfc3339())
+            .unwrap_or_else(|e| format!("{e:?}"))
     }
 
     #[test]
     fn reads_rfc5322_and_obsolete_forms() {
-        assert_eq!(rfc3339("Wed,  5 Mar 2025 01:14:03 -0800 (PST)"), "2025-03-05T01:14:03-08:00");
-        assert_eq!(rfc3339("7 Mar 2025 08:21:50 +0000"), "2025-03-07T08:21:50+00:00");
-        assert_eq!(rfc3339("Wed, 12 Feb 2003 14:22:21 PST"), "2003-02-12T14:22:21-08:00");
-        assert_eq!(rfc3339("Wed, 26 Mar 03 20:43:24 -0600"), "2003-03-26T20:43:24-06:00");
-        assert_eq!(rfc3339("Thu, 1 Jan 99 00:00:00 GMT"), "1999-01-01T00:00:00+00:00");
-        assert_eq!(rfc3339("3 Jul 2002 15:43:50 UT"), "2002-07-03T15:43:50+00:00");
-        assert_eq!(rfc3339("Mon, 6 Jan 2003 10:17:34 +0530"), "2003-01-06T10:17:34+05:30");
-        assert_eq!(rfc3339("Mon, 6 Jan 2003 10:17:34 +05:30"), "2003-01-06T10:17:34+05:30");
+        assert_eq!(
+            rfc3339("Wed,  5 Mar 2025 01:14:03 -0800 (PST)"),
+            "2025-03-05T01:14:03-08:00"
+        );
+        assert_eq!(
+            rfc3339("7 Mar 2025 08:21:50 +0000"),
+            "2025-03-07T08:21:50+00:00"
+        );
+        assert_eq!(
+            rfc3339("Wed, 12 Feb 2003 14:22:21 PST"),
+            "2003-02-12T14:22:21-08:00"
+        );
+        assert_eq!(
+            rfc3339("Wed, 26 Mar 03 20:43:24 -0600"),
+            "2003-03-26T20:43:24-06:00"
+        );
+        assert_eq!(
+            rfc3339("Thu, 1 Jan 99 00:00:00 GMT"),
+            "1999-01-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            rfc3339("3 Jul 2002 15:43:50 UT"),
+            "2002-07-03T15:43:50+00:00"
+        );
+        assert_eq!(
+            rfc3339("Mon, 6 Jan 2003 10:17:34 +0530"),
+            "2003-01-06T10:17:34+05:30"
+        );
+        assert_eq!(
+            rfc3339("Mon, 6 Jan 2003 10:17:34 +05:30"),
+            "2003-01-06T10:17:34+05:30"
+        );
     }
 
     #[test]
     fn reads_asctime_iso_month_first_and_numeric_forms() {
-        assert_eq!(rfc3339("Fri Feb 07 10:18:12 2003 -0800"), "2003-02-07T10:18:12-08:00");
-        assert_eq!(rfc3339("Fri Sep 14 14:36:56 EDT 2018"), "2018-09-14T14:36:56-04:00");
-        assert_eq!(rfc3339("Apr 21 2018 3:01:05 +0000"), "2018-04-21T03:01:05+00:00");
+        assert_eq!(
+            rfc3339("Fri Feb 07 10:18:12 2003 -0800"),
+            "2003-02-07T10:18:12-08:00"
+        );
+        assert_eq!(
+            rfc3339("Fri Sep 14 14:36:56 EDT 2018"),
+            "2018-09-14T14:36:56-04:00"
+        );
+        assert_eq!(
+            rfc3339("Apr 21 2018 3:01:05 +0000"),
+            "2018-04-21T03:01:05+00:00"
+        );
         assert_eq!(
             rfc3339("2025-03-10 16:45:28.418293017 +0000 UTC m=+2093461.122018375"),
             "2025-03-10T16:45:28.418293017+00:00"
         );
-        assert_eq!(rfc3339("4/20/2018 11:01:16 PM -0400 (EDT)"), "2018-04-20T23:01:16-04:00");
-        assert_eq!(rfc3339("2018-4-20 11:01:08 PM"), "2018-04-20T23:01:08+00:00");
+        assert_eq!(
+            rfc3339("4/20/2018 11:01:16 PM -0400 (EDT)"),
+            "2018-04-20T23:01:16-04:00"
+        );
+        assert_eq!(
+            rfc3339("2018-4-20 11:01:08 PM"),
+            "2018-04-20T23:01:08+00:00"
+        );
         assert_eq!(rfc3339("2025-03-10T16:45:28Z"), "2025-03-10T16:45:28+00:00");
-        assert_eq!(rfc3339("Saturday, 21 Apr 2018 03:01:02 +0000"), "2018-04-21T03:01:02+00:00");
+        assert_eq!(
+            rfc3339("Saturday, 21 Apr 2018 03:01:02 +0000"),
+            "2018-04-21T03:01:02+00:00"
+        );
     }
 
     #[test]
@@ -576,15 +623,30 @@ mod tests {
             rfc3339("Thu, 20 Mar 03 10:06:43 +0100 for <asrg@ietf.org>"),
             "2003-03-20T10:06:43+01:00"
         );
-        assert_eq!(rfc3339("_ Tue, 21 Jul 2009 14:34:14 +0200"), "2009-07-21T14:34:14+02:00");
+        assert_eq!(
+            rfc3339("_ Tue, 21 Jul 2009 14:34:14 +0200"),
+            "2009-07-21T14:34:14+02:00"
+        );
     }
 
     #[test]
     fn refuses_what_mail_parser_accepts() {
-        assert_eq!(parse("Mon, 30 Feb 2025 10:00:00 +0000"), Err(DateProblem::InvalidDate));
-        assert_eq!(parse("Mon, 3 Feb 2025 25:00:00 +0000"), Err(DateProblem::InvalidTime));
-        assert_eq!(parse("Mon, 3 Feb 2025 10:00:00 +0099"), Err(DateProblem::InvalidZone));
-        assert_eq!(parse("Mon, 3 Feb 1910 10:00:00 +0000"), Err(DateProblem::ImplausibleYear));
+        assert_eq!(
+            parse("Mon, 30 Feb 2025 10:00:00 +0000"),
+            Err(DateProblem::InvalidDate)
+        );
+        assert_eq!(
+            parse("Mon, 3 Feb 2025 25:00:00 +0000"),
+            Err(DateProblem::InvalidTime)
+        );
+        assert_eq!(
+            parse("Mon, 3 Feb 2025 10:00:00 +0099"),
+            Err(DateProblem::InvalidZone)
+        );
+        assert_eq!(
+            parse("Mon, 3 Feb 1910 10:00:00 +0000"),
+            Err(DateProblem::ImplausibleYear)
+        );
         assert_eq!(parse("22 Apr 2018"), Err(DateProblem::NoTime));
         assert_eq!(parse(""), Err(DateProblem::Missing));
         assert_eq!(parse("by mx.example.com"), Err(DateProblem::Unreadable));

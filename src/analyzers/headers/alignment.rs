@@ -1,0 +1,107 @@
+//! Why DMARC failed although SPF or DKIM "passed": the identifiers that passed belong to
+//! another domain (an email service's bounce domain, its own DKIM key) than the From
+//! address the user sees.
+
+use super::header_facts;
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::alignment::Aligned;
+use crate::step::Step;
+
+/// Explains identifier alignment.
+pub struct Alignment;
+
+fn words(aligned: Aligned) -> &'static str {
+    match aligned {
+        Aligned::Strict => "the same domain",
+        Aligned::Relaxed => "the same organization (relaxed alignment)",
+        Aligned::No => "a different organization",
+    }
+}
+
+impl Analyzer for Alignment {
+    fn id(&self) -> &'static str {
+        "headers-alignment"
+    }
+
+    fn step(&self) -> Step {
+        Step::Headers
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(facts) = header_facts(cx) else {
+            return;
+        };
+        let auth = &facts.auth;
+        let alignment = &auth.alignment;
+        let Some(from) = alignment.from_domain.as_deref() else {
+            return;
+        };
+        if auth.trusted().is_none() {
+            return;
+        }
+        let spf_result = auth.result("spf");
+        let mut lines = Vec::new();
+        if let (Some(mail_from), Some(aligned)) =
+            (alignment.mail_from_domain.as_deref(), alignment.spf)
+        {
+            lines.push(format!(
+                "SPF ({}) checked MailFrom {mail_from}: {} as From {from}",
+                spf_result.unwrap_or("no result"),
+                words(aligned)
+            ));
+        }
+        for dkim in &alignment.dkim {
+            lines.push(format!(
+                "DKIM d={} ({}): {} as From {from}",
+                dkim.domain,
+                dkim.result
+                    .as_deref()
+                    .unwrap_or("signature present, result not recorded"),
+                words(dkim.aligned)
+            ));
+        }
+        if lines.is_empty() {
+            return;
+        }
+        let dmarc = auth.result("dmarc");
+        let aligned_pass = alignment.has_aligned_pass(spf_result);
+        let any_pass = spf_result == Some("pass")
+            || alignment
+                .dkim
+                .iter()
+                .any(|d| d.result.as_deref() == Some("pass"));
+        if aligned_pass {
+            out.push(
+                Finding::new(
+                    "authentication-aligned",
+                    Severity::Ok,
+                    format!("Authentication is aligned with the From domain {from}"),
+                )
+                .detail(lines.join("; "))
+                .evidence_lines(lines.clone()),
+            );
+        } else if any_pass && dmarc != Some("pass") {
+            out.push(
+                Finding::new(
+                    "authentication-not-aligned",
+                    Severity::Warning,
+                    format!("SPF or DKIM passed, but not for {from}"),
+                )
+                .detail(format!("{}. DMARC needs a pass for the From domain's own organization, so the passes above do not count and DMARC fails — the usual picture when a mailing service sends as a customer's domain without being set up for it.", lines.join("; ")))
+                .evidence_lines(lines)
+                .advice(format!("The sender must have the service DKIM-sign with d={from} (or a subdomain of it), or use a bounce (MailFrom) domain under {from} covered by its SPF record.")),
+            );
+        } else {
+            out.push(
+                Finding::new(
+                    "authentication-alignment",
+                    Severity::Info,
+                    format!("Identifiers compared with the From domain {from}"),
+                )
+                .detail(lines.join("; "))
+                .evidence_lines(lines),
+            );
+        }
+    }
+}

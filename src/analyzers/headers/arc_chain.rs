@@ -1,0 +1,83 @@
+//! The ARC chain: which intermediaries (mailing lists, forwarders, gateways) sealed the
+//! message and what the first of them saw, structural breaks, and Microsoft trusting a
+//! sealer to override a DMARC failure (compauth reason 130).
+
+use super::header_facts;
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::step::Step;
+
+/// Explains the ARC set.
+pub struct ArcChain;
+
+impl Analyzer for ArcChain {
+    fn id(&self) -> &'static str {
+        "headers-arc"
+    }
+
+    fn step(&self) -> Step {
+        Step::Headers
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(facts) = header_facts(cx) else {
+            return;
+        };
+        let arc = &facts.auth.arc;
+        if arc.is_empty() {
+            return;
+        }
+        let instances: Vec<String> = arc
+            .instances
+            .iter()
+            .map(|i| {
+                format!(
+                    "i={} sealed by {} (cv={}){}",
+                    i.instance,
+                    i.sealer.as_deref().unwrap_or("?"),
+                    i.cv.as_deref().unwrap_or("?"),
+                    i.results
+                        .as_ref()
+                        .map(|r| {
+                            let seen: Vec<String> = r
+                                .results
+                                .iter()
+                                .map(|m| format!("{}={}", m.method, m.result))
+                                .collect();
+                            format!(", it saw {}", seen.join(" "))
+                        })
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        if arc.is_broken() {
+            out.push(
+                Finding::new("arc-chain-broken", Severity::Warning, "The ARC chain is broken")
+                    .detail(format!("{}. A broken chain cannot vouch for the original authentication, so a forwarded or list message that fails DMARC gets no ARC rescue.", arc.problems.join("; ")))
+                    .evidence_lines(instances)
+                    .advice("If a trusted forwarder or list is involved, an admin can add it as a trusted ARC sealer in the anti-phishing settings once it seals correctly."),
+            );
+        } else {
+            out.push(
+                Finding::new(
+                    "arc-chain",
+                    Severity::Info,
+                    format!("ARC chain of {} instance{}", arc.instances.len(), if arc.instances.len() == 1 { "" } else { "s" }),
+                )
+                .detail("Each intermediary that changed or relayed the message recorded what it saw and sealed it. The structure is sound; the seals' signatures are not verified offline.")
+                .evidence_lines(instances),
+            );
+        }
+        if facts
+            .auth
+            .compauth
+            .as_ref()
+            .is_some_and(|c| c.reason.as_deref() == Some("130"))
+        {
+            out.push(
+                Finding::new("arc-overrode-dmarc", Severity::Info, "ARC rescued a DMARC failure (compauth reason 130)")
+                    .detail("Microsoft 365 trusted the ARC results of a sealer and let the message pass composite authentication although DMARC failed, as it does for forwarders and mailing lists."),
+            );
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! SPF, DKIM, DMARC and composite authentication as Microsoft 365 recorded them, each
+//! result explained; Authentication-Results stamped by other servers, or before the
+//! message reached Microsoft 365, are named and set aside rather than believed.
+
+use super::header_facts;
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::{AuthAuthority, AuthResults, MethodResult};
+use crate::step::Step;
+
+/// Explains the trusted Authentication-Results.
+pub struct Authentication;
+
+fn meaning(method: &str, result: &MethodResult) -> String {
+    let word = result.result.as_str();
+    let text = match (method, word) {
+        ("spf", "fail" | "hardfail") => {
+            "the sending IP is not allowed by the MailFrom domain's SPF record".to_owned()
+        }
+        ("spf", "softfail") => {
+            "the MailFrom domain's SPF record says the sending IP is probably not allowed (~all)"
+                .to_owned()
+        }
+        ("spf", "neutral") => {
+            "the SPF record makes no statement about the sending IP (?all)".to_owned()
+        }
+        ("spf", "none") => "the MailFrom domain has no SPF record".to_owned(),
+        ("spf" | "dkim" | "dmarc", "temperror") => {
+            "a temporary DNS error prevented the check".to_owned()
+        }
+        ("spf" | "dkim" | "dmarc", "permerror") => {
+            "the published record is broken (syntax or too many DNS lookups)".to_owned()
+        }
+        ("dkim", "none") => "the message was not DKIM-signed".to_owned(),
+        ("dkim", "fail") => format!(
+            "a DKIM signature did not verify{}",
+            result
+                .comment
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
+        ),
+        ("dmarc", "fail") => format!(
+            "neither SPF nor DKIM passed for a domain aligned with the From domain{}",
+            result
+                .action
+                .as_deref()
+                .map(action_words)
+                .unwrap_or_default()
+        ),
+        ("dmarc", "none") => "the From domain publishes no DMARC record".to_owned(),
+        ("dmarc", "bestguesspass") => "no DMARC record, but it would have passed".to_owned(),
+        _ => format!("result {word}"),
+    };
+    let domain = match method {
+        "spf" => result.property("smtp.mailfrom"),
+        "dkim" => result.property("header.d"),
+        "dmarc" => result.property("header.from"),
+        _ => None,
+    }
+    .filter(|d| !d.eq_ignore_ascii_case("none"));
+    match domain {
+        Some(d) => format!("{method}={word} for {d}: {text}"),
+        None => format!("{method}={word}: {text}"),
+    }
+}
+
+fn action_words(action: &str) -> String {
+    match action.to_ascii_lowercase().as_str() {
+        "none" => "; the domain's policy asks for no action (p=none)".to_owned(),
+        "oreject" => "; the domain's policy is p=reject and Exchange Online treated it as its own verdict (junk or quarantine) instead of rejecting".to_owned(),
+        "reject" => "; the domain's policy is p=reject".to_owned(),
+        "quarantine" => "; the domain's policy is p=quarantine".to_owned(),
+        "pct.quarantine" | "pct.reject" => "; the domain's policy would act, but this message was sampled out by pct<100".to_owned(),
+        other => format!("; action={other}"),
+    }
+}
+
+fn is_pass(word: &str) -> bool {
+    matches!(word, "pass" | "bestguesspass")
+}
+
+fn authserv(results: &AuthResults) -> String {
+    results
+        .authserv_id
+        .clone()
+        .unwrap_or_else(|| "(no authserv-id)".to_owned())
+}
+
+impl Analyzer for Authentication {
+    fn id(&self) -> &'static str {
+        "headers-authentication"
+    }
+
+    fn step(&self) -> Step {
+        Step::Headers
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(facts) = header_facts(cx) else {
+            return;
+        };
+        let auth = &facts.auth;
+        let Some(trusted) = auth.trusted() else {
+            if facts.chain.reached_microsoft() && facts.spam.stamped() {
+                out.push(
+                    Finding::new("authentication-results-missing", Severity::Info, "No Authentication-Results from Microsoft 365")
+                        .detail("Exchange Online stamps Authentication-Results on mail it receives from outside; its absence means internal mail, or a partial paste of the headers.")
+                        .advice("If the mail came from outside, ask for the complete headers."),
+                );
+            }
+            return;
+        };
+        let evidence = format!(
+            "{}: {}",
+            trusted.header,
+            trusted.value.chars().take(800).collect::<String>()
+        );
+        if auth.authority == AuthAuthority::OtherReceiver {
+            out.push(
+                Finding::new(
+                    "authentication-from-other-receiver",
+                    Severity::Info,
+                    format!("Authentication results from {}, not Microsoft 365", authserv(trusted)),
+                )
+                .detail("No Authentication-Results written by Microsoft 365 was found; the topmost one from another receiving system is reported instead.")
+                .evidence(evidence.clone()),
+            );
+        }
+        let mut failures = Vec::new();
+        let mut passes = Vec::new();
+        for method in ["spf", "dkim", "dmarc"] {
+            let Some(result) = (if method == "dkim" {
+                trusted
+                    .all("dkim")
+                    .find(|r| is_pass(&r.result))
+                    .or_else(|| trusted.first("dkim"))
+            } else {
+                trusted.first(method)
+            }) else {
+                continue;
+            };
+            if is_pass(&result.result) {
+                passes.push(meaning(method, result));
+            } else {
+                failures.push(meaning(method, result));
+            }
+        }
+        if failures.is_empty() && !passes.is_empty() {
+            out.push(
+                Finding::new(
+                    "authentication-passed",
+                    Severity::Ok,
+                    "SPF, DKIM and DMARC passed",
+                )
+                .detail(passes.join("; "))
+                .evidence(evidence.clone()),
+            );
+        } else if !failures.is_empty() {
+            let dmarc_failed = trusted.first("dmarc").is_some_and(|d| d.result == "fail");
+            out.push(
+                Finding::new(
+                    "authentication-failed",
+                    if dmarc_failed { Severity::Warning } else { Severity::Info },
+                    format!("Authentication did not fully pass ({})", failures.iter().map(|f| f.split(':').next().unwrap_or("")).collect::<Vec<_>>().join(", ")),
+                )
+                .detail(failures.iter().chain(passes.iter()).cloned().collect::<Vec<_>>().join("; "))
+                .evidence(evidence.clone())
+                .advice("Authentication is the sender's to fix: their SPF record must include the sending service, the service must DKIM-sign with the From domain, and DMARC needs one of them aligned. Send them this finding."),
+            );
+        }
+        if let Some(compauth) = &auth.compauth {
+            let reason = compauth.reason.as_deref().unwrap_or("?");
+            let severity = match compauth.result.as_str() {
+                "pass" => Severity::Ok,
+                "fail" => Severity::Warning,
+                _ => Severity::Info,
+            };
+            out.push(
+                Finding::new(
+                    "compauth-explained",
+                    severity,
+                    format!("Composite authentication: {} (reason {reason})", compauth.result),
+                )
+                .detail(format!(
+                    "{} Microsoft's composite authentication combines SPF, DKIM, DMARC, ARC and its own sender intelligence; a failure does not always mean the message was blocked.",
+                    compauth.meaning.as_deref().unwrap_or("This reason code is not in the documented table.")
+                ))
+                .evidence(evidence.clone())
+                .advice(compauth.advice.clone().unwrap_or_default()),
+            );
+        }
+        let ignored: Vec<&AuthResults> = auth
+            .results
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| {
+                Some(*i) != auth.trusted && r.header.eq_ignore_ascii_case("Authentication-Results")
+            })
+            .map(|(_, r)| r)
+            .collect();
+        if !ignored.is_empty() {
+            let entry = facts.chain.entry_hop().map(|h| h.position);
+            let names: Vec<String> = ignored
+                .iter()
+                .map(|r| {
+                    let when = if entry.is_some_and(|p| r.position > p) {
+                        "stamped before Microsoft 365 received the message"
+                    } else {
+                        "stamped by another server"
+                    };
+                    format!("{} ({when})", authserv(r))
+                })
+                .collect();
+            out.push(
+                Finding::new(
+                    "other-authentication-results",
+                    Severity::Info,
+                    format!("{} other Authentication-Results set aside", ignored.len()),
+                )
+                .detail(format!("Only the results Microsoft 365 wrote are used: {}. Results stamped before the message reached Microsoft 365 can be written by anyone, including a spoofer.", names.join("; ")))
+                .evidence_lines(ignored.iter().map(|r| format!("{}: {}", r.header, r.value.chars().take(400).collect::<String>()))),
+            );
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! The offline DKIM body-hash check: "the body was changed after signing" (a gateway
+//! banner, a disclaimer rule, a forwarder's footer) is why DKIM fails; "the body hash
+//! matches" rules that out. An `l=` tag leaves the rest of the body unsigned.
+
+use super::header_facts;
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::dkim_body::NotChecked;
+use crate::facts::headers::{BodyCheck, DkimCheck};
+use crate::step::Step;
+
+/// Compares each DKIM signature's `bh=` with the body.
+pub struct DkimBodyHash;
+
+fn label(check: &DkimCheck) -> String {
+    let s = &check.signature;
+    format!(
+        "d={} s={} ({}, c=…/{})",
+        s.domain.as_deref().unwrap_or("?"),
+        s.selector.as_deref().unwrap_or("?"),
+        s.algorithm.as_deref().unwrap_or("rsa-sha256"),
+        s.body_canonicalization.as_str()
+    )
+}
+
+fn evidence(check: &DkimCheck) -> String {
+    format!(
+        "DKIM-Signature: {}",
+        check.signature.value.chars().take(400).collect::<String>()
+    )
+}
+
+impl Analyzer for DkimBodyHash {
+    fn id(&self) -> &'static str {
+        "headers-dkim-body-hash"
+    }
+
+    fn step(&self) -> Step {
+        Step::Headers
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(facts) = header_facts(cx) else {
+            return;
+        };
+        let dkim_failed = facts.auth.result("dkim") == Some("fail");
+        let mut no_body = false;
+        for check in &facts.auth.dkim {
+            match &check.body {
+                BodyCheck::Matches { unsigned_octets } => {
+                    out.push(
+                        Finding::new("dkim-body-hash-matches", Severity::Ok, format!("The body is unchanged since {} signed it", label(check)))
+                            .detail("The body hash recomputed from this message equals the signature's bh=: nobody added a banner or footer after signing.")
+                            .evidence(evidence(check)),
+                    );
+                    if *unsigned_octets > 0 {
+                        out.push(
+                            Finding::new("dkim-length-limit", Severity::Warning, format!("{unsigned_octets} bytes of the body are not covered by the signature"))
+                                .detail(format!("{} signs only the first {} bytes of the body (l=). What follows was added after signing — a footer, or content an attacker appended while the signature still verifies.", label(check), check.signature.length.unwrap_or(0)))
+                                .evidence(evidence(check))
+                                .advice("Treat the part after the signed length as unauthenticated."),
+                        );
+                    }
+                }
+                BodyCheck::Differs { computed } => {
+                    out.push(
+                        Finding::new(
+                            "dkim-body-changed",
+                            if dkim_failed { Severity::Problem } else { Severity::Warning },
+                            format!("The body was changed after {} signed it", label(check)),
+                        )
+                        .detail(format!(
+                            "The body hash of this message ({computed}) differs from the signature's bh=. Something rewrote the body after signing — a gateway banner, a disclaimer or footer rule, a link rewriter or a forwarder{}.",
+                            if dkim_failed { "; that is why DKIM failed" } else { "; if DKIM passed at the receiver, the change happened after it checked (for example our own disclaimer rule or the client that saved the file)" }
+                        ))
+                        .evidence(evidence(check))
+                        .advice("Find who modifies messages in the path: a disclaimer transport rule (Step 3), a gateway that adds banners, or a list that adds footers. Modifications must happen before signing, or the modifier must re-sign (ARC)."),
+                    );
+                }
+                BodyCheck::Truncated { length, canonical } => {
+                    out.push(
+                        Finding::new("dkim-body-truncated", Severity::Warning, format!("The body is shorter than {} signed", label(check)))
+                            .detail(format!("The signature covers {length} bytes but the body has only {canonical}: part of the signed body was removed (a gateway that strips attachments, or a truncated export)."))
+                            .evidence(evidence(check)),
+                    );
+                }
+                BodyCheck::NotChecked(NotChecked::NoBody) => no_body = true,
+                BodyCheck::NotChecked(reason) => {
+                    out.push(
+                        Finding::new(
+                            "dkim-body-hash-not-checked",
+                            Severity::Info,
+                            format!("Body hash of {} not checked", label(check)),
+                        )
+                        .detail(format!("Not compared because {}.", reason.describe()))
+                        .evidence(evidence(check)),
+                    );
+                }
+            }
+        }
+        if no_body {
+            out.push(
+                Finding::new("dkim-body-hash-not-checked", Severity::Info, "DKIM body hash not checked: no message body")
+                    .detail("The input holds headers only, so whether the body changed after signing cannot be checked.")
+                    .advice("Save the message as .eml (or .msg) to check whether a banner or footer broke DKIM."),
+            );
+        }
+    }
+}

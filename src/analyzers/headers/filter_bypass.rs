@@ -1,0 +1,157 @@
+//! Filtering decided before the spam filter ran: a mail flow rule (SCL -1 / SFV:SKN, or
+//! SFV:SKS), allow lists (SFV:SKA, SFV:SFE, IPV:CAL), block lists (SFV:BLK, SFV:SKB) and
+//! quarantine release (SFV:SKQ). Step 3 names the rule; this step decodes the stamps.
+
+use super::{field_lines, header_facts};
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::step::Step;
+
+/// Explains rule, allow-list and block-list decisions.
+pub struct FilterBypass;
+
+const EVIDENCE: &[&str] = &[
+    "X-Forefront-Antispam-Report",
+    "X-MS-Exchange-Organization-SCL",
+    "X-MS-Exchange-Organization-Rules-Execution-History",
+    "X-Microsoft-Antispam-Mailbox-Delivery",
+];
+
+impl Analyzer for FilterBypass {
+    fn id(&self) -> &'static str {
+        "headers-filter-bypass"
+    }
+
+    fn step(&self) -> Step {
+        Step::Headers
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(facts) = header_facts(cx) else {
+            return;
+        };
+        let spam = &facts.spam;
+        let sfv = spam.verdict("SFV").unwrap_or_default();
+        let ipv = spam.verdict("IPV").unwrap_or_default();
+        let scl = spam.scl();
+        let sfv_field = spam.report_field("SFV");
+        let sfv_meaning = sfv_field
+            .and_then(|f| f.value_meaning.clone())
+            .unwrap_or_default();
+        let sfv_advice = sfv_field.and_then(|f| f.advice.clone()).unwrap_or_default();
+        let evidence = field_lines(cx, EVIDENCE);
+        let auth = &facts.auth;
+        let failed: Vec<String> = ["spf", "dkim", "dmarc"]
+            .iter()
+            .filter_map(|m| {
+                let r = auth.result(m)?;
+                matches!(r, "fail" | "softfail").then(|| format!("{m}={r}"))
+            })
+            .collect();
+        if scl == Some(-1) || sfv == "SKN" {
+            let detail = if failed.is_empty() {
+                format!(
+                    "SCL -1{}: {sfv_meaning} The message was delivered because of the rule, not because the filter judged it clean.",
+                    if sfv.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", SFV:{sfv}")
+                    }
+                )
+            } else {
+                format!(
+                    "SCL -1{}: {sfv_meaning} Authentication failed ({}), so without the rule this message would likely have been filtered: the rule, not the spam filter, delivered it.",
+                    if sfv.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", SFV:{sfv}")
+                    },
+                    failed.join(", ")
+                )
+            };
+            out.push(
+                Finding::new(
+                    "spam-filter-bypassed",
+                    if failed.is_empty() { Severity::Info } else { Severity::Warning },
+                    "A mail flow rule bypassed spam filtering (SCL -1)",
+                )
+                .detail(detail)
+                .evidence_lines(evidence.clone())
+                .advice(if sfv_advice.is_empty() {
+                    "Find the rule that sets SCL -1 in Step 3; prefer Enhanced Filtering or a narrow allow entry over a bypass rule.".to_owned()
+                } else {
+                    sfv_advice.clone()
+                }),
+            );
+            return;
+        }
+        let (code, severity, title) = match sfv.as_str() {
+            "SKS" => (
+                "spam-set-by-rule",
+                Severity::Warning,
+                "A mail flow rule marked it as spam (SFV:SKS)",
+            ),
+            "SKA" => (
+                "allowed-by-policy",
+                Severity::Info,
+                "Allowed by an anti-spam policy allow list (SFV:SKA)",
+            ),
+            "SFE" => (
+                "allowed-by-safe-senders",
+                Severity::Info,
+                "Allowed by the user's Safe Senders (SFV:SFE)",
+            ),
+            "BLK" => (
+                "blocked-by-user-list",
+                Severity::Warning,
+                "On the user's Blocked Senders list (SFV:BLK)",
+            ),
+            "SKB" => (
+                "blocked-by-policy-list",
+                Severity::Warning,
+                "On an anti-spam policy block list (SFV:SKB)",
+            ),
+            "SKQ" => (
+                "released-from-quarantine",
+                Severity::Info,
+                "Released from quarantine (SFV:SKQ)",
+            ),
+            "SKI" => (
+                "filtering-skipped",
+                Severity::Info,
+                "Spam filtering skipped (SFV:SKI)",
+            ),
+            _ if ipv == "CAL" => (
+                "allowed-by-ip-allow-list",
+                Severity::Info,
+                "The sending IP is on the IP Allow List (IPV:CAL)",
+            ),
+            _ => return,
+        };
+        let mut detail = sfv_meaning;
+        if ipv == "CAL" && code != "allowed-by-ip-allow-list" {
+            detail.push_str(
+                " The connecting IP is also on the connection filter's IP Allow List (IPV:CAL).",
+            );
+        }
+        if !failed.is_empty() && severity == Severity::Info && code.starts_with("allowed") {
+            detail.push_str(&format!(
+                " Authentication failed ({}): allow entries are what spoofers count on.",
+                failed.join(", ")
+            ));
+        }
+        let advice = if sfv_advice.is_empty() {
+            spam.report_field("IPV")
+                .and_then(|f| f.advice.clone())
+                .unwrap_or_default()
+        } else {
+            sfv_advice
+        };
+        out.push(
+            Finding::new(code, severity, title)
+                .detail(detail)
+                .evidence_lines(evidence)
+                .advice(advice),
+        );
+    }
+}

@@ -1,0 +1,213 @@
+//! The Received chain as a hop table: who handed the message to whom, when, over which
+//! protocol and TLS version, and who runs each server; hops whose date cannot be trusted
+//! and gateways in the path are findings of their own.
+
+use super::header_facts;
+use crate::analyzers::trace::journeys::human_duration;
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::{Operator, ReceivedHop, chain::MAX_HOPS};
+use crate::step::Step;
+
+/// Lists the hops, oldest first.
+pub struct ReceivedChain;
+
+/// Hop rows shown as evidence; the JSON `hops` list has them all.
+const SHOWN_HOPS: usize = 40;
+
+/// One hop as a table row.
+pub fn hop_row(hop: &ReceivedHop) -> String {
+    let f = &hop.fields;
+    let mut row = format!("#{} {}", hop.index, hop.route());
+    if let Some(ip) = f.from_ip.as_deref() {
+        row.push_str(&format!(" [{ip}]"));
+    }
+    if let Some(with) = f.with.as_deref() {
+        row.push_str(&format!(" with {with}"));
+    }
+    if let Some(tls) = f.tls_version.as_deref() {
+        row.push_str(&format!(" {tls}"));
+    }
+    match (f.date, f.date_problem) {
+        (Some(date), _) => row.push_str(&format!(" at {}", date.time.to_rfc3339())),
+        (None, Some(problem)) => row.push_str(&format!(" ({})", problem.describe())),
+        (None, None) => {}
+    }
+    if let Some(delay) = hop.delay_seconds {
+        row.push_str(&format!(" (+{})", human_duration(delay)));
+    }
+    if let Some(skew) = hop.skew_seconds {
+        row.push_str(&format!(" ({skew} s: clock skew)"));
+    }
+    row.push_str(&format!(" — {}", hop.operator.label()));
+    row
+}
+
+impl Analyzer for ReceivedChain {
+    fn id(&self) -> &'static str {
+        "headers-received-chain"
+    }
+
+    fn step(&self) -> Step {
+        Step::Headers
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(facts) = header_facts(cx) else {
+            return;
+        };
+        let chain = &facts.chain;
+        let (Some(first), Some(last)) = (chain.hops.first(), chain.hops.last()) else {
+            out.push(
+                Finding::new("no-received-headers", Severity::Warning, "No Received headers")
+                    .detail("The header block has no Received lines, so nothing shows the message travelling: it is a draft, a Sent Items copy, or only part of the headers was pasted.")
+                    .advice("Ask for the full internet headers of the copy the recipient received (Outlook: File > Properties > Internet headers), or run a message trace."),
+            );
+            return;
+        };
+        let mut detail = format!(
+            "{} hop{}, oldest first: from {} to {}.",
+            chain.hops.len(),
+            if chain.hops.len() == 1 { "" } else { "s" },
+            first
+                .fields
+                .from
+                .as_deref()
+                .or(first.fields.by.as_deref())
+                .unwrap_or("an unnamed host"),
+            last.fields.by.as_deref().unwrap_or("an unnamed host"),
+        );
+        if let Some(entry) = chain.entry_hop() {
+            detail.push_str(&format!(
+                " Microsoft 365 received it at hop {} from {}{}.",
+                entry.index,
+                entry.fields.from.as_deref().unwrap_or("an unnamed host"),
+                entry
+                    .fields
+                    .from_ip
+                    .as_deref()
+                    .map(|ip| format!(" ({ip})"))
+                    .unwrap_or_default()
+            ));
+        }
+        let plain: Vec<_> = chain
+            .hops
+            .iter()
+            .filter(|h| {
+                h.fields.with.as_deref().is_some_and(|w| {
+                    w.eq_ignore_ascii_case("SMTP") || w.eq_ignore_ascii_case("ESMTP")
+                }) && h.fields.tls_version.is_none()
+                    && h.operator != Operator::Microsoft365
+            })
+            .map(|h| h.index.to_string())
+            .collect();
+        if !plain.is_empty() {
+            detail.push_str(&format!(
+                " Hop{} {} used plain SMTP without TLS.",
+                if plain.len() == 1 { "" } else { "s" },
+                plain.join(", ")
+            ));
+        }
+        out.push(
+            Finding::new(
+                "received-chain",
+                Severity::Info,
+                format!(
+                    "{} Received hop{}",
+                    chain.hops.len(),
+                    if chain.hops.len() == 1 { "" } else { "s" }
+                ),
+            )
+            .detail(detail)
+            .evidence_lines(chain.hops.iter().take(SHOWN_HOPS).map(hop_row)),
+        );
+
+        if chain.omitted > 0 {
+            out.push(
+                Finding::new(
+                    "received-chain-truncated",
+                    Severity::Info,
+                    format!("{} older hops not shown", chain.omitted),
+                )
+                .detail(format!("Only the newest {MAX_HOPS} Received headers are read; the newest are the ones the receiving side wrote and can be trusted. So many hops usually means a mail loop.")),
+            );
+        }
+
+        let bad_dates: Vec<&ReceivedHop> = chain
+            .hops
+            .iter()
+            .filter(|h| {
+                h.fields.date_problem.is_some()
+                    || h.fields
+                        .date
+                        .is_some_and(|d| d.weekday_mismatch || d.zone_assumed)
+            })
+            .collect();
+        if !bad_dates.is_empty() {
+            let words: Vec<String> = bad_dates
+                .iter()
+                .map(|h| {
+                    let what = match (h.fields.date_problem, h.fields.date) {
+                        (Some(problem), _) => problem.describe().to_owned(),
+                        (None, Some(d)) if d.weekday_mismatch => {
+                            "a weekday that does not match the date".to_owned()
+                        }
+                        _ => "no time zone (read as UTC)".to_owned(),
+                    };
+                    format!("hop {}: {what}", h.index)
+                })
+                .collect();
+            out.push(
+                Finding::new("hop-date-suspicious", Severity::Info, "Some hop dates cannot be trusted")
+                    .detail(format!("{}. Delays around these hops are not computed from guesses; a forged or hand-made header often shows this way.", words.join("; ")))
+                    .evidence_lines(bad_dates.iter().map(|h| h.line.clone())),
+            );
+        }
+
+        let mut seen: Vec<&str> = Vec::new();
+        for hop in &chain.hops {
+            if let Operator::Gateway { id, name } = &hop.operator {
+                if seen.contains(&id.as_str()) {
+                    continue;
+                }
+                seen.push(id);
+                out.push(
+                    Finding::new("gateway-in-path", Severity::Info, format!("The message passed through {name}"))
+                        .detail(format!("Hop {} was received by {}, a {name} server. Its scanning can hold, change (banners, rewritten links) or re-inject the message; its own console shows what it did.", hop.index, hop.fields.by.as_deref().unwrap_or("?")))
+                        .evidence(hop.line.clone())
+                        .advice(format!("If the message is missing after this hop, look in the {name} console or quarantine.")),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::{HeaderBlock, HeaderField};
+    use crate::facts::headers::chain;
+    use crate::knowledge::Knowledge;
+
+    #[test]
+    fn rows_show_route_protocol_tls_time_and_operator() {
+        let block = HeaderBlock {
+            fields: vec![HeaderField {
+                name: "Received".into(),
+                value: "from mx.example.net (198.51.100.23) by BN2PEPF000044A5.mail.protection.outlook.com (10.167.243.104) with Microsoft SMTP Server (version=TLS1_3, cipher=TLS_AES_256_GCM_SHA384) id 15.20.8511.15 via Frontend Transport; Wed, 5 Mar 2025 09:14:05 +0000".into(),
+                raw: String::new(),
+            }],
+        };
+        let chain = chain::build(&block, Knowledge::embedded());
+        let row = hop_row(&chain.hops[0]);
+        assert!(
+            row.starts_with("#1 mx.example.net → BN2PEPF000044A5"),
+            "{row}"
+        );
+        assert!(
+            row.contains("[198.51.100.23]") && row.contains("TLS1.3"),
+            "{row}"
+        );
+        assert!(row.ends_with("Microsoft 365"), "{row}");
+    }
+}

@@ -1,0 +1,163 @@
+//! Time between hops: the total transit, hops slower than five minutes with whose side the
+//! wait was on, clocks that go backwards (skew, never a delay) and the gap of a message that
+//! was delivered and later forwarded (a gap, not a delay).
+
+use super::{block, header_facts};
+use crate::analyzers::trace::journeys::human_duration;
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::{Operator, ReceivedChain, ReceivedHop};
+use crate::step::Step;
+
+/// Flags slow hops and clock skew, and states the transit time.
+pub struct TransitTime;
+
+/// A hop slower than this is worth a finding.
+const SLOW_SECONDS: i64 = 5 * 60;
+
+/// Headers that show a message was delivered once and sent on again.
+const FORWARD_MARKERS: &[&str] = &[
+    "X-Forwarded-To",
+    "X-Forwarded-For",
+    "Resent-From",
+    "Resent-Date",
+    "X-MS-Exchange-ForwardingLoop",
+];
+
+fn short(host: &str) -> String {
+    host.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// True when the hop does not continue from the previous one (its sender is not the
+/// previous receiver): the message left one system and entered another.
+fn discontinuous(previous: &ReceivedHop, hop: &ReceivedHop) -> bool {
+    match (previous.fields.by.as_deref(), hop.fields.from.as_deref()) {
+        (Some(by), Some(from)) => short(by) != short(from),
+        _ => false,
+    }
+}
+
+fn side(chain: &ReceivedChain, hop: &ReceivedHop) -> (&'static str, String) {
+    let entry = chain.entry_hop().map(|h| h.index);
+    match &hop.operator {
+        Operator::Microsoft365 if Some(hop.index) == entry => (
+            "between the sender's last server and Microsoft 365",
+            "The sending server held the message before handing it to Exchange Online: it queued, retried after a temporary refusal (a 4xx deferral, often throttling of a new or poorly reputed IP), or was slow. The sender's mail admin can see why in their queue logs.".to_owned(),
+        ),
+        Operator::Microsoft365 => (
+            "inside Microsoft 365",
+            "Exchange Online itself held the message: scanning (Safe Attachments detonation), a service delay or a transport retry. Check the message trace for Defer events and the Microsoft 365 service health page.".to_owned(),
+        ),
+        Operator::Gateway { name, .. } => (
+            "at the gateway",
+            format!("The wait was at {name}: its queue, scanning or quarantine. Check its console for this message."),
+        ),
+        Operator::Sender | Operator::Unknown => (
+            "on the sending side",
+            "The wait was before the message reached Microsoft 365, on servers the sender runs; only the sender's mail admin can say why.".to_owned(),
+        ),
+    }
+}
+
+impl Analyzer for TransitTime {
+    fn id(&self) -> &'static str {
+        "headers-transit-time"
+    }
+
+    fn step(&self) -> Step {
+        Step::Headers
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(facts) = header_facts(cx) else {
+            return;
+        };
+        let chain = &facts.chain;
+        let forwarded = block(cx).is_some_and(|b| {
+            FORWARD_MARKERS.iter().any(|m| b.get(m).is_some()) || b.all("Delivered-To").count() > 1
+        });
+        let mut slow = 0usize;
+        for pair in chain.hops.windows(2) {
+            let [previous, hop] = pair else {
+                continue;
+            };
+            if let Some(skew) = hop.skew_seconds {
+                out.push(
+                    Finding::new(
+                        "clock-skew",
+                        Severity::Info,
+                        format!("Hop {} is stamped {} before hop {}", hop.index, human_duration(-skew), previous.index),
+                    )
+                    .detail(format!("{} wrote a time earlier than the server before it: their clocks disagree. This is clock skew, not a delay, and no delay is computed for this hop.", hop.fields.by.as_deref().unwrap_or("The receiving server")))
+                    .evidence(previous.line.clone())
+                    .evidence(hop.line.clone()),
+                );
+            }
+            let Some(delay) = hop.delay_seconds.filter(|d| *d > SLOW_SECONDS) else {
+                continue;
+            };
+            if forwarded && discontinuous(previous, hop) {
+                out.push(
+                    Finding::new(
+                        "forward-gap",
+                        Severity::Info,
+                        format!("{} between delivery and forwarding (hop {})", human_duration(delay), hop.index),
+                    )
+                    .detail("The message was delivered to one mailbox and later forwarded or re-sent from there: the gap is the time it sat in that mailbox, not a transport delay.")
+                    .evidence(previous.line.clone())
+                    .evidence(hop.line.clone()),
+                );
+                continue;
+            }
+            slow += 1;
+            let (where_, why) = side(chain, hop);
+            out.push(
+                Finding::new(
+                    "slow-hop",
+                    Severity::Warning,
+                    format!("Hop {} took {} ({where_})", hop.index, human_duration(delay)),
+                )
+                .detail(format!("{} → {}: {why}", previous.route(), hop.route()))
+                .evidence(previous.line.clone())
+                .evidence(hop.line.clone())
+                .advice(if hop.operator == Operator::Microsoft365 && Some(hop.index) != chain.entry_hop().map(|h| h.index) {
+                    "Run a message trace for this message and read its Defer events; check Microsoft 365 service health."
+                } else {
+                    "Tell the user the delay happened before the message reached us; the sender's mail admin can check their queue."
+                }),
+            );
+        }
+        let timed: Vec<&ReceivedHop> = chain
+            .hops
+            .iter()
+            .filter(|h| h.fields.date.is_some())
+            .collect();
+        let (Some(first), Some(last)) = (timed.first(), timed.last()) else {
+            return;
+        };
+        if timed.len() < 2 {
+            return;
+        }
+        match chain.total_seconds {
+            Some(total) => {
+                let severity = if slow == 0 && total <= SLOW_SECONDS { Severity::Ok } else { Severity::Info };
+                out.push(
+                    Finding::new(
+                        "transit-time",
+                        severity,
+                        format!("{} from the first to the last hop", human_duration(total)),
+                    )
+                    .detail(format!("From hop {} to hop {}; the first hop's time is the sender's server clock.", first.index, last.index))
+                    .evidence(first.line.clone())
+                    .evidence(last.line.clone()),
+                );
+            }
+            None => out.push(
+                Finding::new("transit-time-unknown", Severity::Info, "The transit time cannot be computed")
+                    .detail("The last hop is stamped earlier than the first: server clocks disagree too much to compute a transit time.")
+                    .evidence(first.line.clone())
+                    .evidence(last.line.clone()),
+            ),
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Every mail flow rule and DLP policy that fired: name, GUID, how many times, in which
+//! journeys, in order; a rule firing again and again in one journey is a loop warning.
+
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::step::Step;
+
+/// Lists rules that fired.
+pub struct FiredRules;
+
+/// Firings of one rule in one journey above which a loop is likely.
+const LOOP_FIRINGS: usize = 5;
+
+impl Analyzer for FiredRules {
+    fn id(&self) -> &'static str {
+        "rules-fired"
+    }
+
+    fn step(&self) -> Step {
+        Step::Rules
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let firings = &cx.facts.rule_firings;
+        if firings.is_empty() {
+            return;
+        }
+        let lines = cx.facts.rules.iter().map(|hit| {
+            let journeys: Vec<String> = {
+                let mut js: Vec<usize> = firings
+                    .iter()
+                    .filter(|f| f.name == hit.name)
+                    .map(|f| f.journey)
+                    .collect();
+                js.dedup();
+                js.iter().map(usize::to_string).collect()
+            };
+            format!(
+                "'{}'{} — fired {} time(s), journey {}",
+                hit.name,
+                hit.id
+                    .as_ref()
+                    .map(|id| format!(" ({id})"))
+                    .unwrap_or_default(),
+                hit.count,
+                journeys.join(", ")
+            )
+        });
+        let dlp: Vec<&str> = firings
+            .iter()
+            .filter_map(|f| f.dlp_policy.as_deref())
+            .collect();
+        let mut finding = Finding::new(
+            "transport-rules-fired",
+            Severity::Info,
+            format!(
+                "{} mail flow rule(s) fired{}",
+                cx.facts.rules.len(),
+                if dlp.is_empty() {
+                    String::new()
+                } else {
+                    format!(", including DLP policy '{}'", dlp.join("', '"))
+                }
+            ),
+        )
+        .detail("Mail flow (transport) rules run on every journey through Exchange Online; each line is one rule with its GUID, how often it fired and in which journey. The order is the order in the trace.")
+        .evidence_lines(lines)
+        .advice("A new or recently changed rule is the usual suspect when mail that used to arrive stops: an admin can look the rule up by its GUID (Get-TransportRule -Identity <GUID>) and check its conditions and exceptions.");
+        if firings.len() > cx.facts.rules.len() {
+            finding = finding.evidence_lines(firings.iter().take(50).map(|f| f.evidence.clone()));
+        }
+        out.push(finding);
+        for hit in &cx.facts.rules {
+            let worst = (1..=cx.facts.journeys.len())
+                .map(|j| {
+                    firings
+                        .iter()
+                        .filter(|f| f.name == hit.name && f.journey == j)
+                        .count()
+                })
+                .max()
+                .unwrap_or(0);
+            if worst >= LOOP_FIRINGS {
+                out.push(
+                    Finding::new(
+                        "rule-fired-repeatedly",
+                        Severity::Problem,
+                        format!("Rule '{}' fired {worst} times in one journey", hit.name),
+                    )
+                    .detail("A rule that fires again and again on the same journey usually re-processes the message it just changed or re-routed — a rule loop, which ends in 5.4.14 (hop count exceeded).")
+                    .evidence_lines(firings.iter().filter(|f| f.name == hit.name).take(10).map(|f| f.evidence.clone()))
+                    .advice("An admin adds an exception to the rule for messages it already processed (a header it stamps, or mail arriving on the gateway's connector)."),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! SCL -1 "bypass spam filtering": a rule (or allow list) that let the message skip the
+//! spam filter. A warning when it let spam, phish or unauthenticated mail in.
+
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::step::Step;
+
+/// Flags spam-filter bypasses.
+pub struct SpamBypass;
+
+impl Analyzer for SpamBypass {
+    fn id(&self) -> &'static str {
+        "rules-spam-bypass"
+    }
+
+    fn step(&self) -> Step {
+        Step::Rules
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let antispam = cx.facts.headers.as_ref().map(|h| &h.antispam);
+        let auth = cx.facts.headers.as_ref().map(|h| &h.authentication);
+        let sfv = antispam.and_then(|a| a.sfv.as_deref()).unwrap_or("");
+        let header_bypass =
+            sfv.eq_ignore_ascii_case("SKN") || antispam.and_then(|a| a.scl) == Some(-1);
+        let trace_bypass = cx.facts.journeys.iter().any(|j| j.scl == Some(-1));
+        if !header_bypass && !trace_bypass {
+            return;
+        }
+        let gateway_rules: Vec<&str> = cx
+            .facts
+            .gateways
+            .iter()
+            .flat_map(|g| g.rules.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        let rules: Vec<&str> = cx
+            .facts
+            .rules
+            .iter()
+            .map(|r| r.name.as_str())
+            .filter(|n| !gateway_rules.contains(n))
+            .collect();
+        let cat = antispam.and_then(|a| a.cat.as_deref()).unwrap_or("");
+        let failed = |v: Option<&String>| {
+            v.is_some_and(|r| {
+                matches!(
+                    r.to_ascii_lowercase().as_str(),
+                    "fail" | "softfail" | "permerror"
+                )
+            })
+        };
+        let auth_failed = auth.is_some_and(|a| {
+            failed(a.dmarc.as_ref())
+                || failed(a.compauth.as_ref())
+                || failed(a.spf.as_ref()) && failed(a.dkim.as_ref())
+        });
+        let risky = auth_failed
+            || ["SPM", "PHSH", "HPHSH", "SPOOF", "HSPM", "BULK"]
+                .iter()
+                .any(|c| cat.eq_ignore_ascii_case(c));
+        let rule_words = if rules.is_empty() {
+            "a mail flow rule".to_owned()
+        } else {
+            format!("the rule(s) '{}'", rules.join("', '"))
+        };
+        let mut evidence: Vec<String> = Vec::new();
+        if let Some(a) = antispam {
+            evidence.push(format!(
+                "SFV:{} SCL:{} CAT:{}",
+                a.sfv.as_deref().unwrap_or("-"),
+                a.scl.map_or_else(|| "-".to_owned(), |s| s.to_string()),
+                a.cat.as_deref().unwrap_or("-")
+            ));
+        }
+        if let Some(a) = auth {
+            evidence.push(format!(
+                "spf={} dkim={} dmarc={} compauth={}",
+                a.spf.as_deref().unwrap_or("-"),
+                a.dkim.as_deref().unwrap_or("-"),
+                a.dmarc.as_deref().unwrap_or("-"),
+                a.compauth.as_deref().unwrap_or("-")
+            ));
+        }
+        out.push(
+            Finding::new(
+                "spam-filter-bypassed-by-rule",
+                if risky { Severity::Warning } else { Severity::Info },
+                format!("Spam filtering was skipped (SCL -1) by {rule_words}"),
+            )
+            .detail(if risky {
+                "The message skipped the spam filter although its authentication failed or the filter's category says spam/phish: the rule, not the filter, put it in the inbox. SCL -1 rules do not bypass malware or high-confidence phish, but they do let spoofing and spam through."
+            } else {
+                "The message skipped the spam filter (SFV:SKN / SCL -1): a mail flow rule marked it safe before filtering, so whatever the filter would have said, it was delivered."
+            })
+            .evidence_lines(evidence)
+            .advice("An admin reviews the bypass rule: narrow it to authenticated senders (e.g. a header the gateway stamps, or DMARC pass), or replace it with Enhanced Filtering for the gateway's connector or a Tenant Allow/Block List entry."),
+        );
+    }
+}

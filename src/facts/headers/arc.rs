@@ -1,0 +1,236 @@
+//! The ARC set (RFC 8617): ARC-Seal, ARC-Message-Signature and ARC-Authentication-Results
+//! per instance `i=`. The structure is checked offline (every instance 1…N present once
+//! with all three headers, `cv=none` on i=1, `cv=pass` after, no `cv=fail`); the seals'
+//! signatures are not verified, which would need the sealers' DNS keys.
+
+use super::auth_results::{self, AuthResults};
+use super::dkim_signature::TagList;
+use crate::case::HeaderBlock;
+
+/// The largest instance RFC 8617 allows.
+const MAX_INSTANCE: u32 = 50;
+
+/// One ARC instance.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArcInstance {
+    /// `i=`.
+    pub instance: u32,
+    /// The seal's `cv=`, lower case.
+    pub cv: Option<String>,
+    /// The sealer's domain (`d=` of the seal).
+    pub sealer: Option<String>,
+    /// An ARC-Seal is present.
+    pub has_seal: bool,
+    /// An ARC-Message-Signature is present.
+    pub has_message_signature: bool,
+    /// The ARC-Authentication-Results of this instance.
+    pub results: Option<AuthResults>,
+}
+
+/// The ARC chain of a message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArcChain {
+    /// Instances, lowest first.
+    pub instances: Vec<ArcInstance>,
+    /// What is structurally wrong, in words; empty when the structure is sound.
+    pub problems: Vec<String>,
+}
+
+impl ArcChain {
+    /// True when there is no ARC header at all.
+    pub fn is_empty(&self) -> bool {
+        self.instances.is_empty()
+    }
+
+    /// True when a sealer recorded `cv=fail` or the structure is broken.
+    pub fn is_broken(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    /// The newest instance.
+    pub fn newest(&self) -> Option<&ArcInstance> {
+        self.instances.last()
+    }
+}
+
+fn instance_of(value: &str) -> Option<u32> {
+    let tags = TagList::parse(value);
+    tags.get("i").and_then(|i| i.parse().ok())
+}
+
+/// Collects the ARC set of `block`.
+pub fn chain(block: &HeaderBlock) -> ArcChain {
+    let mut instances: Vec<ArcInstance> = Vec::new();
+    let mut problems = Vec::new();
+    let slot = |instances: &mut Vec<ArcInstance>, i: u32| -> usize {
+        if let Some(pos) = instances.iter().position(|x| x.instance == i) {
+            return pos;
+        }
+        instances.push(ArcInstance {
+            instance: i,
+            ..ArcInstance::default()
+        });
+        instances.len() - 1
+    };
+    for (position, field) in block.fields.iter().enumerate() {
+        let name = field.name.to_ascii_lowercase();
+        let kind = match name.as_str() {
+            "arc-seal" => 0,
+            "arc-message-signature" => 1,
+            "arc-authentication-results" => 2,
+            _ => continue,
+        };
+        let instance = if kind == 2 {
+            auth_results::parse(&field.value).0
+        } else {
+            instance_of(&field.value)
+        };
+        let Some(i) = instance.filter(|i| (1..=MAX_INSTANCE).contains(i)) else {
+            problems.push(format!("{} without a valid instance (i=)", field.name));
+            continue;
+        };
+        let index = slot(&mut instances, i);
+        let Some(entry) = instances.get_mut(index) else {
+            continue;
+        };
+        let duplicate = match kind {
+            0 => std::mem::replace(&mut entry.has_seal, true),
+            1 => std::mem::replace(&mut entry.has_message_signature, true),
+            _ => entry.results.is_some(),
+        };
+        if duplicate {
+            problems.push(format!("two {} headers for instance i={i}", field.name));
+            continue;
+        }
+        match kind {
+            0 => {
+                let tags = TagList::parse(&field.value);
+                entry.cv = tags.get("cv").map(str::to_ascii_lowercase);
+                entry.sealer = tags.get("d").map(str::to_ascii_lowercase);
+            }
+            2 => {
+                let (_, authserv_id, results) = auth_results::parse(&field.value);
+                entry.results = Some(AuthResults {
+                    header: field.name.clone(),
+                    position,
+                    instance: Some(i),
+                    authserv_id,
+                    results,
+                    value: field.value.clone(),
+                });
+            }
+            _ => {}
+        }
+    }
+    instances.sort_by_key(|x| x.instance);
+    for (expected, entry) in (1u32..).zip(instances.iter()) {
+        if entry.instance != expected {
+            problems.push(format!(
+                "instance i={expected} is missing (the chain jumps to i={})",
+                entry.instance
+            ));
+            break;
+        }
+    }
+    for entry in &instances {
+        let i = entry.instance;
+        if !entry.has_seal {
+            problems.push(format!("instance i={i} has no ARC-Seal"));
+        }
+        if !entry.has_message_signature {
+            problems.push(format!("instance i={i} has no ARC-Message-Signature"));
+        }
+        if entry.results.is_none() {
+            problems.push(format!("instance i={i} has no ARC-Authentication-Results"));
+        }
+        match (i, entry.cv.as_deref()) {
+            (_, Some("fail")) => problems.push(format!(
+                "the sealer of i={i} found the chain before it broken (cv=fail)"
+            )),
+            (1, Some(cv)) if cv != "none" => {
+                problems.push(format!("i=1 must say cv=none but says cv={cv}"));
+            }
+            (n, Some("none")) if n > 1 => {
+                problems.push(format!(
+                    "i={n} says cv=none although earlier instances exist"
+                ));
+            }
+            _ => {}
+        }
+    }
+    ArcChain {
+        instances,
+        problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::HeaderField;
+
+    fn block(fields: &[(&str, &str)]) -> HeaderBlock {
+        HeaderBlock {
+            fields: fields
+                .iter()
+                .map(|(n, v)| HeaderField {
+                    name: (*n).to_owned(),
+                    value: (*v).to_owned(),
+                    raw: format!("{n}: {v}"),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_two_instance_chain_is_sound() {
+        let chain = chain(&block(&[
+            (
+                "ARC-Seal",
+                "i=2; a=rsa-sha256; cv=pass; d=google.com; s=arc; b=x",
+            ),
+            (
+                "ARC-Message-Signature",
+                "i=2; a=rsa-sha256; d=google.com; s=arc; bh=x; b=y",
+            ),
+            (
+                "ARC-Authentication-Results",
+                "i=2; mx.google.com; arc=pass (i=1)",
+            ),
+            (
+                "ARC-Seal",
+                "i=1; a=rsa-sha256; cv=none; d=lists.example.net; s=a; b=x",
+            ),
+            (
+                "ARC-Message-Signature",
+                "i=1; d=lists.example.net; bh=x; b=y",
+            ),
+            (
+                "ARC-Authentication-Results",
+                "i=1; mx2.lists.example.net; dkim=pass",
+            ),
+        ]));
+        assert_eq!(chain.instances.len(), 2);
+        assert!(chain.problems.is_empty(), "{:?}", chain.problems);
+        assert_eq!(
+            chain.newest().and_then(|n| n.sealer.as_deref()),
+            Some("google.com")
+        );
+    }
+
+    #[test]
+    fn gaps_missing_parts_and_cv_fail_are_problems() {
+        let chain = chain(&block(&[
+            ("ARC-Seal", "i=3; cv=fail; d=relay.example"),
+            ("ARC-Message-Signature", "i=3; d=relay.example"),
+            ("ARC-Authentication-Results", "i=3; relay.example; arc=fail"),
+            ("ARC-Seal", "i=1; cv=none; d=a.example"),
+            ("ARC-Authentication-Results", "i=1; a.example; spf=pass"),
+        ]));
+        let text = chain.problems.join(" | ");
+        assert!(text.contains("i=2 is missing"), "{text}");
+        assert!(text.contains("no ARC-Message-Signature"), "{text}");
+        assert!(text.contains("cv=fail"), "{text}");
+        assert!(chain.is_broken());
+    }
+}
