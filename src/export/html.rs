@@ -252,15 +252,16 @@ fn next_actions(m: &mut Markup, s: &Summary) {
 fn steps(m: &mut Markup, s: &Summary) {
     section(m, "steps", "Findings by step");
     for step in &s.steps {
-        let class = step.worst.map_or("", severity_class);
-        m.open("h3", &[("class", class)])
-            .text(&format!("{}. {} ", step.number, step.title));
-        if let Some(worst) = step.worst {
-            m.element(
-                "span",
-                &[("class", "badge")],
-                summary::severity_label(worst),
-            );
+        match step.worst {
+            Some(worst) => {
+                m.open("h3", &[("class", severity_class(worst))])
+                    .text(&format!("{}. {} ", step.number, step.title))
+                    .element("span", &[("class", "badge")], summary::severity_label(worst));
+            }
+            None => {
+                m.open("h3", &[])
+                    .text(&format!("{}. {}", step.number, step.title));
+            }
         }
         m.close("h3");
         if step.findings.is_empty() {

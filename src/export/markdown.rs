@@ -18,9 +18,13 @@ pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut at_start = true;
     let mut leading_digits = true;
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         let block_marker = at_start && matches!(c, '#' | '+' | '-' | '=');
-        let list_number = leading_digits && !at_start && matches!(c, '.' | ')');
+        let list_number = leading_digits
+            && !at_start
+            && matches!(c, '.' | ')')
+            && chars.peek().is_none_or(|n| n.is_whitespace());
         if ESCAPED.contains(&c) || block_marker || list_number {
             out.push('\\');
         }
@@ -405,6 +409,8 @@ mod tests {
         assert_eq!(escape("- item"), "\\- item");
         assert_eq!(escape("12. item"), "12\\. item");
         assert_eq!(escape("12 items. ok"), "12 items. ok");
+        assert_eq!(escape("112.4 KB"), "112.4 KB");
+        assert_eq!(escape("3)"), "3\\)");
         assert_eq!(escape("a-b # c"), "a-b # c");
     }
 

@@ -13,6 +13,12 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\bhttps?://[^\s<>"'`\\]+"#).expect("static URL pattern is valid")
 });
 
+/// Elements followed by a line break in the source.
+const BLOCKS: &[&str] = &[
+    "html", "head", "body", "header", "footer", "section", "h1", "h2", "h3", "p", "ol", "ul",
+    "li", "table", "thead", "tbody", "tr", "svg", "g", "text",
+];
+
 /// Escapes text for an HTML text node or a quoted attribute value.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
@@ -91,11 +97,15 @@ impl Markup {
         self
     }
 
-    /// `</tag>`.
+    /// `</tag>`, and a line break after block elements so the source reads (and diffs)
+    /// line by line.
     pub fn close(&mut self, tag: &'static str) -> &mut Self {
         self.out.push_str("</");
         self.out.push_str(tag);
         self.out.push('>');
+        if BLOCKS.contains(&tag) {
+            self.out.push('\n');
+        }
         self
     }
 
@@ -171,7 +181,7 @@ mod tests {
         );
         assert_eq!(
             m.finish(),
-            "<p title=\"&quot;&gt;&lt;script&gt;\">&lt;img src=x onerror=alert(1)&gt;&amp;</p>"
+            "<p title=\"&quot;&gt;&lt;script&gt;\">&lt;img src=x onerror=alert(1)&gt;&amp;</p>\n"
         );
     }
 

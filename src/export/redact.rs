@@ -539,3 +539,120 @@ impl Redactor {
         self.replace_hosts(&text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnosis::{Finding, MessageInfo, Severity};
+
+    fn with_evidence(lines: &[&str]) -> Diagnosis {
+        let mut d = super::super::fixture::minimal();
+        d.message = Some(MessageInfo {
+            subject: Some("Quarterly numbers".into()),
+            sender: Some("Lee.Gu@Contoso.com".into()),
+            recipients: vec!["pat@fabrikam.example".into()],
+            message_id: Some("<abc.123@mail.contoso.com>".into()),
+            size_bytes: None,
+        });
+        if let Some(step) = d.steps.first_mut() {
+            step.findings
+                .push(Finding::new("x", Severity::Info, "t").evidence_lines(lines.iter().copied()));
+        }
+        d
+    }
+
+    fn evidence(d: &Diagnosis) -> Vec<String> {
+        d.steps
+            .first()
+            .and_then(|s| s.findings.first())
+            .map(|f| f.evidence.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn addresses_keep_their_domain_and_one_token_each() {
+        let d = with_evidence(&["to lee.gu@contoso.com and PAT@fabrikam.example, again lee.gu@contoso.com"]);
+        let r = redact(&d);
+        let m = r.message.as_ref().unwrap();
+        assert_eq!(m.sender.as_deref(), Some("user1@Contoso.com"));
+        assert_eq!(m.recipients, ["user2@fabrikam.example"]);
+        assert_eq!(
+            evidence(&r),
+            ["to user1@contoso.com and user2@fabrikam.example, again user1@contoso.com"]
+        );
+    }
+
+    #[test]
+    fn subjects_names_and_message_ids_become_tokens() {
+        let d = with_evidence(&[
+            "Subject: Quarterly numbers",
+            "betreff: Re: Quarterly numbers",
+            "From: \"Gu, Lee\" <lee.gu@contoso.com>, Pat Doe <pat@fabrikam.example>",
+            "Message-ID: <abc.123@mail.contoso.com>",
+            "Lee Gu asked about Quarterly numbers",
+        ]);
+        let r = redact(&d);
+        let m = r.message.as_ref().unwrap();
+        assert_eq!(m.subject.as_deref(), Some("Subject-1"));
+        assert_eq!(m.message_id.as_deref(), Some("<message-1@host-1.contoso.com>"));
+        assert_eq!(
+            evidence(&r),
+            [
+                "Subject: Subject-1",
+                "betreff: Subject-2",
+                "From: \"Person-1\" <user1@contoso.com>, Person-2 <user2@fabrikam.example>",
+                "Message-ID: <message-1@host-1.contoso.com>",
+                "Lee Gu asked about Subject-1",
+            ]
+        );
+    }
+
+    #[test]
+    fn internal_addresses_and_hosts_go_public_ones_stay() {
+        // host-1 is the Message-ID's host; sub-hosts of both parties' domains are theirs.
+        let d = with_evidence(&[
+            "from exch01.corp.contoso.com (10.1.2.3) by AM0PR00MB5678.eurprd00.prod.outlook.com (2603:10a6:208:1::12)",
+            "client [192.168.0.7] via fd12:3456::1 and 100.64.0.9, public 198.51.100.20",
+            "host nas.local and EXCH01.contoso.local; partner mail.fabrikam.example stays? no",
+            "10.1.2.3 again; version 1.2.3.4; time 17:31:00",
+        ]);
+        let r = redact(&d);
+        assert_eq!(
+            evidence(&r),
+            [
+                "from host-2.contoso.com (internal-ip-1) by AM0PR00MB5678.eurprd00.prod.outlook.com (2603:10a6:208:1::12)",
+                "client [internal-ip-2] via internal-ip-4 and internal-ip-3, public 198.51.100.20",
+                "host host-3.local and host-4.local; partner host-5.fabrikam.example stays? no",
+                "internal-ip-1 again; version 1.2.3.4; time 17:31:00",
+            ]
+        );
+    }
+
+    #[test]
+    fn short_literals_do_not_eat_words() {
+        assert!(whole_word("Al said", 0, 2));
+        assert!(!whole_word("Already", 0, 2));
+        assert!(whole_word("x (Al)", 3, 5));
+        let mut d = with_evidence(&["Hi there, Hi", "Subject: Hi"]);
+        if let Some(m) = &mut d.message {
+            m.subject = Some("Hi".into());
+        }
+        let r = redact(&d);
+        assert_eq!(r.message.as_ref().unwrap().subject.as_deref(), Some("Subject-1"));
+        assert_eq!(evidence(&r), ["Hi there, Hi", "Subject: Subject-1"]);
+    }
+
+    #[test]
+    fn input_names_are_replaced_with_their_extension() {
+        let mut d = with_evidence(&["read from lee-gu-trace.csv"]);
+        d.inputs.push(crate::diagnosis::InputRef {
+            name: "lee-gu-trace.csv".into(),
+            kind: "trace-csv".into(),
+            size_bytes: 1,
+            sha256: "00".into(),
+        });
+        let r = redact(&d);
+        assert_eq!(r.inputs.first().map(|i| i.name.as_str()), Some("input-1.csv"));
+        assert_eq!(evidence(&r), ["read from input-1.csv"]);
+    }
+}

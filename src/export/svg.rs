@@ -60,7 +60,7 @@ fn rect(m: &mut Markup, x: f64, y: f64, w: f64, h: f64, class: &'static str) {
         .number(h)
         .trusted("\" class=\"")
         .trusted(class)
-        .trusted("\">");
+        .trusted("\"/>");
 }
 
 /// The hop-delay bar chart, or nothing when no hop has a delay.

@@ -73,6 +73,9 @@ pub struct AuthFacts {
     pub trusted: Option<usize>,
     /// Who wrote the trusted one.
     pub authority: AuthAuthority,
+    /// The trusted one sits below the hop where Microsoft 365 received the message, where
+    /// Exchange Online never writes it: the headers were reordered, or it is forged.
+    pub trusted_out_of_place: bool,
     /// Received-SPF headers, topmost first.
     pub received_spf: Vec<ReceivedSpf>,
     /// The ARC chain.
@@ -152,7 +155,7 @@ pub fn derive_with(headers: &MessageHeaders, knowledge: &Knowledge) -> HeaderFac
             by: h.fields.by.clone(),
             with: h.fields.with.clone(),
             time: h.fields.date.map(|d| d.time.to_rfc3339()),
-            delay_seconds: h.delay_seconds.map(|d| d as f64),
+            delay_seconds: h.delay_ms.map(|d| d as f64 / 1000.0),
             tls: h.fields.tls_version.clone(),
             ip: h.fields.from_ip.clone(),
             operator: Some(h.operator.contract()),
@@ -230,16 +233,23 @@ fn auth_facts(
         .results
         .iter()
         .position(|r| primary(r) && after_entry(r) && is_microsoft_results(r, knowledge));
-    let (trusted, authority) = match microsoft {
-        Some(i) => (Some(i), AuthAuthority::Microsoft365),
-        None => match facts
-            .results
-            .iter()
-            .position(|r| primary(r) && after_entry(r))
-        {
-            Some(i) => (Some(i), AuthAuthority::OtherReceiver),
-            None => (None, AuthAuthority::None),
-        },
+    // A Microsoft-style result below the entry hop: the paste reordered the headers.
+    let reordered = facts
+        .results
+        .iter()
+        .position(|r| primary(r) && is_microsoft_results(r, knowledge));
+    let other = facts
+        .results
+        .iter()
+        .position(|r| primary(r) && after_entry(r));
+    let (trusted, authority) = match (microsoft, reordered, other) {
+        (Some(i), _, _) => (Some(i), AuthAuthority::Microsoft365),
+        (None, Some(i), _) => {
+            facts.trusted_out_of_place = true;
+            (Some(i), AuthAuthority::Microsoft365)
+        }
+        (None, None, Some(i)) => (Some(i), AuthAuthority::OtherReceiver),
+        (None, None, None) => (None, AuthAuthority::None),
     };
     facts.trusted = trusted;
     facts.authority = authority;

@@ -42,10 +42,16 @@ static ROW: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static RECIPIENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bRecipient:\s*").expect("static regex"));
+    LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:Recipient|Empfänger|Destinataire|Destinatario|Geadresseerde|Ontvanger):\s*")
+            .expect("static regex")
+    });
 
 static MESSAGE_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bMessage ID:\s*(?P<id>\S+)").expect("static regex"));
+    LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:Message ID|Nachrichten-ID|ID du message|ID de mensaje|Bericht-id):\s*(?P<id>\S+)")
+            .expect("static regex")
+    });
 
 static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -135,13 +141,13 @@ fn read_header(header: &str, record: &mut TraceRecord) {
         record.recipients.push(address);
     }
     let before = header.get(..recipient.start()).unwrap_or("");
-    if let Some(sender_at) = rfind_label(before, "Sender:") {
-        let sender = before.get(sender_at + "Sender:".len()..).unwrap_or("");
+    if let Some((sender_at, sender_label)) = rfind_any(before, SENDER_LABELS) {
+        let sender = before.get(sender_at + sender_label.len()..).unwrap_or("");
         record.sender = fields::value(sender);
         let before_sender = before.get(..sender_at).unwrap_or("");
-        if let Some(subject_at) = rfind_label(before_sender, "Subject:") {
+        if let Some((subject_at, subject_label)) = rfind_any(before_sender, SUBJECT_LABELS) {
             let subject = before_sender
-                .get(subject_at + "Subject:".len()..)
+                .get(subject_at + subject_label.len()..)
                 .unwrap_or("");
             record.subject = Some(subject.trim().to_owned());
         }
@@ -149,10 +155,23 @@ fn read_header(header: &str, record: &mut TraceRecord) {
     read_status(rest, record);
 }
 
-/// The byte position of the last `label` (case-insensitive) in `text`.
-fn rfind_label(text: &str, label: &str) -> Option<usize> {
-    let lower = text.to_ascii_lowercase();
-    lower.rfind(&label.to_ascii_lowercase())
+/// Header labels of the copy text in the admin centre's display languages.
+const SENDER_LABELS: &[&str] = &["Sender:", "Absender:", "Expéditeur:", "Remitente:", "Afzender:"];
+const SUBJECT_LABELS: &[&str] = &["Subject:", "Betreff:", "Objet:", "Asunto:", "Onderwerp:"];
+
+/// The position and text of the last of `labels` (case-insensitive) in `text`.
+fn rfind_any<'a>(text: &str, labels: &[&'a str]) -> Option<(usize, &'a str)> {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return labels
+            .iter()
+            .filter_map(|l| text.rfind(l).map(|at| (at, *l)))
+            .max_by_key(|(at, l)| (at + l.len(), l.len()));
+    }
+    labels
+        .iter()
+        .filter_map(|l| lower.rfind(&l.to_lowercase()).map(|at| (at, *l)))
+        .max_by_key(|(at, l)| (at + l.len(), l.len()))
 }
 
 fn read_status(rest: &str, record: &mut TraceRecord) {
@@ -283,6 +302,21 @@ mod tests {
         assert_eq!(r[0].events[1].kind, EventKind::Deliver);
         assert_eq!(r[0].events[1].name, "Zustellen");
         assert_eq!(r[1].sender.as_deref(), Some("a@example.net"));
+    }
+
+    #[test]
+    fn german_admin_centre_labels() {
+        let r = records(
+            "Betreff: Rechnung 7 Absender: x@example.org Empfänger: y@contoso.com Datum (UTC+01:00) | Ereignis | Details | --- 16.5.2025, 15:43 | Empfangen | ok 16.5.2025, 15:44 | Zustellen | ok Nachrichten-ID: <m@x>",
+        );
+        assert_eq!(r[0].subject.as_deref(), Some("Rechnung 7"));
+        assert_eq!(r[0].sender.as_deref(), Some("x@example.org"));
+        assert_eq!(r[0].recipients, vec!["y@contoso.com".to_owned()]);
+        assert_eq!(r[0].message_id.as_deref(), Some("<m@x>"));
+        assert_eq!(
+            r[0].events[1].time.unwrap().to_rfc3339(),
+            "2025-05-16T15:44:00+01:00"
+        );
     }
 
     #[test]

@@ -71,7 +71,13 @@ impl Analyzer for Alignment {
                 .dkim
                 .iter()
                 .any(|d| d.result.as_deref() == Some("pass"));
-        if aligned_pass {
+        if aligned_pass && dmarc == Some("fail") {
+            out.push(
+                Finding::new("authentication-alignment", Severity::Info, format!("Identifiers compared with the From domain {from}"))
+                    .detail(format!("{}. By these results an aligned pass exists, yet the receiver recorded dmarc=fail: the domain's DMARC record may demand strict alignment (aspf=s / adkim=s), or the results were evaluated on other identifiers.", lines.join("; ")))
+                    .evidence_lines(lines),
+            );
+        } else if aligned_pass {
             out.push(
                 Finding::new(
                     "authentication-aligned",

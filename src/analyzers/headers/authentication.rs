@@ -127,6 +127,17 @@ impl Analyzer for Authentication {
                 .evidence(evidence.clone()),
             );
         }
+        if auth.trusted_out_of_place {
+            out.push(
+                Finding::new(
+                    "authentication-results-out-of-place",
+                    Severity::Info,
+                    "Microsoft's Authentication-Results sits below the hop where it received the message",
+                )
+                .detail("Exchange Online writes its Authentication-Results above the Received header of the hop where it took the message in. Here it is below: the headers were reordered when copied, or the line was written by someone else before the message arrived. It is used, with that caveat.")
+                .evidence(evidence.clone()),
+            );
+        }
         let mut failures = Vec::new();
         let mut passes = Vec::new();
         for method in ["spf", "dkim", "dmarc"] {

@@ -30,6 +30,41 @@ fn evidence(check: &DkimCheck) -> String {
     )
 }
 
+/// What the trusted Authentication-Results recorded for this signature's domain.
+fn receiver_result<'a>(cx: &'a Context<'_>, check: &DkimCheck) -> Option<&'a str> {
+    let trusted = header_facts(cx)?.auth.trusted()?;
+    let domain = check.signature.domain.as_deref()?;
+    trusted
+        .all("dkim")
+        .find(|r| {
+            r.property("header.d")
+                .is_some_and(|d| d.eq_ignore_ascii_case(domain))
+        })
+        .map(|r| r.result.as_str())
+}
+
+/// The finding for a body that no longer matches its signature, read against what the
+/// receiver found when the message arrived.
+fn changed(check: &DkimCheck, computed: &str, at_receipt: Option<&str>) -> Finding {
+    let title = format!("The body was changed after {} signed it", label(check));
+    let what = format!("The body hash of this message ({computed}) differs from the signature's bh=.");
+    match at_receipt {
+        Some("pass") => Finding::new("dkim-body-changed-after-receipt", Severity::Info, title)
+            .detail(format!("{what} Microsoft 365 verified this signature when the message arrived, so the body changed afterwards — most often the mail client that saved this file re-encoded the message, or a rule changed it after the check. Not a delivery problem."))
+            .evidence(evidence(check)),
+        Some("fail") => Finding::new("dkim-body-changed", Severity::Problem, title)
+            .detail(format!("{what} Something rewrote the body after signing — a gateway banner, a disclaimer or footer rule, a link rewriter or a forwarder — and that is why DKIM failed."))
+            .evidence(evidence(check))
+            .advice(MODIFIER_ADVICE),
+        _ => Finding::new("dkim-body-changed", Severity::Warning, title)
+            .detail(format!("{what} Something rewrote the body after signing — a gateway banner, a disclaimer or footer rule, a link rewriter or a forwarder — so this signature fails wherever it is checked."))
+            .evidence(evidence(check))
+            .advice(MODIFIER_ADVICE),
+    }
+}
+
+const MODIFIER_ADVICE: &str = "Find who modifies messages in the path: a disclaimer transport rule (Step 3), a gateway that adds banners, or a list that adds footers. Modifications must happen before signing, or the modifier must re-sign (ARC).";
+
 impl Analyzer for DkimBodyHash {
     fn id(&self) -> &'static str {
         "headers-dkim-body-hash"
@@ -43,7 +78,6 @@ impl Analyzer for DkimBodyHash {
         let Some(facts) = header_facts(cx) else {
             return;
         };
-        let dkim_failed = facts.auth.result("dkim") == Some("fail");
         let mut no_body = false;
         for check in &facts.auth.dkim {
             match &check.body {
@@ -63,19 +97,7 @@ impl Analyzer for DkimBodyHash {
                     }
                 }
                 BodyCheck::Differs { computed } => {
-                    out.push(
-                        Finding::new(
-                            "dkim-body-changed",
-                            if dkim_failed { Severity::Problem } else { Severity::Warning },
-                            format!("The body was changed after {} signed it", label(check)),
-                        )
-                        .detail(format!(
-                            "The body hash of this message ({computed}) differs from the signature's bh=. Something rewrote the body after signing — a gateway banner, a disclaimer or footer rule, a link rewriter or a forwarder{}.",
-                            if dkim_failed { "; that is why DKIM failed" } else { "; if DKIM passed at the receiver, the change happened after it checked (for example our own disclaimer rule or the client that saved the file)" }
-                        ))
-                        .evidence(evidence(check))
-                        .advice("Find who modifies messages in the path: a disclaimer transport rule (Step 3), a gateway that adds banners, or a list that adds footers. Modifications must happen before signing, or the modifier must re-sign (ARC)."),
-                    );
+                    out.push(changed(check, computed, receiver_result(cx, check)));
                 }
                 BodyCheck::Truncated { length, canonical } => {
                     out.push(

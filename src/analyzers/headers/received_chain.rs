@@ -33,11 +33,11 @@ pub fn hop_row(hop: &ReceivedHop) -> String {
         (None, Some(problem)) => row.push_str(&format!(" ({})", problem.describe())),
         (None, None) => {}
     }
-    if let Some(delay) = hop.delay_seconds {
-        row.push_str(&format!(" (+{})", human_duration(delay)));
+    if let Some(delay) = hop.delay_ms {
+        row.push_str(&format!(" (+{})", human_duration(delay / 1000)));
     }
-    if let Some(skew) = hop.skew_seconds {
-        row.push_str(&format!(" ({skew} s: clock skew)"));
+    if let Some(skew) = hop.skew_ms {
+        row.push_str(&format!(" ({} s: clock skew)", skew / 1000));
     }
     row.push_str(&format!(" — {}", hop.operator.label()));
     row

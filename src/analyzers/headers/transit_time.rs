@@ -81,7 +81,7 @@ impl Analyzer for TransitTime {
             let [previous, hop] = pair else {
                 continue;
             };
-            if let Some(skew) = hop.skew_seconds {
+            if let Some(skew) = hop.skew_ms.map(|ms| ms / 1000) {
                 out.push(
                     Finding::new(
                         "clock-skew",
@@ -93,7 +93,7 @@ impl Analyzer for TransitTime {
                     .evidence(hop.line.clone()),
                 );
             }
-            let Some(delay) = hop.delay_seconds.filter(|d| *d > SLOW_SECONDS) else {
+            let Some(delay) = hop.delay_ms.map(|ms| ms / 1000).filter(|d| *d > SLOW_SECONDS) else {
                 continue;
             };
             if forwarded && discontinuous(previous, hop) {
@@ -138,7 +138,7 @@ impl Analyzer for TransitTime {
         if timed.len() < 2 {
             return;
         }
-        match chain.total_seconds {
+        match chain.total_ms.map(|ms| ms / 1000) {
             Some(total) => {
                 let severity = if slow == 0 && total <= SLOW_SECONDS { Severity::Ok } else { Severity::Info };
                 out.push(

@@ -1,5 +1,5 @@
 //! The Received chain, oldest hop first, with who runs each receiving host (Microsoft 365,
-//! a known gateway, the sender), per-hop delays on whole seconds and clock skew: a hop
+//! a known gateway, the sender), per-hop delays and clock skew: a hop
 //! stamped earlier than the one before it has no delay (`None`), never a huge positive one.
 
 use super::received::{self, ReceivedFields};
@@ -58,11 +58,11 @@ pub struct ReceivedHop {
     pub fields: ReceivedFields,
     /// Who runs the receiving host.
     pub operator: Operator,
-    /// Seconds since the previous hop with a time; `None` for the first hop, without a
-    /// time, or when the clock went backwards.
-    pub delay_seconds: Option<i64>,
-    /// Seconds the clock went backwards against the previous timed hop (negative).
-    pub skew_seconds: Option<i64>,
+    /// Milliseconds since the previous hop with a time; `None` for the first hop, without
+    /// a time, or when the clock went backwards.
+    pub delay_ms: Option<i64>,
+    /// Milliseconds the clock went backwards against the previous timed hop (negative).
+    pub skew_ms: Option<i64>,
     /// The header's position in the block (0 = topmost).
     pub position: usize,
     /// The unfolded value, shortened for evidence.
@@ -92,8 +92,8 @@ pub struct ReceivedChain {
     pub omitted: usize,
     /// Index into `hops` of the hop where Microsoft 365 received the message from outside.
     pub entry: Option<usize>,
-    /// Seconds from the first to the last timed hop, when the clock did not go backwards.
-    pub total_seconds: Option<i64>,
+    /// Milliseconds from the first to the last timed hop, when the last is not earlier.
+    pub total_ms: Option<i64>,
 }
 
 impl ReceivedChain {
@@ -136,8 +136,8 @@ pub fn build(block: &HeaderBlock, knowledge: &Knowledge) -> ReceivedChain {
             index: n as u32 + 1,
             fields,
             operator,
-            delay_seconds: None,
-            skew_seconds: None,
+            delay_ms: None,
+            skew_ms: None,
             position,
             line: evidence_line(value),
         });
@@ -150,28 +150,34 @@ pub fn build(block: &HeaderBlock, knowledge: &Knowledge) -> ReceivedChain {
         }
     }
 
-    let mut previous: Option<i64> = None;
+    // A stamp with a fraction of a second against one without can run up to a second
+    // "backwards" without any clock being wrong.
+    let mut previous: Option<(i64, bool)> = None;
     let mut first_time: Option<i64> = None;
     let mut last_time: Option<i64> = None;
+    let mut fractions = false;
     for hop in &mut hops {
         let Some(date) = hop.fields.date else {
             continue;
         };
-        let t = date.time.timestamp();
-        if let Some(p) = previous {
+        let t = date.time.timestamp_millis();
+        if let Some((p, p_fraction)) = previous {
             let delta = t - p;
-            if delta < 0 {
-                hop.skew_seconds = Some(delta);
+            let precision = (date.subsecond || p_fraction) && delta > -1000;
+            if delta < 0 && !precision {
+                hop.skew_ms = Some(delta);
             } else {
-                hop.delay_seconds = Some(delta);
+                hop.delay_ms = Some(delta.max(0));
             }
         }
-        previous = Some(t);
+        previous = Some((t, date.subsecond));
+        fractions |= date.subsecond;
         first_time.get_or_insert(t);
         last_time = Some(t);
     }
-    let total_seconds = match (first_time, last_time) {
+    let total_ms = match (first_time, last_time) {
         (Some(a), Some(b)) if b >= a => Some(b - a),
+        (Some(a), Some(b)) if fractions && b > a - 1000 => Some(0),
         _ => None,
     };
 
@@ -188,7 +194,7 @@ pub fn build(block: &HeaderBlock, knowledge: &Knowledge) -> ReceivedChain {
         hops,
         omitted,
         entry,
-        total_seconds,
+        total_ms,
     }
 }
 
@@ -237,13 +243,13 @@ mod tests {
             ]),
             Knowledge::embedded(),
         );
-        let delays: Vec<_> = chain.hops.iter().map(|h| h.delay_seconds).collect();
-        assert_eq!(delays, [None, None, Some(2), Some(2)]);
-        assert_eq!(chain.hops[1].skew_seconds, Some(-6));
+        let delays: Vec<_> = chain.hops.iter().map(|h| h.delay_ms).collect();
+        assert_eq!(delays, [None, None, Some(2000), Some(2000)]);
+        assert_eq!(chain.hops[1].skew_ms, Some(-6000));
         assert_eq!(chain.hops[0].operator, Operator::Sender);
         assert_eq!(chain.hops[2].operator, Operator::Microsoft365);
         assert_eq!(chain.entry, Some(2));
-        assert_eq!(chain.total_seconds, None);
+        assert_eq!(chain.total_ms, None);
         assert_eq!(
             chain.entry_hop().and_then(|h| h.fields.from_ip.as_deref()),
             Some("198.51.100.23")
@@ -259,9 +265,9 @@ mod tests {
             ]),
             Knowledge::embedded(),
         );
-        assert_eq!(chain.hops[1].delay_seconds, Some(0));
-        assert_eq!(chain.hops[1].skew_seconds, None);
-        assert_eq!(chain.total_seconds, Some(0));
+        assert_eq!(chain.hops[1].delay_ms, Some(0));
+        assert_eq!(chain.hops[1].skew_ms, None);
+        assert_eq!(chain.total_ms, Some(0));
     }
 
     #[test]
