@@ -15,7 +15,14 @@ fn v2_csv() -> Vec<u8> {
     let mut out = String::from(
         "\"Organization\",\"MessageId\",\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Subject\",\"Status\",\"ToIP\",\"FromIP\",\"Size\",\"MessageTraceId\"\n",
     );
-    let statuses = ["Delivered", "Failed", "Pending", "FilteredAsSpam", "Quarantined", "Expanded"];
+    let statuses = [
+        "Delivered",
+        "Failed",
+        "Pending",
+        "FilteredAsSpam",
+        "Quarantined",
+        "Expanded",
+    ];
     for i in 0..ROWS {
         let _ = writeln!(
             out,
@@ -41,11 +48,26 @@ fn extended_utf16() -> Vec<u8> {
     let mut out = String::from(
         "date_time_utc,client_ip,client_hostname,server_ip,server_hostname,source_context,connector_id,source,event_id,internal_message_id,message_id,network_message_id,recipient_address,recipient_status,total_bytes,recipient_count,related_recipient_address,reference,message_subject,sender_address,return_path,message_info,directionality,tenant_id,original_client_ip,original_server_ip,custom_data\n",
     );
-    let events = ["RECEIVE", "AGENTINFO", "AGENTINFO", "DEFER", "AGENTINFO", "RECEIVE", "SEND", "AGENTINFO", "DELIVER", "AGENTINFO"];
+    let events = [
+        "RECEIVE",
+        "AGENTINFO",
+        "AGENTINFO",
+        "DEFER",
+        "AGENTINFO",
+        "RECEIVE",
+        "SEND",
+        "AGENTINFO",
+        "DELIVER",
+        "AGENTINFO",
+    ];
     for i in 0..ROWS {
         let message = i / events.len();
         let event = events[i % events.len()];
-        let status = if event == "DEFER" { "451 4.7.500 Server busy. Please try again later (AS761)" } else { "" };
+        let status = if event == "DEFER" {
+            "451 4.7.500 Server busy. Please try again later (AS761)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
             "2025-01-{:02}T{:02}:{:02}:{:02}.{:03}Z,203.0.113.{},mail.example.com,,CH0PR00MB5555.namprd00.prod.outlook.com,Agent,,SMTP,{event},{message},<m{message}@example.com>,{:08x}-0000-4000-8000-000000000000,user{}@contoso.com,{status},2048,1,,,Subject {message},sender@example.com,sender@example.com,,Incoming,7d0c3b5e-2f1a-4c8b-9e77-0a1b2c3d4e5f,203.0.113.{},,S:SFA=SUM|SFV=NSPM|SCL=1",

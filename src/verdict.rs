@@ -254,8 +254,10 @@ fn recipients_phrase(facts: &MessageFacts, status: Status) -> String {
         .filter(|r| r.status == status && !r.recipient.is_empty())
         .map(|r| r.recipient.as_str())
         .collect();
+    let named = facts.recipients.iter().any(|r| !r.recipient.is_empty());
     match (with.as_slice(), all) {
         (_, 0) => String::new(),
+        _ if !named => String::new(),
         ([one], 1) => format!(" for {one}"),
         ([one], _) => format!(" for {one} (1 of {all} recipients)"),
         ([], _) => format!(" for {all} recipients"),

@@ -149,11 +149,17 @@ impl TraceEvent {
         }
     }
 
-    /// The first data value under `key` (case-insensitive).
+    /// The first data value under `key` (case-insensitive; custom data's `S:` prefix is
+    /// optional, so `MailboxFolder` finds `S:MailboxFolder`).
     pub fn data_value(&self, key: &str) -> Option<&str> {
         self.data
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .find(|(k, _)| {
+                k.eq_ignore_ascii_case(key)
+                    || k.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("S:"))
+                        && k.get(2..)
+                            .is_some_and(|rest| rest.eq_ignore_ascii_case(key))
+            })
             .map(|(_, v)| v.as_str())
     }
 }

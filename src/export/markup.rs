@@ -15,8 +15,8 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Elements followed by a line break in the source.
 const BLOCKS: &[&str] = &[
-    "html", "head", "body", "header", "footer", "section", "h1", "h2", "h3", "p", "ol", "ul",
-    "li", "table", "thead", "tbody", "tr", "svg", "g", "text",
+    "html", "head", "body", "header", "footer", "section", "h1", "h2", "h3", "p", "ol", "ul", "li",
+    "table", "thead", "tbody", "tr", "svg", "g", "text",
 ];
 
 /// Escapes text for an HTML text node or a quoted attribute value.

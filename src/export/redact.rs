@@ -571,7 +571,9 @@ mod tests {
 
     #[test]
     fn addresses_keep_their_domain_and_one_token_each() {
-        let d = with_evidence(&["to lee.gu@contoso.com and PAT@fabrikam.example, again lee.gu@contoso.com"]);
+        let d = with_evidence(&[
+            "to lee.gu@contoso.com and PAT@fabrikam.example, again lee.gu@contoso.com",
+        ]);
         let r = redact(&d);
         let m = r.message.as_ref().unwrap();
         assert_eq!(m.sender.as_deref(), Some("user1@Contoso.com"));
@@ -594,7 +596,10 @@ mod tests {
         let r = redact(&d);
         let m = r.message.as_ref().unwrap();
         assert_eq!(m.subject.as_deref(), Some("Subject-1"));
-        assert_eq!(m.message_id.as_deref(), Some("<message-1@host-1.contoso.com>"));
+        assert_eq!(
+            m.message_id.as_deref(),
+            Some("<message-1@host-1.contoso.com>")
+        );
         assert_eq!(
             evidence(&r),
             [
@@ -638,7 +643,10 @@ mod tests {
             m.subject = Some("Hi".into());
         }
         let r = redact(&d);
-        assert_eq!(r.message.as_ref().unwrap().subject.as_deref(), Some("Subject-1"));
+        assert_eq!(
+            r.message.as_ref().unwrap().subject.as_deref(),
+            Some("Subject-1")
+        );
         assert_eq!(evidence(&r), ["Hi there, Hi", "Subject: Subject-1"]);
     }
 
@@ -652,7 +660,10 @@ mod tests {
             sha256: "00".into(),
         });
         let r = redact(&d);
-        assert_eq!(r.inputs.first().map(|i| i.name.as_str()), Some("input-1.csv"));
+        assert_eq!(
+            r.inputs.first().map(|i| i.name.as_str()),
+            Some("input-1.csv")
+        );
         assert_eq!(evidence(&r), ["read from input-1.csv"]);
     }
 }

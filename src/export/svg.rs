@@ -49,15 +49,16 @@ fn text_at(m: &mut Markup, x: f64, y: f64, class: &'static str, text: &str) {
     m.trusted(class).trusted("\">").text(text).close("text");
 }
 
-fn rect(m: &mut Markup, x: f64, y: f64, w: f64, h: f64, class: &'static str) {
+/// A rectangle at `(x, y)` of `(width, height)`.
+fn rect(m: &mut Markup, (x, y): (f64, f64), (width, height): (f64, f64), class: &'static str) {
     m.trusted("<rect x=\"")
         .number(x)
         .trusted("\" y=\"")
         .number(y)
         .trusted("\" width=\"")
-        .number(w)
+        .number(width)
         .trusted("\" height=\"")
-        .number(h)
+        .number(height)
         .trusted("\" class=\"")
         .trusted(class)
         .trusted("\"/>");
@@ -101,7 +102,7 @@ pub fn hop_delays(m: &mut Markup, hops: &[HopRow]) {
                 hop.index, hop.from, hop.by, hop.delay
             ),
         );
-        rect(m, LABEL, y + 4.0, width.max(1.0), ROW - 8.0, class);
+        rect(m, (LABEL, y + 4.0), (width.max(1.0), ROW - 8.0), class);
         m.close("g");
         text_at(m, LABEL + width + 6.0, y + ROW * 0.65, "value", &hop.delay);
     }
@@ -137,7 +138,7 @@ pub fn timeline(m: &mut Markup, journeys: &[JourneySummary]) {
         let y = ROW * i as f64 + 4.0;
         let label = format!("Journey {} ({})", j.number, j.status.label());
         text_at(m, 0.0, y + ROW * 0.65, "label", &label);
-        rect(m, LABEL, y + ROW / 2.0 - 1.0, plot, 2.0, "lane");
+        rect(m, (LABEL, y + ROW / 2.0 - 1.0), (plot, 2.0), "lane");
         for e in j.entries.iter().filter_map(|e| match e {
             TimelineEntry::Event(e) => Some(e),
             TimelineEntry::Omitted(_) => None,
@@ -162,7 +163,7 @@ pub fn timeline(m: &mut Markup, journeys: &[JourneySummary]) {
         }
     }
     let y = ROW * journeys.len() as f64 + 4.0;
-    rect(m, LABEL, y, plot, 1.0, "axis");
+    rect(m, (LABEL, y), (plot, 1.0), "axis");
     text_at(m, LABEL, y + 18.0, "tick", "0");
     let end = format!("+{}", super::summary::duration_words(span));
     text_at(m, LABEL + plot - 60.0, y + 18.0, "tick", &end);

@@ -217,7 +217,11 @@ fn auth_facts(
                 .push(auth_results::parse_received_spf(&field.value, position)),
             "dkim-signature" => {
                 let signature = DkimSignature::parse(&field.value, position);
-                let body = dkim_body::check(&signature, headers.body.as_deref());
+                let body = if facts.dkim.len() < dkim_body::MAX_CHECKED {
+                    dkim_body::check(&signature, headers.body.as_deref())
+                } else {
+                    BodyCheck::NotChecked(dkim_body::NotChecked::TooMany)
+                };
                 facts.dkim.push(DkimCheck { signature, body });
             }
             _ => {}

@@ -368,8 +368,18 @@ pub fn derive(record: &TraceRecord, index: usize, knowledge: &Knowledge) -> Jour
                 && deliver_pos >= send_pos
             {
                 journey.decisive = Some(d);
-                let detail = record.events.get(d).map_or("", |e| e.detail.as_str());
-                let (status, location) = delivered_to(detail);
+                let detail = record.events.get(d).map_or_else(String::new, |e| {
+                    let folder = ["MailboxFolder", "FolderName", "DeliveryFolder"]
+                        .iter()
+                        .find_map(|k| e.data_value(k));
+                    match folder {
+                        Some(folder) => {
+                            format!("{} DefaultFolderType:{}", e.detail, folder.replace(' ', ""))
+                        }
+                        None => e.detail.clone(),
+                    }
+                });
+                let (status, location) = delivered_to(&detail);
                 journey.status = status;
                 journey.location = Some(location);
                 if status == Status::Junk {

@@ -41,17 +41,17 @@ static ROW: LazyLock<Regex> = LazyLock::new(|| {
     .expect("event names make a valid pattern")
 });
 
-static RECIPIENT: LazyLock<Regex> =
-    LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:Recipient|Empfänger|Destinataire|Destinatario|Geadresseerde|Ontvanger):\s*")
-            .expect("static regex")
-    });
+static RECIPIENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:Recipient|Empfänger|Destinataire|Destinatario|Geadresseerde|Ontvanger):\s*",
+    )
+    .expect("static regex")
+});
 
-static MESSAGE_ID: LazyLock<Regex> =
-    LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:Message ID|Nachrichten-ID|ID du message|ID de mensaje|Bericht-id):\s*(?P<id>\S+)")
+static MESSAGE_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:Message ID|Nachrichten-ID|ID du message|ID de mensaje|Bericht-id):\s*(?P<id>\S+)")
             .expect("static regex")
-    });
+});
 
 static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -156,7 +156,13 @@ fn read_header(header: &str, record: &mut TraceRecord) {
 }
 
 /// Header labels of the copy text in the admin centre's display languages.
-const SENDER_LABELS: &[&str] = &["Sender:", "Absender:", "Expéditeur:", "Remitente:", "Afzender:"];
+const SENDER_LABELS: &[&str] = &[
+    "Sender:",
+    "Absender:",
+    "Expéditeur:",
+    "Remitente:",
+    "Afzender:",
+];
 const SUBJECT_LABELS: &[&str] = &["Subject:", "Betreff:", "Objet:", "Asunto:", "Onderwerp:"];
 
 /// The position and text of the last of `labels` (case-insensitive) in `text`.

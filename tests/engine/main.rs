@@ -6,5 +6,6 @@ mod support;
 
 mod badinput;
 mod export;
+mod formats;
 mod headers;
 mod samples;

@@ -47,7 +47,8 @@ fn receiver_result<'a>(cx: &'a Context<'_>, check: &DkimCheck) -> Option<&'a str
 /// receiver found when the message arrived.
 fn changed(check: &DkimCheck, computed: &str, at_receipt: Option<&str>) -> Finding {
     let title = format!("The body was changed after {} signed it", label(check));
-    let what = format!("The body hash of this message ({computed}) differs from the signature's bh=.");
+    let what =
+        format!("The body hash of this message ({computed}) differs from the signature's bh=.");
     match at_receipt {
         Some("pass") => Finding::new("dkim-body-changed-after-receipt", Severity::Info, title)
             .detail(format!("{what} Microsoft 365 verified this signature when the message arrived, so the body changed afterwards — most often the mail client that saved this file re-encoded the message, or a rule changed it after the check. Not a delivery problem."))

@@ -10,6 +10,9 @@ use crate::step::Step;
 /// Explains the spam verdict and decodes the anti-spam headers.
 pub struct SpamVerdict;
 
+/// Verdicts that mean spam filtering did not judge the message (a rule or an allow list).
+const SKIPPED_VERDICTS: &[&str] = &["SKN", "SKA", "SFE", "SKI"];
+
 /// Verdicts that mean the filter (or a rule or list before it) called it spam.
 const SPAM_VERDICTS: &[&str] = &["SPM", "SKS", "SKB", "BLK"];
 
@@ -65,30 +68,38 @@ impl Analyzer for SpamVerdict {
             .into_iter()
             .flatten()
             .collect();
+            let skipped = scl == Some(-1)
+                || sfv
+                    .as_deref()
+                    .is_some_and(|v| SKIPPED_VERDICTS.contains(&v));
+            let (severity, title) = if is_spam {
+                (
+                    Severity::Warning,
+                    format!("Filtered as spam ({})", summary.join(", ")),
+                )
+            } else if skipped {
+                (
+                    Severity::Info,
+                    format!("Spam filtering was skipped ({})", summary.join(", ")),
+                )
+            } else {
+                (
+                    Severity::Ok,
+                    format!("Not filtered as spam ({})", summary.join(", ")),
+                )
+            };
             if !summary.is_empty() {
                 out.push(
-                    Finding::new(
-                        "spam-verdict",
-                        if is_spam {
-                            Severity::Warning
-                        } else {
-                            Severity::Ok
-                        },
-                        if is_spam {
-                            format!("Filtered as spam ({})", summary.join(", "))
-                        } else {
-                            format!("Not filtered as spam ({})", summary.join(", "))
-                        },
-                    )
-                    .detail(parts.join(". "))
-                    .evidence_lines(field_lines(
-                        cx,
-                        &[
-                            "X-Forefront-Antispam-Report",
-                            "X-MS-Exchange-Organization-SCL",
-                        ],
-                    ))
-                    .advice(advice.unwrap_or_default()),
+                    Finding::new("spam-verdict", severity, title)
+                        .detail(parts.join(". "))
+                        .evidence_lines(field_lines(
+                            cx,
+                            &[
+                                "X-Forefront-Antispam-Report",
+                                "X-MS-Exchange-Organization-SCL",
+                            ],
+                        ))
+                        .advice(advice.unwrap_or_default()),
                 );
             }
             let decoded: Vec<String> = spam

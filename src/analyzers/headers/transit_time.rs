@@ -77,6 +77,7 @@ impl Analyzer for TransitTime {
             FORWARD_MARKERS.iter().any(|m| b.get(m).is_some()) || b.all("Delivered-To").count() > 1
         });
         let mut slow = 0usize;
+        let mut gaps = 0usize;
         for pair in chain.hops.windows(2) {
             let [previous, hop] = pair else {
                 continue;
@@ -93,10 +94,15 @@ impl Analyzer for TransitTime {
                     .evidence(hop.line.clone()),
                 );
             }
-            let Some(delay) = hop.delay_ms.map(|ms| ms / 1000).filter(|d| *d > SLOW_SECONDS) else {
+            let Some(delay) = hop
+                .delay_ms
+                .map(|ms| ms / 1000)
+                .filter(|d| *d > SLOW_SECONDS)
+            else {
                 continue;
             };
             if forwarded && discontinuous(previous, hop) {
+                gaps += 1;
                 out.push(
                     Finding::new(
                         "forward-gap",
@@ -145,7 +151,11 @@ impl Analyzer for TransitTime {
                     Finding::new(
                         "transit-time",
                         severity,
-                        format!("{} from the first to the last hop", human_duration(total)),
+                        if gaps == 0 {
+                            format!("{} from the first to the last hop", human_duration(total))
+                        } else {
+                            format!("{} from the first to the last hop, most of it before forwarding", human_duration(total))
+                        },
                     )
                     .detail(format!("From hop {} to hop {}; the first hop's time is the sender's server clock.", first.index, last.index))
                     .evidence(first.line.clone())

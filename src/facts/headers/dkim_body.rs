@@ -8,6 +8,10 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::dkim_signature::{Canonicalization, DkimSignature};
 
+/// The most signatures whose body hash is computed; a message with thousands of them must
+/// not hash its body thousands of times.
+pub const MAX_CHECKED: usize = 8;
+
 /// Why the body hash was not compared.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NotChecked {
@@ -21,6 +25,8 @@ pub enum NotChecked {
     UnknownAlgorithm(String),
     /// A canonicalization other than simple or relaxed.
     UnknownCanonicalization,
+    /// More signatures than are checked (each check hashes the whole body).
+    TooMany,
 }
 
 impl NotChecked {
@@ -34,6 +40,7 @@ impl NotChecked {
             Self::UnknownCanonicalization => {
                 "the canonicalization (c=) is not simple or relaxed".to_owned()
             }
+            Self::TooMany => format!("only the first {MAX_CHECKED} signatures are checked"),
         }
     }
 }
