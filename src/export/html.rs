@@ -25,6 +25,7 @@ table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size:
 th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #f6f8fa; font-weight: 600; }
 table.kv th { width: 14rem; }
+td.nowrap { white-space: nowrap; overflow-wrap: normal; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Consolas, monospace; font-size: .86rem; overflow-wrap: anywhere; }
 .verdict { border: 2px solid var(--line); border-left-width: .5rem; border-radius: .4rem; padding: .8rem 1rem; }
 .status-delivered { border-color: var(--ok); } .status-junk, .status-quarantined, .status-pending { border-color: var(--warn); }
@@ -43,6 +44,7 @@ ul.evidence { margin: .2rem 0; padding-left: 1.2rem; color: var(--muted); }
 .muted, footer { color: var(--muted); font-size: .85rem; }
 svg.chart { width: 100%; height: auto; max-width: 48rem; display: block; margin: .4rem 0; font: 12px system-ui, sans-serif; }
 svg .label, svg .value, svg .tick { fill: #1f2328; } svg .tick { fill: var(--muted); }
+svg .label { text-anchor: end; }
 svg .bar { fill: var(--info); } svg .bar.slow { fill: var(--warn); } svg .bar.unknown { fill: var(--line); }
 svg .lane, svg .axis { fill: var(--line); }
 svg .ev { fill: var(--muted); } svg .ev.bad { fill: var(--bad); } svg .ev.warn { fill: var(--warn); } svg .ev.good { fill: var(--ok); }
@@ -92,6 +94,11 @@ fn severity_class(severity: Severity) -> &'static str {
     }
 }
 
+/// Columns whose short values must not wrap (a time, a delay, a TLS version).
+const NARROW: &[&str] = &[
+    "#", "Time", "Delay", "TLS", "Times", "Status", "Size", "Kind", "Event",
+];
+
 /// A table with `N` static column titles and rows of escaped cells.
 fn table<const N: usize>(m: &mut Markup, headers: [&str; N], rows: &[[&str; N]]) {
     m.open("table", &[]).open("thead", &[]).open("tr", &[]);
@@ -101,8 +108,13 @@ fn table<const N: usize>(m: &mut Markup, headers: [&str; N], rows: &[[&str; N]])
     m.close("tr").close("thead").open("tbody", &[]);
     for row in rows {
         m.open("tr", &[]);
-        for cell in row {
-            m.open("td", &[]).linked_text(cell).close("td");
+        for (cell, header) in row.iter().zip(headers) {
+            let attrs: &[(&'static str, &str)] = if NARROW.contains(&header) {
+                &[("class", "nowrap")]
+            } else {
+                &[]
+            };
+            m.open("td", attrs).linked_text(cell).close("td");
         }
         m.close("tr");
     }
@@ -164,6 +176,7 @@ pub fn render(s: &Summary) -> String {
         }
         m.close("ol").close("section");
     }
+    key_findings(&mut m, s);
     next_actions(&mut m, s);
     if let Some(ndr) = &s.ndr {
         section(&mut m, "ndr", "Status code");
@@ -234,6 +247,28 @@ fn verdict(m: &mut Markup, s: &Summary) {
     rows.extend(s.message.iter().cloned());
     fields(m, &rows);
     m.close("header");
+}
+
+fn key_findings(m: &mut Markup, s: &Summary) {
+    let mut key = s.key_findings().peekable();
+    if key.peek().is_none() {
+        return;
+    }
+    section(m, "key", "Key findings");
+    m.open("ul", &[("class", "findings")]);
+    for (step, f) in key {
+        m.open("li", &[("class", severity_class(f.severity))])
+            .element(
+                "span",
+                &[("class", "badge")],
+                summary::severity_label(f.severity),
+            )
+            .text(" ")
+            .element("strong", &[], &f.title)
+            .element("span", &[("class", "muted")], &format!(" ({})", step.title))
+            .close("li");
+    }
+    m.close("ul").close("section");
 }
 
 fn next_actions(m: &mut Markup, s: &Summary) {
@@ -353,8 +388,8 @@ fn timeline(m: &mut Markup, s: &Summary) {
             match entry {
                 TimelineEntry::Event(e) => {
                     m.open("tr", &[])
-                        .element("td", &[("class", "mono")], &e.time)
-                        .element("td", &[], &e.event)
+                        .element("td", &[("class", "mono nowrap")], &e.time)
+                        .element("td", &[("class", "nowrap")], &e.event)
                         .open("td", &[])
                         .linked_text(&e.detail)
                         .close("td")
@@ -454,8 +489,12 @@ fn inputs(m: &mut Markup, s: &Summary) {
     for i in &s.inputs {
         m.open("tr", &[])
             .element("td", &[], &i.name)
-            .element("td", &[], &i.kind)
-            .element("td", &[], &summary::size_words(i.size_bytes))
+            .element("td", &[("class", "nowrap")], &i.kind)
+            .element(
+                "td",
+                &[("class", "nowrap")],
+                &summary::size_words(i.size_bytes),
+            )
             .element("td", &[("class", "mono")], &i.sha256)
             .close("tr");
     }

@@ -14,7 +14,7 @@ const LABEL: f64 = 260.0;
 /// Height of one bar or lane.
 const ROW: f64 = 24.0;
 /// Characters of a host name shown in a bar's label.
-const LABEL_CHARS: usize = 38;
+const LABEL_CHARS: usize = 34;
 
 fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -81,7 +81,7 @@ pub fn hop_delays(m: &mut Markup, hops: &[HopRow]) {
         let y = ROW * i as f64 + 4.0;
         let host = if hop.by.is_empty() { "?" } else { &hop.by };
         let label = format!("{}. {}", hop.index, shorten(host, LABEL_CHARS));
-        text_at(m, 0.0, y + ROW * 0.65, "label", &label);
+        text_at(m, LABEL - 8.0, y + ROW * 0.65, "label", &label);
         let width = match hop.delay_seconds {
             Some(d) if longest > 0.0 => (d / longest * bar_space).max(1.0),
             _ => 0.0,
@@ -137,7 +137,7 @@ pub fn timeline(m: &mut Markup, journeys: &[JourneySummary]) {
     for (i, j) in journeys.iter().enumerate() {
         let y = ROW * i as f64 + 4.0;
         let label = format!("Journey {} ({})", j.number, j.status.label());
-        text_at(m, 0.0, y + ROW * 0.65, "label", &label);
+        text_at(m, LABEL - 8.0, y + ROW * 0.65, "label", &label);
         rect(m, (LABEL, y + ROW / 2.0 - 1.0), (plot, 2.0), "lane");
         for e in j.entries.iter().filter_map(|e| match e {
             TimelineEntry::Event(e) => Some(e),

@@ -29,7 +29,17 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
 #[test]
 fn empty_binary_image_and_unknown_text_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, &[u8], &str); 5] = [
+    let cases: [(&str, &[u8], &str); 7] = [
+        (
+            "cut.csv",
+            b"\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Status\",\"MessageTraceId\"\n\"1/1/2025 1:00 AM\",\"a@example.com\",\"b@exa",
+            "truncated",
+        ),
+        (
+            "header-only.csv",
+            b"\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Status\",\"MessageTraceId\"\n",
+            "no rows",
+        ),
         ("empty.txt", b"", "empty"),
         ("blank.csv", b"\n\n  \r\n", "empty"),
         (
