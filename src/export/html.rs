@@ -473,6 +473,13 @@ fn messages(m: &mut Markup, s: &Summary) {
         })
         .collect();
     table(m, ["#", "Subject", "Sender", "Recipients", "Status"], &rows);
+    if s.messages_omitted > 0 {
+        m.element(
+            "p",
+            &[("class", "muted")],
+            &format!("{} more messages not shown.", s.messages_omitted),
+        );
+    }
     m.close("section");
 }
 

@@ -225,6 +225,9 @@ pub fn render(s: &Summary) -> String {
                 })
                 .collect(),
         );
+        if s.messages_omitted > 0 {
+            writeln!(out, "{} more messages not shown.\n", s.messages_omitted).ok();
+        }
     }
     footer(&mut out, s);
     out

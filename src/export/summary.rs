@@ -20,6 +20,10 @@ pub const CONDENSED_EVIDENCE: usize = 6;
 /// Received hops shown; a chain longer than this is a loop or an attack, not a route.
 pub const MAX_HOPS: usize = 1000;
 
+/// Other messages of the case listed; a trace export of 100 000 rows is a search result,
+/// not a report (the JSON keeps them all).
+pub const MAX_MESSAGES: usize = 500;
+
 /// Events a condensed timeline drops when they are not first or last: they say the
 /// message moved, not what happened to it.
 const ROUTINE_EVENTS: &[&str] = &[
@@ -249,6 +253,8 @@ pub struct Summary {
     pub next_actions: Vec<ActionGroup>,
     /// Every message of the case, when there is more than one.
     pub messages: Vec<MessageRow>,
+    /// Messages beyond [`MAX_MESSAGES`] left out.
+    pub messages_omitted: usize,
     /// The inputs.
     pub inputs: Vec<InputRow>,
     /// "mailflow 0.1.0".
@@ -344,6 +350,7 @@ impl Summary {
             }),
             next_actions: next_actions(d),
             messages: messages(d),
+            messages_omitted: d.messages.len().saturating_sub(MAX_MESSAGES),
             inputs: d
                 .inputs
                 .iter()
@@ -648,6 +655,7 @@ fn messages(d: &Diagnosis) -> Vec<MessageRow> {
     }
     d.messages
         .iter()
+        .take(MAX_MESSAGES)
         .enumerate()
         .map(|(index, m)| MessageRow {
             index,

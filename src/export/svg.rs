@@ -14,7 +14,7 @@ const LABEL: f64 = 260.0;
 /// Height of one bar or lane.
 const ROW: f64 = 24.0;
 /// Characters of a host name shown in a bar's label.
-const LABEL_CHARS: usize = 34;
+const LABEL_CHARS: usize = 30;
 
 fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {

@@ -173,6 +173,9 @@ pub fn render(s: &Summary) -> String {
             );
             wrap(&mut out, "  ", "    ", &text);
         }
+        if s.messages_omitted > 0 {
+            writeln!(out, "  {} more messages not shown.", s.messages_omitted).ok();
+        }
     }
     footer(&mut out, s);
     out

@@ -642,6 +642,19 @@ fn hostile_trace_input_is_inert_in_every_format() {
 }
 
 #[test]
+fn hostile_message_headers_are_inert_in_every_format() {
+    let d = support::diagnose(&[support::fixture("export/hostile-message.eml")]);
+    let subject = d
+        .message
+        .as_ref()
+        .and_then(|m| m.subject.clone())
+        .expect("the encoded-word subject was decoded");
+    assert!(subject.contains("<script>alert(22)"), "{subject}");
+    assert!(!d.hops.is_empty(), "the Received chain was read");
+    assert_safe_everywhere(&d, "hostile message");
+}
+
+#[test]
 fn cli_output_has_no_raw_control_characters() {
     let fixture = support::fixture("export/hostile-eac-copytext.txt");
     for format in ["text", "md", "html", "json"] {
@@ -724,6 +737,27 @@ fn redaction_hides_addresses_subjects_and_internal_ips_in_every_format() {
         assert!(secrets.len() > 2, "{}: secrets found", path.display());
         assert_redacted(&d, &secrets, &path.display().to_string());
     }
+}
+
+#[test]
+fn redaction_hides_what_a_message_reveals() {
+    let path = support::fixture("export/hostile-message.eml");
+    let raw = std::fs::read_to_string(&path).unwrap();
+    let d = support::diagnose(std::slice::from_ref(&path));
+    let mut secrets = secrets_in(&raw);
+    secrets.extend(d.message.iter().filter_map(|m| m.subject.clone()));
+    secrets.extend(
+        [
+            "Mallory",
+            "Chris Hostile-Name",
+            "laptop-pat",
+            "EXCH01.corp",
+            "eml-0815",
+            "hostile-message.eml",
+        ]
+        .map(str::to_owned),
+    );
+    assert_redacted(&d, &secrets, "message");
 }
 
 #[test]

@@ -134,3 +134,79 @@ fn received_lines_match_mail_parsers_vectors_except_its_known_defects() {
         disagreements.join("\n")
     );
 }
+
+#[test]
+fn received_lines_agree_with_mhas_vectors_except_its_known_defects() {
+    let path = support::shared().join("corpus/MHA/mha-received-vectors.json");
+    let text = std::fs::read_to_string(&path).expect("mha vectors");
+    let json: Value = serde_json::from_str(&text).expect("json");
+    let vectors = json["vectors"].as_array().expect("vectors");
+    let mut disagreements = Vec::new();
+    for vector in vectors {
+        let raw = vector["raw"].as_str().unwrap_or("");
+        let value = raw
+            .trim_start_matches("Received:")
+            .replace(['\r', '\n'], " ");
+        let ours = received::parse(value.trim());
+        let mha = &vector["mha_parse"];
+        // MHA reads a date without a time as midnight; ours refuses to guess.
+        if let Some(ms) = mha["dateNum"].as_i64()
+            && !raw.ends_with("; 22 Apr 2018")
+        {
+            let got = ours.date.map(|d| d.time.timestamp_millis());
+            if got != Some(ms) {
+                disagreements.push(format!("{raw:?}: date {got:?} vs {ms}"));
+            }
+        }
+        let first_word = |v: &Value| {
+            v.as_str()
+                .and_then(|s| s.split([' ', ';']).next())
+                .map(str::to_owned)
+        };
+        // MHA takes the qmail comment `(qmail … invoked from network)` as the host.
+        if !raw.contains("(qmail") && first_word(&mha["by"]) != ours.by {
+            disagreements.push(format!("{raw:?}: by {:?} vs {}", ours.by, mha["by"]));
+        }
+        if first_word(&mha["from"]) != ours.from {
+            disagreements.push(format!("{raw:?}: from {:?} vs {}", ours.from, mha["from"]));
+        }
+        if mha["id"].as_str().map(str::to_owned) != ours.id {
+            disagreements.push(format!("{raw:?}: id {:?} vs {}", ours.id, mha["id"]));
+        }
+    }
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
+
+#[test]
+fn mhas_chains_get_the_same_delays() {
+    let path = support::shared().join("corpus/MHA/mha-received-vectors.json");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    for chain in json["chains"].as_array().expect("chains") {
+        let text: String = chain["headers_top_to_bottom"]
+            .as_array()
+            .expect("headers")
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|h| format!("{h}\n"))
+            .collect();
+        let block = mailflow::input::headers_paste::split_fields(&text);
+        let headers =
+            mailflow::case::MessageHeaders::new(mailflow::case::HeaderSource::Pasted, block);
+        let facts = mailflow::facts::headers::derive(&headers);
+        let hops = chain["mha_hops"].as_array().expect("hops");
+        assert_eq!(facts.hops.len(), hops.len());
+        for (ours, mha) in facts.chain.hops.iter().zip(hops) {
+            let ms = mha["dateNum"].as_i64();
+            assert_eq!(ours.fields.date.map(|d| d.time.timestamp_millis()), ms);
+            // MHA's signed delay in ms; a sub-second step back is precision, not skew.
+            let delay = mha["delaySort"].as_i64().filter(|d| *d >= 0);
+            match delay {
+                Some(d) => assert_eq!(ours.delay_ms, Some(d), "hop {}", ours.index),
+                None if mha["hop"] == 1 => assert_eq!(ours.delay_ms, None),
+                None => assert_eq!(ours.delay_ms, Some(0), "hop {}", ours.index),
+            }
+            assert_eq!(ours.skew_ms, None);
+        }
+    }
+}
