@@ -60,7 +60,8 @@ pub struct DiagnoseArgs {
     /// Show every trace event and evidence line, not the condensed view.
     #[arg(long)]
     pub full: bool,
-    /// Write an evidence bundle (reports + original inputs) to this .zip and print its path.
+    /// Write an evidence bundle (reports + original inputs) to this .zip, or into this
+    /// folder under a name made from the date and subject, and print its path.
     #[arg(long, value_name = "FILE.zip")]
     pub bundle: Option<PathBuf>,
     /// Inputs: files, or `-` for stdin.
@@ -127,7 +128,17 @@ pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
         ..export::Options::now()
     };
     if let Some(path) = &args.bundle {
-        export::bundle::write_bundle(path, &diagnosis, &raw_inputs, &report_options)?;
+        let path = if path.is_dir() {
+            let named = if args.redact {
+                export::redact::redact(&diagnosis)
+            } else {
+                diagnosis.clone()
+            };
+            path.join(export::suggested_file_name(&named, "zip"))
+        } else {
+            path.clone()
+        };
+        export::bundle::write_bundle(&path, &diagnosis, &raw_inputs, &report_options)?;
         println!("{}", path.display());
         if args.output.is_none() {
             return Ok(ExitCode::SUCCESS);

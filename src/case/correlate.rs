@@ -165,7 +165,10 @@ fn add_record(
     slot: usize,
     journeys: &mut HashMap<(usize, String, String), usize>,
 ) {
-    let key = match (record.trace_id.as_deref().and_then(normalize_guid), record.recipients.as_slice()) {
+    let key = match (
+        record.trace_id.as_deref().and_then(normalize_guid),
+        record.recipients.as_slice(),
+    ) {
         (Some(id), [recipient]) => Some((slot, id, recipient.to_ascii_lowercase())),
         _ => None,
     };

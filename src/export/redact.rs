@@ -326,6 +326,7 @@ impl Redactor {
         for caps in ADDRESS.captures_iter(text) {
             self.address_token(&caps);
         }
+        // Replacing numbers what it meets; the rewritten text itself is not needed yet.
         self.replace_ips(text);
         self.replace_hosts(text);
     }
@@ -388,20 +389,20 @@ impl Redactor {
         format!("{token}@{}", domain.as_str())
     }
 
+    /// `text` with internal IP addresses replaced (public ones stay: blocklists and SPF
+    /// are reasoned about with them).
     fn replace_ips(&mut self, text: &str) -> String {
-        let mut token = |ip: IpAddr, raw: &str| -> Option<String> {
-            is_internal_ip(ip)
-                .then(|| {
-                    self.ips
-                        .get_or_add(&ip.to_string(), |n| format!("internal-ip-{n}"))
-                })
-                .filter(|_| !raw.is_empty())
+        let mut token = |ip: IpAddr| -> Option<String> {
+            is_internal_ip(ip).then(|| {
+                self.ips
+                    .get_or_add(&ip.to_string(), |n| format!("internal-ip-{n}"))
+            })
         };
         let text = IPV4.replace_all(text, |caps: &Captures<'_>| {
             let raw = caps.get(0).map_or("", |m| m.as_str());
             raw.parse::<Ipv4Addr>()
                 .ok()
-                .and_then(|ip| token(IpAddr::V4(ip), raw))
+                .and_then(|ip| token(IpAddr::V4(ip)))
                 .unwrap_or_else(|| raw.to_owned())
         });
         IPV6.replace_all(&text, |caps: &Captures<'_>| {
@@ -409,7 +410,7 @@ impl Redactor {
             raw.parse::<Ipv6Addr>()
                 .ok()
                 .filter(|ip| !ip.is_unspecified())
-                .and_then(|ip| token(IpAddr::V6(ip), raw))
+                .and_then(|ip| token(IpAddr::V6(ip)))
                 .unwrap_or_else(|| raw.to_owned())
         })
         .into_owned()
@@ -430,6 +431,8 @@ impl Redactor {
             })
     }
 
+    /// `text` with internal host names replaced; the organisation's domain stays, so
+    /// `exch01.corp.contoso.com` reads `host-1.contoso.com`.
     fn replace_hosts(&mut self, text: &str) -> String {
         HOST.replace_all(text, |caps: &Captures<'_>| {
             let raw = caps.get(0).map_or("", |m| m.as_str());

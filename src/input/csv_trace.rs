@@ -108,28 +108,30 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(body.as_bytes());
-    let names: Vec<String> = reader
-        .headers()
-        .map_err(|e| malformed(e.to_string()))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let names = trace_rows::columns(
+        reader
+            .headers()
+            .map_err(|e| malformed(e.to_string()))?
+            .iter(),
+    );
+    let width = names.len();
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| malformed(format!("row {}: {e}", i + 2)))?;
         if record.iter().all(str::is_empty) {
             continue;
         }
-        if record.len() < names.len() {
+        if record.len() < width {
             return Err(malformed(format!(
                 "truncated: row {} has {} of {} columns",
                 i + 2,
                 record.len(),
-                names.len()
+                width
             )));
         }
-        rows.push(Row::new(
-            names.iter().map(String::as_str).zip(record.iter()),
+        rows.push(Row::with_columns(
+            &names,
+            record.iter().map(str::to_owned).collect(),
         ));
     }
     if rows.is_empty() {

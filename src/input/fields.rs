@@ -27,14 +27,15 @@ pub fn size_bytes(text: &str) -> Option<u64> {
     (bytes.is_finite() && bytes >= 0.0).then_some(bytes as u64)
 }
 
+/// True for the empty markers trace tools print (`null`, `-`, `{}`, empty, `""`).
+pub fn is_empty(text: &str) -> bool {
+    let t = text.trim().trim_matches('"').trim();
+    t.is_empty() || t.eq_ignore_ascii_case("null") || t == "-" || t == "{}"
+}
+
 /// A value, or `None` for the empty markers trace tools print (`null`, `-`, empty).
 pub fn value(text: &str) -> Option<String> {
-    let t = text.trim().trim_matches('"').trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("null") || t == "-" || t == "{}" {
-        None
-    } else {
-        Some(t.to_owned())
-    }
+    (!is_empty(text)).then(|| text.trim().trim_matches('"').trim().to_owned())
 }
 
 /// Addresses from a list field: `a@x; b@y`, `{a@x, b@y}`, `a@x,b@y`.

@@ -7,6 +7,7 @@
 //! or an event of a detail listing.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 
@@ -14,13 +15,34 @@ use super::{dates, event_data, fields};
 use crate::case::{EventKind, RecipientEvents, TraceEvent, TraceFormat, TraceRecord};
 use crate::knowledge::Knowledge;
 
-/// One row: normalised column names with their values, in column order.
-#[derive(Clone, Debug, Default)]
+/// A column of a tabular input: its normalised name and the name as the input wrote it
+/// (the EAC export's `Date (UTC-05:00)` carries the offset in its name).
+#[derive(Clone, Debug)]
+pub struct Column {
+    key: String,
+    raw: String,
+}
+
+/// The columns of a table, shared by all its rows (a 100 000-row export normalises its
+/// header once).
+pub type Columns = Arc<[Column]>;
+
+/// Builds the shared columns of a table from its raw names.
+pub fn columns<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Columns {
+    names
+        .into_iter()
+        .map(|n| Column {
+            key: normalize_key(n.as_ref()),
+            raw: n.as_ref().to_owned(),
+        })
+        .collect()
+}
+
+/// One row: column names with their values, in column order.
+#[derive(Clone, Debug)]
 pub struct Row {
-    fields: Vec<(String, String)>,
-    /// The column names as the input wrote them (the EAC export's `Date (UTC-05:00)`
-    /// carries the offset in its name).
-    raw_names: Vec<String>,
+    columns: Columns,
+    values: Vec<String>,
 }
 
 /// Column names per meaning, normalised.
@@ -70,23 +92,38 @@ pub fn normalize_key(name: &str) -> String {
 }
 
 impl Row {
-    /// A row from raw column names and values.
+    /// A row from raw column names and values (list records, JSON objects: each row has
+    /// its own names).
     pub fn new<K: AsRef<str>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
-        let mut row = Self::default();
-        for (name, value) in pairs {
-            row.fields
-                .push((normalize_key(name.as_ref()), value.into()));
-            row.raw_names.push(name.as_ref().to_owned());
+        let (names, values): (Vec<K>, Vec<String>) =
+            pairs.into_iter().map(|(k, v)| (k, v.into())).unzip();
+        Self {
+            columns: columns(names),
+            values,
         }
-        row
+    }
+
+    /// A row of a table whose columns are shared.
+    pub fn with_columns(columns: &Columns, values: Vec<String>) -> Self {
+        Self {
+            columns: Arc::clone(columns),
+            values,
+        }
+    }
+
+    /// Normalised names and values.
+    fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.columns
+            .iter()
+            .zip(&self.values)
+            .map(|(c, v)| (c.key.as_str(), v.as_str()))
     }
 
     /// The first non-empty value under any of `names`.
     fn get(&self, names: &[&str]) -> Option<&str> {
         names.iter().find_map(|name| {
-            self.fields
-                .iter()
-                .find(|(k, v)| k == name && fields::value(v).is_some())
+            self.fields()
+                .find(|(k, v)| k == name && !fields::is_empty(v))
                 .map(|(_, v)| v.trim())
         })
     }
@@ -94,11 +131,11 @@ impl Row {
     /// The value of a column whose normalised name starts with `prefix` (the EAC export's
     /// `Date (UTC-05:00)`), with the column's raw name.
     fn get_prefixed(&self, prefix: &str) -> Option<(&str, &str)> {
-        self.fields
+        self.columns
             .iter()
-            .zip(&self.raw_names)
-            .find(|((k, v), _)| k.starts_with(prefix) && fields::value(v).is_some())
-            .map(|((_, v), raw)| (raw.as_str(), v.trim()))
+            .zip(&self.values)
+            .find(|(c, v)| c.key.starts_with(prefix) && !fields::is_empty(v))
+            .map(|(c, v)| (c.raw.as_str(), v.trim()))
     }
 
     fn is_event(&self) -> bool {
@@ -107,14 +144,11 @@ impl Row {
 
     /// Every time-like value of the row, for the day-order inference.
     fn dates(&self) -> impl Iterator<Item = &str> {
-        self.fields
-            .iter()
+        self.fields()
             .filter(|(k, _)| {
-                RECEIVED.contains(&k.as_str())
-                    || EVENT_TIME.contains(&k.as_str())
-                    || k.starts_with("date")
+                RECEIVED.contains(k) || EVENT_TIME.contains(k) || k.starts_with("date")
             })
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v)
     }
 }
 
@@ -192,9 +226,9 @@ fn fill_identity(
     if let Some(recipients) = row.get(RECIPIENT) {
         record.recipients = fields::address_list(recipients);
     }
-    for (key, value) in &row.fields {
+    for (key, value) in row.fields() {
         if fields::is_truncated(value) {
-            record.truncated_fields.push(key.clone());
+            record.truncated_fields.push(key.to_owned());
         }
     }
 }
@@ -355,7 +389,7 @@ fn event(row: &Row, time: &impl Fn(&str) -> Option<DateTime<FixedOffset>>) -> Tr
             event.data.push(((*key).to_owned(), data.to_owned()));
         }
     }
-    for (key, value) in &row.fields {
+    for (key, value) in row.fields() {
         let known = [
             MESSAGE_ID,
             TRACE_ID,
@@ -371,9 +405,9 @@ fn event(row: &Row, time: &impl Fn(&str) -> Option<DateTime<FixedOffset>>) -> Tr
             NOISE,
         ]
         .iter()
-        .any(|names| names.contains(&key.as_str()));
+        .any(|names| names.contains(&key));
         if !known && let Some(value) = fields::value(value) {
-            event.data.push((key.clone(), value));
+            event.data.push((key.to_owned(), value));
         }
     }
     if event.kind == EventKind::Other && name.eq_ignore_ascii_case("agentinfo") {

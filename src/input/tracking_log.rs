@@ -38,7 +38,7 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
         name: name.to_owned(),
     };
     let (rows, format) = if let Some(fields) = fields_line(text) {
-        let names: Vec<&str> = fields.split(',').map(str::trim).collect();
+        let names = trace_rows::columns(fields.split(',').map(str::trim));
         let body: String = text
             .lines()
             .filter(|l| !l.starts_with('#'))
@@ -51,7 +51,10 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
         let mut rows = Vec::new();
         for (i, record) in reader.records().enumerate() {
             let record = record.map_err(|e| malformed(format!("row {}: {e}", i + 1)))?;
-            rows.push(Row::new(names.iter().copied().zip(record.iter())));
+            rows.push(Row::with_columns(
+                &names,
+                record.iter().map(str::to_owned).collect(),
+            ));
         }
         (rows, TraceFormat::TrackingLogFile)
     } else {

@@ -310,7 +310,11 @@ fn golden_reports_full_and_redacted() {
         ..fixed_options()
     };
     assert_goldens(&[
-        ("sample-08-full".into(), pinned(&[sample.clone()]), full),
+        (
+            "sample-08-full".into(),
+            pinned(std::slice::from_ref(&sample)),
+            full,
+        ),
         ("sample-08-redacted".into(), pinned(&[sample]), redacted),
         ("hostile-built".into(), hostile_diagnosis(), fixed_options()),
     ]);
@@ -993,6 +997,33 @@ fn cli_writes_a_bundle_atomically_and_prints_its_path() {
 }
 
 #[test]
+fn cli_names_a_bundle_in_a_folder_after_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_mailflow"))
+        .args(["diagnose", "--redact", "--bundle"])
+        .arg(dir.path())
+        .arg(support::sample("02-eac-copytext-junk-multiline-enGB.txt"))
+        .output()
+        .expect("run mailflow");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected = dir.path().join("mailflow-2024-12-06-Subject-1.zip");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        expected.display().to_string()
+    );
+    assert!(
+        read_zip(&expected)
+            .iter()
+            .all(|(n, _)| !n.starts_with("inputs/"))
+    );
+}
+
+#[test]
 fn cli_writes_html_to_a_file_and_redacts_on_request() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("report.html");
@@ -1012,4 +1043,65 @@ fn cli_writes_html_to_a_file_and_redacts_on_request() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(!html.contains("lee.gu"));
     assert!(html.contains("@contoso.com"));
+}
+
+// ---------------------------------------------------------------- size and time
+
+#[test]
+fn big_diagnoses_render_in_bounded_time_and_size() {
+    let mut d = support::diagnose(&[support::sample("02-eac-copytext-junk-multiline-enGB.txt")]);
+    d.messages = (0..5_000)
+        .map(|i| MessageSummary {
+            message_id: Some(format!("<m{i}@mail.example.org>")),
+            subject: Some(format!("Subject number {i}")),
+            sender: Some(format!("sender{i}@example.org")),
+            recipients: vec![format!("rcpt{i}@contoso.com")],
+            verdict: Verdict::default(),
+        })
+        .collect();
+    let long_line = (0..40_000).fold(String::new(), |mut line, i| {
+        use std::fmt::Write as _;
+        let (a, b) = (i % 250, i % 200);
+        write!(line, "u{i}@contoso.com h{i}.corp.contoso.com 10.0.{a}.{b} ").unwrap();
+        line
+    });
+    let no_spaces = "a".repeat(500_000);
+    d.steps[3].findings.push(
+        Finding::new("big", Severity::Info, "big")
+            .evidence(long_line)
+            .evidence(no_spaces)
+            .evidence("<".repeat(200_000)),
+    );
+    d.hops = (0..3000)
+        .map(|i| Hop {
+            index: i + 1,
+            from: Some(format!("h{i}.example.org")),
+            by: Some(format!("h{}.example.org", i + 1)),
+            with: None,
+            time: None,
+            delay_seconds: Some(f64::from(i % 7)),
+            tls: None,
+            ip: None,
+            operator: None,
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    for redact in [false, true] {
+        let options = Options {
+            redact,
+            ..fixed_options()
+        };
+        for format in [Format::Markdown, Format::Text, Format::Html] {
+            let out = export::render_with(&d, format, &options);
+            assert!(out.len() < 12_000_000, "{format:?}: {} bytes", out.len());
+            assert!(
+                out.contains("more characters]"),
+                "{format:?}: long values are cut"
+            );
+            assert!(out.contains("4500 more messages not shown"), "{format:?}");
+            assert!(out.contains("2000 more hops not shown"), "{format:?}");
+        }
+    }
+    let elapsed = started.elapsed();
+    assert!(elapsed.as_secs() < 60, "took {elapsed:?}");
 }

@@ -111,11 +111,17 @@ impl Analyzer for Authentication {
             }
             return;
         };
-        let evidence = format!(
+        let mut evidence_lines = vec![format!(
             "{}: {}",
             trusted.header,
             trusted.value.chars().take(800).collect::<String>()
-        );
+        )];
+        evidence_lines.extend(auth.received_spf.first().map(|spf| {
+            format!(
+                "Received-SPF: {}",
+                spf.value.chars().take(400).collect::<String>()
+            )
+        }));
         if auth.authority == AuthAuthority::OtherReceiver {
             out.push(
                 Finding::new(
@@ -124,7 +130,7 @@ impl Analyzer for Authentication {
                     format!("Authentication results from {}, not Microsoft 365", authserv(trusted)),
                 )
                 .detail("No Authentication-Results written by Microsoft 365 was found; the topmost one from another receiving system is reported instead.")
-                .evidence(evidence.clone()),
+                .evidence_lines(evidence_lines.clone()),
             );
         }
         if auth.trusted_out_of_place {
@@ -135,7 +141,7 @@ impl Analyzer for Authentication {
                     "Microsoft's Authentication-Results sits below the hop where it received the message",
                 )
                 .detail("Exchange Online writes its Authentication-Results above the Received header of the hop where it took the message in. Here it is below: the headers were reordered when copied, or the line was written by someone else before the message arrived. It is used, with that caveat.")
-                .evidence(evidence.clone()),
+                .evidence_lines(evidence_lines.clone()),
             );
         }
         let mut failures = Vec::new();
@@ -165,7 +171,7 @@ impl Analyzer for Authentication {
                     "SPF, DKIM and DMARC passed",
                 )
                 .detail(passes.join("; "))
-                .evidence(evidence.clone()),
+                .evidence_lines(evidence_lines.clone()),
             );
         } else if !failures.is_empty() {
             let dmarc_failed = trusted.first("dmarc").is_some_and(|d| d.result == "fail");
@@ -176,7 +182,7 @@ impl Analyzer for Authentication {
                     format!("Authentication did not fully pass ({})", failures.iter().map(|f| f.split(':').next().unwrap_or("")).collect::<Vec<_>>().join(", ")),
                 )
                 .detail(failures.iter().chain(passes.iter()).cloned().collect::<Vec<_>>().join("; "))
-                .evidence(evidence.clone())
+                .evidence_lines(evidence_lines.clone())
                 .advice("Authentication is the sender's to fix: their SPF record must include the sending service, the service must DKIM-sign with the From domain, and DMARC needs one of them aligned. Send them this finding."),
             );
         }
@@ -197,7 +203,7 @@ impl Analyzer for Authentication {
                     "{} Microsoft's composite authentication combines SPF, DKIM, DMARC, ARC and its own sender intelligence; a failure does not always mean the message was blocked.",
                     compauth.meaning.as_deref().unwrap_or("This reason code is not in the documented table.")
                 ))
-                .evidence(evidence.clone())
+                .evidence_lines(evidence_lines.clone())
                 .advice(compauth.advice.clone().unwrap_or_default()),
             );
         }

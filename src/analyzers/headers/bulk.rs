@@ -32,9 +32,7 @@ impl Analyzer for Bulk {
         let bulk_verdict = spam.verdict("SRV").as_deref() == Some("BULK")
             || spam.verdict("CAT").as_deref() == Some("BULK");
         let evidence = field_lines(cx, &["X-Microsoft-Antispam", "X-Forefront-Antispam-Report"]);
-        let level = bcl
-            .map(|b| format!("BCL {b}"))
-            .unwrap_or_else(|| "bulk".to_owned());
+        let level = bcl.map_or_else(|| "bulk".to_owned(), |b| format!("BCL {b}"));
         if bulk_verdict || bcl.is_some_and(|b| b >= DEFAULT_THRESHOLD) {
             out.push(
                 Finding::new("bulk-mail", Severity::Warning, format!("Bulk mail ({level})"))

@@ -1,6 +1,9 @@
 //! Filtering decided before the spam filter ran: a mail flow rule (SCL -1 / SFV:SKN, or
 //! SFV:SKS), allow lists (SFV:SKA, SFV:SFE, IPV:CAL), block lists (SFV:BLK, SFV:SKB) and
-//! quarantine release (SFV:SKQ). Step 3 names the rule; this step decodes the stamps.
+//! quarantine release (SFV:SKQ). Step 3 names the rule and judges it; this step decodes
+//! the stamps, so every finding here is information.
+
+use std::fmt::Write as _;
 
 use super::{field_lines, header_facts};
 use crate::analyzers::{Analyzer, Context};
@@ -71,8 +74,8 @@ impl Analyzer for FilterBypass {
             };
             out.push(
                 Finding::new(
-                    "spam-filter-bypassed",
-                    if failed.is_empty() { Severity::Info } else { Severity::Warning },
+                    "filter-skipped-by-rule",
+                    Severity::Info,
                     "A mail flow rule bypassed spam filtering (SCL -1)",
                 )
                 .detail(detail)
@@ -85,45 +88,34 @@ impl Analyzer for FilterBypass {
             );
             return;
         }
-        let (code, severity, title) = match sfv.as_str() {
+        let (code, title) = match sfv.as_str() {
             "SKS" => (
                 "spam-set-by-rule",
-                Severity::Warning,
                 "A mail flow rule marked it as spam (SFV:SKS)",
             ),
             "SKA" => (
                 "allowed-by-policy",
-                Severity::Info,
                 "Allowed by an anti-spam policy allow list (SFV:SKA)",
             ),
             "SFE" => (
                 "allowed-by-safe-senders",
-                Severity::Info,
                 "Allowed by the user's Safe Senders (SFV:SFE)",
             ),
             "BLK" => (
                 "blocked-by-user-list",
-                Severity::Warning,
                 "On the user's Blocked Senders list (SFV:BLK)",
             ),
             "SKB" => (
                 "blocked-by-policy-list",
-                Severity::Warning,
                 "On an anti-spam policy block list (SFV:SKB)",
             ),
             "SKQ" => (
                 "released-from-quarantine",
-                Severity::Info,
                 "Released from quarantine (SFV:SKQ)",
             ),
-            "SKI" => (
-                "filtering-skipped",
-                Severity::Info,
-                "Spam filtering skipped (SFV:SKI)",
-            ),
+            "SKI" => ("filtering-skipped", "Spam filtering skipped (SFV:SKI)"),
             _ if ipv == "CAL" => (
                 "allowed-by-ip-allow-list",
-                Severity::Info,
                 "The sending IP is on the IP Allow List (IPV:CAL)",
             ),
             _ => return,
@@ -134,11 +126,13 @@ impl Analyzer for FilterBypass {
                 " The connecting IP is also on the connection filter's IP Allow List (IPV:CAL).",
             );
         }
-        if !failed.is_empty() && severity == Severity::Info && code.starts_with("allowed") {
-            detail.push_str(&format!(
+        if !failed.is_empty() && code.starts_with("allowed") {
+            write!(
+                detail,
                 " Authentication failed ({}): allow entries are what spoofers count on.",
                 failed.join(", ")
-            ));
+            )
+            .ok();
         }
         let advice = if sfv_advice.is_empty() {
             spam.report_field("IPV")
@@ -148,7 +142,7 @@ impl Analyzer for FilterBypass {
             sfv_advice
         };
         out.push(
-            Finding::new(code, severity, title)
+            Finding::new(code, Severity::Info, title)
                 .detail(detail)
                 .evidence_lines(evidence)
                 .advice(advice),

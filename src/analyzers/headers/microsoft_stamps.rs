@@ -3,6 +3,8 @@
 //! the sender's copy); otherwise: where it entered, the Network Message ID to trace it
 //! with, and how Exchange classified the sender (AuthAs, directionality, hybrid).
 
+use std::fmt::Write as _;
+
 use super::{field_lines, header_facts};
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
@@ -46,7 +48,8 @@ impl Analyzer for MicrosoftStamps {
             .or_else(|| super::block(cx).and_then(|b| b.get(CROSS_TENANT_ID)));
         let mut detail = String::new();
         if let Some(entry) = facts.chain.entry_hop() {
-            detail.push_str(&format!(
+            write!(
+                detail,
                 "Exchange Online received it at hop {} from {}{}{}. ",
                 entry.index,
                 entry.fields.from.as_deref().unwrap_or("an unnamed host"),
@@ -61,12 +64,15 @@ impl Analyzer for MicrosoftStamps {
                     .date
                     .map(|d| format!(" at {}", d.time.to_rfc3339()))
                     .unwrap_or_default(),
-            ));
+            )
+            .ok();
         }
         if let Some(id) = network_id {
-            detail.push_str(&format!(
+            write!(
+                detail,
                 "Network Message ID {id}: search the message trace with it. "
-            ));
+            )
+            .ok();
         }
         for header in [
             "X-MS-Exchange-Organization-AuthAs",
@@ -78,7 +84,8 @@ impl Analyzer for MicrosoftStamps {
                 .iter()
                 .find(|f| f.header.eq_ignore_ascii_case(header))
             {
-                detail.push_str(&format!(
+                write!(
+                    detail,
                     "{}: {}{}. ",
                     field.name,
                     field.value,
@@ -87,7 +94,8 @@ impl Analyzer for MicrosoftStamps {
                         .as_deref()
                         .map(|m| format!(" ({m})"))
                         .unwrap_or_default()
-                ));
+                )
+                .ok();
             }
         }
         out.push(

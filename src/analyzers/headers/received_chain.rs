@@ -2,6 +2,8 @@
 //! protocol and TLS version, and who runs each server; hops whose date cannot be trusted
 //! and gateways in the path are findings of their own.
 
+use std::fmt::Write as _;
+
 use super::header_facts;
 use crate::analyzers::trace::journeys::human_duration;
 use crate::analyzers::{Analyzer, Context};
@@ -20,26 +22,39 @@ pub fn hop_row(hop: &ReceivedHop) -> String {
     let f = &hop.fields;
     let mut row = format!("#{} {}", hop.index, hop.route());
     if let Some(ip) = f.from_ip.as_deref() {
-        row.push_str(&format!(" [{ip}]"));
+        write!(row, " [{ip}]").ok();
     }
     if let Some(with) = f.with.as_deref() {
-        row.push_str(&format!(" with {with}"));
+        write!(row, " with {with}").ok();
     }
-    if let Some(tls) = f.tls_version.as_deref() {
-        row.push_str(&format!(" {tls}"));
+    match (f.tls_version.as_deref(), f.tls_cipher.as_deref()) {
+        (Some(tls), Some(cipher)) => {
+            write!(row, " {tls} ({cipher})").ok();
+        }
+        (Some(tls), None) => {
+            write!(row, " {tls}").ok();
+        }
+        (None, Some(cipher)) => {
+            write!(row, " TLS ({cipher})").ok();
+        }
+        (None, None) => {}
     }
     match (f.date, f.date_problem) {
-        (Some(date), _) => row.push_str(&format!(" at {}", date.time.to_rfc3339())),
-        (None, Some(problem)) => row.push_str(&format!(" ({})", problem.describe())),
+        (Some(date), _) => {
+            write!(row, " at {}", date.time.to_rfc3339()).ok();
+        }
+        (None, Some(problem)) => {
+            write!(row, " ({})", problem.describe()).ok();
+        }
         (None, None) => {}
     }
     if let Some(delay) = hop.delay_ms {
-        row.push_str(&format!(" (+{})", human_duration(delay / 1000)));
+        write!(row, " (+{})", human_duration(delay / 1000)).ok();
     }
     if let Some(skew) = hop.skew_ms {
-        row.push_str(&format!(" ({} s: clock skew)", skew / 1000));
+        write!(row, " ({} s: clock skew)", skew / 1000).ok();
     }
-    row.push_str(&format!(" — {}", hop.operator.label()));
+    write!(row, " — {}", hop.operator.label()).ok();
     row
 }
 
@@ -78,7 +93,8 @@ impl Analyzer for ReceivedChain {
             last.fields.by.as_deref().unwrap_or("an unnamed host"),
         );
         if let Some(entry) = chain.entry_hop() {
-            detail.push_str(&format!(
+            write!(
+                detail,
                 " Microsoft 365 received it at hop {} from {}{}.",
                 entry.index,
                 entry.fields.from.as_deref().unwrap_or("an unnamed host"),
@@ -88,7 +104,8 @@ impl Analyzer for ReceivedChain {
                     .as_deref()
                     .map(|ip| format!(" ({ip})"))
                     .unwrap_or_default()
-            ));
+            )
+            .ok();
         }
         let plain: Vec<_> = chain
             .hops
@@ -102,11 +119,13 @@ impl Analyzer for ReceivedChain {
             .map(|h| h.index.to_string())
             .collect();
         if !plain.is_empty() {
-            detail.push_str(&format!(
+            write!(
+                detail,
                 " Hop{} {} used plain SMTP without TLS.",
                 if plain.len() == 1 { "" } else { "s" },
                 plain.join(", ")
-            ));
+            )
+            .ok();
         }
         out.push(
             Finding::new(

@@ -1,6 +1,8 @@
 //! Spoofing: CAT:SPOOF with composite authentication failing (reasons 000/001/002), and
 //! our own domain failing authentication (reasons 010, 6xx).
 
+use std::fmt::Write as _;
+
 use super::{field_lines, header_facts};
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
@@ -64,19 +66,21 @@ impl Analyzer for Spoof {
         if let Some(mail_from) = auth.alignment.mail_from_domain.as_deref()
             && !mail_from.eq_ignore_ascii_case(&from)
         {
-            detail.push_str(&format!(" (the envelope sender is {mail_from})"));
+            write!(detail, " (the envelope sender is {mail_from})").ok();
         }
         detail.push('.');
         if !meaning.is_empty() {
-            detail.push_str(&format!(" compauth reason {reason}: {meaning}"));
+            write!(detail, " compauth reason {reason}: {meaning}").ok();
         }
         let reply_to = super::block(cx)
             .and_then(|b| b.get("Reply-To"))
             .and_then(domain_of);
         if let Some(reply) = reply_to.filter(|r| !r.eq_ignore_ascii_case(&from)) {
-            detail.push_str(&format!(
+            write!(
+                detail,
                 " Replies go to {reply}, another domain — typical of fraud."
-            ));
+            )
+            .ok();
         }
         out.push(
             Finding::new(

@@ -303,8 +303,7 @@ fn full_year(text: &str) -> Option<i32> {
     let value = number(text, 4)? as i32;
     Some(match text.len() {
         1 | 2 if value < 50 => 2000 + value,
-        1 | 2 => 1900 + value,
-        3 => 1900 + value,
+        1..=3 => 1900 + value,
         _ => value,
     })
 }
@@ -539,9 +538,7 @@ mod tests {
     use super::*;
 
     fn rfc3339(text: &str) -> String {
-        parse(text)
-            .map(|d| d.time.to_rfc3339())
-            .unwrap_or_else(|e| format!("{e:?}"))
+        parse(text).map_or_else(|e| format!("{e:?}"), |d| d.time.to_rfc3339())
     }
 
     #[test]
