@@ -6,6 +6,11 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
+/// mimalloc instead of the system allocator: parsing a 100 000-row trace makes millions of
+/// small allocations, where glibc's allocator costs a third of the run time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match &args.command {

@@ -23,9 +23,16 @@ fn needs_escape(c: char) -> bool {
 
 /// Serialises the diagnosis as the contract's JSON object.
 pub fn render(diagnosis: &Diagnosis) -> String {
-    let json = serde_json::to_string_pretty(diagnosis)
-        .unwrap_or_else(|e| format!("{{\"error\": \"{}\"}}", e.to_string().replace('"', "'")));
-    if !json.chars().any(needs_escape) {
+    // About 1 KB per message listed, so a 100 000-message export is not copied while it grows.
+    let mut buffer = Vec::with_capacity(64 * 1024 + diagnosis.messages.len() * 1024);
+    let json = match serde_json::to_writer_pretty(&mut buffer, diagnosis) {
+        Ok(()) => String::from_utf8(buffer).unwrap_or_default(),
+        Err(e) => format!("{{\"error\": \"{}\"}}", e.to_string().replace('"', "'")),
+    };
+    // Every character to escape is 0x7F or starts with one of these UTF-8 lead bytes.
+    if !json.bytes().any(|b| matches!(b, 0x7F | 0xC2 | 0xE2 | 0xEF))
+        || !json.chars().any(needs_escape)
+    {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 32);

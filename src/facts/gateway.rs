@@ -80,6 +80,17 @@ pub fn detect(
     knowledge: &Knowledge,
 ) -> Vec<GatewayFacts> {
     let mut found = Vec::new();
+    let arrivals: Vec<Vec<String>> = facts
+        .journeys
+        .iter()
+        .map(|j| {
+            message
+                .traces
+                .get(j.record)
+                .map(arrival_names)
+                .unwrap_or_default()
+        })
+        .collect();
     for profile in &knowledge.vendors.profiles {
         let mut g = GatewayFacts {
             vendor: profile.id.clone(),
@@ -111,18 +122,19 @@ pub fn detect(
                 g.connectors.extend(hand_off.connector.clone());
                 continue;
             }
-            let Some(record) = message.traces.get(journey.record) else {
-                continue;
-            };
-            let names = arrival_names(record);
+            let names = arrivals.get(n).map_or(&[][..], Vec::as_slice);
             let by_name = names
                 .iter()
                 .any(|n| profile.matches_connector(n) || profile.matches_host(n));
             let after_hand_off = !g.hand_offs.is_empty() && profile.expected_journeys > 1;
             if by_name || after_hand_off {
                 g.arrivals.push(n);
-                g.connectors
-                    .extend(names.into_iter().filter(|n| profile.matches_connector(n)));
+                g.connectors.extend(
+                    names
+                        .iter()
+                        .filter(|n| profile.matches_connector(n))
+                        .cloned(),
+                );
                 if let (Some(out), Some(back)) = (handed_at, journey.start)
                     && g.dwell_seconds.is_none()
                 {

@@ -14,6 +14,28 @@ static LIST_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static DASHES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*-{2,}(?:\s+-{2,})*\s*$").expect("static regex"));
 
+/// How far into a text the console sniffers look: console output pasted into a ticket
+/// starts near the top, and a 100 MB export must not be scanned line by line just to be
+/// told it is not console output.
+const SNIFF_BYTES: usize = 256 * 1024;
+
+/// The start of `text` the sniffers read (cut on a line end).
+pub fn head(text: &str) -> &str {
+    if text.len() <= SNIFF_BYTES {
+        return text;
+    }
+    let cut = text
+        .get(..SNIFF_BYTES)
+        .and_then(|t| t.rfind('\n'))
+        .unwrap_or_else(|| {
+            (0..=SNIFF_BYTES)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0)
+        });
+    text.get(..cut).unwrap_or("")
+}
+
 /// One record: property names and values in output order.
 pub type Record = Vec<(String, String)>;
 

@@ -103,20 +103,25 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
             "truncated: the file ends inside a quoted field".into(),
         ));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(body.as_bytes());
+    let reader = || {
+        csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(body.as_bytes())
+    };
+    let mut first_pass = reader();
     let names = trace_rows::columns(
-        reader
+        first_pass
             .headers()
             .map_err(|e| malformed(e.to_string()))?
             .iter(),
     );
     let width = names.len();
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
+    let date_columns = trace_rows::date_columns(&names);
+    let mut dates_seen = Vec::new();
+    let mut rows = 0usize;
+    for (i, record) in first_pass.records().enumerate() {
         let record = record.map_err(|e| malformed(format!("row {}: {e}", i + 2)))?;
         if record.iter().all(str::is_empty) {
             continue;
@@ -129,15 +134,31 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
                 width
             )));
         }
-        rows.push(Row::with_columns(
+        rows += 1;
+        dates_seen.extend(
+            date_columns
+                .iter()
+                .filter_map(|&c| record.get(c))
+                .filter(|d| !d.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    if rows == 0 {
+        return Err(malformed("the export has a header but no rows".into()));
+    }
+    let order = dates::infer_order(&dates_seen);
+    drop(dates_seen);
+    let mut builder = trace_rows::Builder::new(formats, dates::utc(), order);
+    for record in reader().records().flatten() {
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        builder.push(&Row::with_columns(
             &names,
             record.iter().map(str::to_owned).collect(),
         ));
     }
-    if rows.is_empty() {
-        return Err(malformed("the export has a header but no rows".into()));
-    }
-    let records = trace_rows::records(&rows, formats, dates::utc());
+    let records = builder.finish();
     Ok(Parsed {
         kind: InputKind::TraceCsv,
         evidence: records.into_iter().map(Evidence::Trace).collect(),

@@ -66,8 +66,130 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
+/// A cursor over an ASCII date-time, for the fast path of [`split`].
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    /// Reads 1..=`max` digits; returns the value and how many digits were read.
+    fn number(&mut self, max: usize) -> Option<(u32, usize)> {
+        let start = self.at;
+        let mut value: u32 = 0;
+        while let Some(b) = self.peek().filter(u8::is_ascii_digit) {
+            if self.at - start == max {
+                return None;
+            }
+            value = value * 10 + u32::from(b - b'0');
+            self.at += 1;
+        }
+        (self.at > start).then_some((value, self.at - start))
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        let hit = self.peek() == Some(b);
+        if hit {
+            self.at += 1;
+        }
+        hit
+    }
+
+    fn spaces(&mut self) {
+        while self.peek() == Some(b' ') {
+            self.at += 1;
+        }
+    }
+}
+
+/// The common shapes (`1/14/2025 3:12:44 PM`, `2025-01-14T15:12:44.123Z`,
+/// `14.01.2025 15:12`) read without the regular expression: exports carry one date per
+/// row, so this is the hot path. Anything unusual returns `None` and goes the slow way.
+fn split_plain(s: &str) -> Option<Stamp> {
+    if !s.is_ascii() {
+        return None;
+    }
+    let mut c = Cursor {
+        bytes: s.trim().as_bytes(),
+        at: 0,
+    };
+    let (n1, w1) = c.number(4)?;
+    let separator = char::from(c.peek().filter(|b| matches!(b, b'-' | b'/' | b'.'))?);
+    c.at += 1;
+    let (n2, _) = c.number(2)?;
+    if !c.eat(separator as u8) {
+        return None;
+    }
+    let (n3, w3) = c.number(4)?;
+    let (year, a, b, year_first) = match (w1, w3) {
+        (4, 1 | 2) => (n1, n2, n3, true),
+        (1 | 2, 4) => (n3, n1, n2, false),
+        (1 | 2, 2) => (2000 + n3, n1, n2, false),
+        _ => return None,
+    };
+    let mut stamp = Stamp {
+        year: i32::try_from(year).ok()?,
+        a,
+        b,
+        year_first,
+        separator,
+        hour: 0,
+        minute: 0,
+        second: 0,
+        nanos: 0,
+        pm: None,
+        offset: None,
+    };
+    c.eat(b',');
+    if !c.eat(b'T') {
+        c.spaces();
+    }
+    if c.peek().is_some_and(|b| b.is_ascii_digit()) {
+        stamp.hour = c.number(2)?.0;
+        if !c.eat(b':') {
+            return None;
+        }
+        let (minute, width) = c.number(2)?;
+        if width != 2 {
+            return None;
+        }
+        stamp.minute = minute;
+        if c.eat(b':') {
+            stamp.second = c.number(2)?.0;
+            if c.eat(b'.') || c.eat(b',') {
+                let (fraction, digits) = c.number(9)?;
+                stamp.nanos = fraction * 10u32.pow(u32::try_from(9 - digits).ok()?);
+            }
+        }
+        c.spaces();
+        if let Some(b'A' | b'a' | b'P' | b'p') = c.peek() {
+            let pm = matches!(c.peek(), Some(b'P' | b'p'));
+            c.at += 1;
+            if !(c.eat(b'M') || c.eat(b'm')) {
+                return None;
+            }
+            stamp.pm = Some(pm);
+            c.spaces();
+        }
+    }
+    let rest = c.bytes.get(c.at..)?;
+    if !rest.is_empty() {
+        stamp.offset = Some(parse_offset(std::str::from_utf8(rest).ok()?)?);
+    }
+    Some(stamp)
+}
+
 /// Splits a date-time into numbers; `None` when it is not a date this module knows.
 pub fn split(s: &str) -> Option<Stamp> {
+    split_plain(s).or_else(|| split_pattern(s))
+}
+
+/// The general path: every shape the module knows, invisible characters removed first.
+fn split_pattern(s: &str) -> Option<Stamp> {
     let cleaned = clean(s);
     let caps = STAMP.captures(&cleaned)?;
     let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
@@ -150,11 +272,11 @@ pub fn parse_offset(s: &str) -> Option<FixedOffset> {
 /// Decides month-first vs day-first from all of an input's dates: a leading number over 12
 /// means day-first, a second number over 12 means month-first; otherwise an AM/PM clock
 /// means en-US (month-first), a dot separator or a 24-hour clock means day-first.
-pub fn infer_order<'a>(dates: impl IntoIterator<Item = &'a str>) -> DayOrder {
+pub fn infer_order<S: AsRef<str>>(dates: impl IntoIterator<Item = S>) -> DayOrder {
     let mut ampm = false;
     let mut dots = false;
     let mut twenty_four = false;
-    for stamp in dates.into_iter().filter_map(split) {
+    for stamp in dates.into_iter().filter_map(|d| split(d.as_ref())) {
         if stamp.year_first {
             continue;
         }
@@ -212,6 +334,26 @@ pub fn utc() -> FixedOffset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_path_reads_what_the_pattern_reads() {
+        for s in [
+            "1/14/2025 3:12:44 PM",
+            "12/6/2022, 12:31 PM",
+            "2025-01-14T15:12:44.123Z",
+            "2025-01-20T15:14:21.113456789+02:00",
+            "14.01.2025 15:12",
+            "6-12-2022, 12:31",
+            "2022/12/6 12:31",
+            "06/12/24 09:05:00 am",
+            "2025-03-03",
+            "2025-03-03 09:41 UTC",
+        ] {
+            assert_eq!(split_plain(s), split_pattern(s), "{s}");
+            assert!(split_plain(s).is_some(), "{s}");
+        }
+        assert_eq!(split_plain("12.5 KB"), None);
+    }
 
     fn minus5() -> FixedOffset {
         parse_offset("UTC-05:00").unwrap()

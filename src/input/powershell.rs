@@ -20,6 +20,7 @@ fn is_trace(record: &Record) -> bool {
 
 /// True when the text holds a trace cmdlet's list or table output.
 pub fn sniff(text: &str) -> bool {
+    let text = console::head(text);
     console::list_records(text).iter().any(is_trace)
         || console::table_records(text)
             .iter()

@@ -24,18 +24,43 @@ pub struct Column {
 }
 
 /// The columns of a table, shared by all its rows (a 100 000-row export normalises its
-/// header once).
-pub type Columns = Arc<[Column]>;
+/// header and indexes its names once).
+#[derive(Debug)]
+pub struct Table {
+    columns: Vec<Column>,
+    /// Normalised name → the columns with that name, in order.
+    index: HashMap<String, Vec<usize>>,
+}
+
+/// Shared columns.
+pub type Columns = Arc<Table>;
 
 /// Builds the shared columns of a table from its raw names.
 pub fn columns<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Columns {
-    names
+    let columns: Vec<Column> = names
         .into_iter()
         .map(|n| Column {
             key: normalize_key(n.as_ref()),
             raw: n.as_ref().to_owned(),
         })
-        .collect()
+        .collect();
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, c) in columns.iter().enumerate() {
+        index.entry(c.key.clone()).or_default().push(i);
+    }
+    Arc::new(Table { columns, index })
+}
+
+impl Table {
+    /// How many columns.
+    pub fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// True for a table without columns.
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
 }
 
 /// One row: column names with their values, in column order.
@@ -114,6 +139,7 @@ impl Row {
     /// Normalised names and values.
     fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
         self.columns
+            .columns
             .iter()
             .zip(&self.values)
             .map(|(c, v)| (c.key.as_str(), v.as_str()))
@@ -122,9 +148,13 @@ impl Row {
     /// The first non-empty value under any of `names`.
     fn get(&self, names: &[&str]) -> Option<&str> {
         names.iter().find_map(|name| {
-            self.fields()
-                .find(|(k, v)| k == name && !fields::is_empty(v))
-                .map(|(_, v)| v.trim())
+            self.columns
+                .index
+                .get(*name)?
+                .iter()
+                .filter_map(|&i| self.values.get(i))
+                .find(|v| !fields::is_empty(v))
+                .map(|v| v.trim())
         })
     }
 
@@ -132,6 +162,7 @@ impl Row {
     /// `Date (UTC-05:00)`), with the column's raw name.
     fn get_prefixed(&self, prefix: &str) -> Option<(&str, &str)> {
         self.columns
+            .columns
             .iter()
             .zip(&self.values)
             .find(|(c, v)| c.key.starts_with(prefix) && !fields::is_empty(v))
@@ -165,15 +196,50 @@ pub struct Formats {
     pub per_message: bool,
 }
 
-/// Builds records from rows: summary rows are one record each; event rows are grouped into
-/// one record per message trace ID (or Message-ID) and recipient, in first-seen order.
-/// `offset` is what times without their own offset are in (UTC for every export).
-pub fn records(rows: &[Row], formats: Formats, offset: FixedOffset) -> Vec<TraceRecord> {
-    let order = dates::infer_order(rows.iter().flat_map(Row::dates));
-    let time = |s: &str| dates::parse(s, order, offset);
-    let mut records: Vec<TraceRecord> = Vec::new();
-    let mut groups: HashMap<String, usize> = HashMap::new();
-    for row in rows {
+/// The indices of a table's date-like columns, for the day-order inference.
+pub fn date_columns(columns: &Columns) -> Vec<usize> {
+    columns
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            RECEIVED.contains(&c.key.as_str())
+                || EVENT_TIME.contains(&c.key.as_str())
+                || c.key.starts_with("date")
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Builds records from rows, one row at a time (a 100 000-row export never holds all its
+/// rows at once): summary rows are one record each; event rows are grouped into one record
+/// per message trace ID (or Message-ID) and recipient, in first-seen order.
+pub struct Builder {
+    formats: Formats,
+    offset: FixedOffset,
+    order: dates::DayOrder,
+    records: Vec<TraceRecord>,
+    groups: HashMap<String, usize>,
+}
+
+impl Builder {
+    /// A builder for rows whose dates have day order `order`; `offset` is what times
+    /// without their own offset are in (UTC for every export).
+    pub fn new(formats: Formats, offset: FixedOffset, order: dates::DayOrder) -> Self {
+        Self {
+            formats,
+            offset,
+            order,
+            records: Vec::new(),
+            groups: HashMap::new(),
+        }
+    }
+
+    /// Adds one row.
+    pub fn push(&mut self, row: &Row) {
+        let (order, offset, formats) = (self.order, self.offset, self.formats);
+        let time = |s: &str| dates::parse(s, order, offset);
+        let records = &mut self.records;
         if row.is_event() {
             let recipient = if formats.per_message {
                 String::new()
@@ -186,7 +252,7 @@ pub fn records(rows: &[Row], formats: Formats, offset: FixedOffset) -> Vec<Trace
                     .or_else(|| row.get(MESSAGE_ID))
                     .unwrap_or("")
             );
-            let at = *groups.entry(key).or_insert_with(|| {
+            let at = *self.groups.entry(key).or_insert_with(|| {
                 let mut record = TraceRecord::new(formats.detail, records.len());
                 fill_identity(row, &mut record, &time);
                 records.push(record);
@@ -210,7 +276,22 @@ pub fn records(rows: &[Row], formats: Formats, offset: FixedOffset) -> Vec<Trace
             records.push(record);
         }
     }
-    records
+
+    /// The records built.
+    pub fn finish(self) -> Vec<TraceRecord> {
+        self.records
+    }
+}
+
+/// Builds records from rows held in memory (console output, JSON), inferring the day
+/// order from all of them.
+pub fn records(rows: &[Row], formats: Formats, offset: FixedOffset) -> Vec<TraceRecord> {
+    let order = dates::infer_order(rows.iter().flat_map(Row::dates));
+    let mut builder = Builder::new(formats, offset, order);
+    for row in rows {
+        builder.push(row);
+    }
+    builder.finish()
 }
 
 fn fill_identity(

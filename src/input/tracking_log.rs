@@ -24,8 +24,10 @@ fn is_tracking(record: &Record) -> bool {
 /// True for a tracking log file or `Get-MessageTrackingLog` output.
 pub fn sniff(text: &str) -> bool {
     fields_line(text).is_some_and(|f| f.contains("event-id"))
-        || console::list_records(text).iter().any(is_tracking)
-        || console::table_records(text)
+        || console::list_records(console::head(text))
+            .iter()
+            .any(is_tracking)
+        || console::table_records(console::head(text))
             .iter()
             .any(|t| t.first().is_some_and(is_tracking))
 }

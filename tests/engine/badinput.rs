@@ -43,7 +43,7 @@ fn run(path: &Path) -> bool {
         };
         let diagnosis =
             engine::diagnose(&case, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        for format in [Format::Json, Format::Markdown, Format::Text] {
+        for format in Format::ALL {
             assert!(
                 !export::render(&diagnosis, format).is_empty(),
                 "{}: empty {format:?}",
