@@ -11,6 +11,9 @@
 //!   JSON contract other tools read.
 //! - [`export`], the CLI and the GUI (feature `gui`) only render a `Diagnosis`.
 //!
+//! [`online`] holds the opt-in DNS checks (blocklists, SPF, DMARC, MX, PTR, DKIM keys); nothing
+//! in the library opens a socket unless a caller runs them.
+//!
 //! Knowledge (status codes, anti-spam fields, vendor profiles, event names) is data in
 //! `assets/`, embedded at build time and parsed once by [`knowledge`].
 #![deny(missing_docs)]
@@ -24,6 +27,7 @@ pub mod export;
 pub mod facts;
 pub mod input;
 pub mod knowledge;
+pub mod online;
 pub mod step;
 pub mod verdict;
 

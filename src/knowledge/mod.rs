@@ -5,6 +5,7 @@
 //! user's run.
 
 pub mod antispam_fields;
+pub mod dnsbl;
 pub mod event_names;
 pub mod list_decisions;
 pub mod next_actions;
@@ -28,6 +29,8 @@ pub struct Knowledge {
     pub antispam: antispam_fields::AntispamFields,
     /// Allow/block list decisions.
     pub list_decisions: list_decisions::ListDecisions,
+    /// DNS blocklists the online checks query, with their answer meanings.
+    pub dnsbl: dnsbl::Blocklists,
 }
 
 static EMBEDDED: LazyLock<Knowledge> = LazyLock::new(|| Knowledge {
@@ -37,6 +40,7 @@ static EMBEDDED: LazyLock<Knowledge> = LazyLock::new(|| Knowledge {
     status_codes: status_codes::StatusCodes::embedded(),
     antispam: antispam_fields::AntispamFields::embedded(),
     list_decisions: list_decisions::ListDecisions::embedded(),
+    dnsbl: dnsbl::Blocklists::embedded(),
 });
 
 impl Knowledge {
