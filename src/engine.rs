@@ -70,7 +70,17 @@ pub fn diagnose_with(
     options: &Options,
     online: Option<&OnlineResults>,
 ) -> Result<Diagnosis, EngineError> {
-    let knowledge = Knowledge::embedded();
+    diagnose_in(case, options, online, Knowledge::embedded())
+}
+
+/// As [`diagnose_with`], with `knowledge` instead of the embedded one (a user's own
+/// gateway profiles: [`Knowledge::with_vendor_dir`]).
+pub fn diagnose_in(
+    case: &Case,
+    options: &Options,
+    online: Option<&OnlineResults>,
+    knowledge: &Knowledge,
+) -> Result<Diagnosis, EngineError> {
     let selected = select(case, options.selected.as_deref())?;
     let messages = case
         .messages

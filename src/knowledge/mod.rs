@@ -33,20 +33,32 @@ pub struct Knowledge {
     pub dnsbl: dnsbl::Blocklists,
 }
 
-static EMBEDDED: LazyLock<Knowledge> = LazyLock::new(|| Knowledge {
-    event_names: event_names::EventNames::embedded(),
-    vendors: vendors::VendorProfiles::embedded(),
-    next_actions: next_actions::NextActions::embedded(),
-    status_codes: status_codes::StatusCodes::embedded(),
-    antispam: antispam_fields::AntispamFields::embedded(),
-    list_decisions: list_decisions::ListDecisions::embedded(),
-    dnsbl: dnsbl::Blocklists::embedded(),
-});
+static EMBEDDED: LazyLock<Knowledge> = LazyLock::new(Knowledge::parse_embedded);
 
 impl Knowledge {
     /// The knowledge compiled into this binary.
     pub fn embedded() -> &'static Self {
         &EMBEDDED
+    }
+
+    /// The embedded knowledge plus the gateway profiles in `dir`: a support desk adds the
+    /// gateway its organisation runs by dropping a profile file there, with no new build.
+    pub fn with_vendor_dir(dir: &std::path::Path) -> Result<Self, AssetError> {
+        let mut knowledge = Self::parse_embedded();
+        knowledge.vendors.load_dir(dir)?;
+        Ok(knowledge)
+    }
+
+    fn parse_embedded() -> Self {
+        Self {
+            event_names: event_names::EventNames::embedded(),
+            vendors: vendors::VendorProfiles::embedded(),
+            next_actions: next_actions::NextActions::embedded(),
+            status_codes: status_codes::StatusCodes::embedded(),
+            antispam: antispam_fields::AntispamFields::embedded(),
+            list_decisions: list_decisions::ListDecisions::embedded(),
+            dnsbl: dnsbl::Blocklists::embedded(),
+        }
     }
 }
 

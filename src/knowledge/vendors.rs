@@ -166,7 +166,8 @@ impl VendorProfiles {
         })
     }
 
-    /// Adds every `*.toml` profile in `dir` (a user's own profiles) to these.
+    /// Adds every `*.toml` profile in `dir` (a user's own profiles) to these; files named
+    /// `_*.toml` (a copied template) are skipped, as in `assets/vendors/`.
     pub fn load_dir(&mut self, dir: &Path) -> Result<(), AssetError> {
         let io = |e: std::io::Error| AssetError::Io {
             reason: e.to_string(),
@@ -177,6 +178,11 @@ impl VendorProfiles {
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| !n.starts_with('_'))
+            })
             .collect();
         paths.sort();
         for path in paths {

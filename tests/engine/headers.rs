@@ -637,3 +637,55 @@ mod dkim {
         support::codes(d)
     }
 }
+
+/// A gateway profile written at run time (no code change, no rebuild) is detected from
+/// the Received chain and headers; without it the same message names no gateway, and a
+/// lookalike host does not match.
+#[test]
+fn a_vendor_profile_from_a_directory_is_detected_without_code() {
+    use mailflow::engine::{self, Options};
+    use mailflow::knowledge::Knowledge;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("shieldmail.toml"),
+        r#"id = "shieldmail"
+display_name = "ShieldMail"
+kind = "mx-gateway"
+host_suffixes = ["shieldmail.example"]
+header_markers = ["X-ShieldMail-Scan"]
+console = "the ShieldMail message log"
+confidence = "inferred"
+"#,
+    )
+    .expect("write profile");
+    std::fs::write(dir.path().join("_template.toml"), "not = [valid").expect("write template");
+    let knowledge = Knowledge::with_vendor_dir(dir.path()).expect("profiles load");
+
+    let headers = |relay: &str| {
+        format!(
+            "Received: from {relay} (203.0.113.40) by AM4PEPF00027A6C.mail.protection.outlook.com\n (10.167.16.75) with Microsoft SMTP Server id 15.20.8511.15 via Frontend Transport;\n Fri, 7 Mar 2025 08:21:53 +0000\nX-ShieldMail-Scan: clean\nFrom: alex@example.com\nTo: lee.gu@contoso.com\nSubject: Invoice\nDate: Fri, 7 Mar 2025 08:21:50 +0000\nMessage-ID: <inv-1@example.com>\n"
+        )
+    };
+    let gateway_titles = |case: &mailflow::case::Case, knowledge: &Knowledge| -> Vec<String> {
+        let d = engine::diagnose_in(case, &Options::default(), None, knowledge).expect("diagnosis");
+        d.steps
+            .iter()
+            .flat_map(|s| &s.findings)
+            .filter(|f| f.code == "gateway-detected")
+            .map(|f| f.title.clone())
+            .collect()
+    };
+
+    let case = support::case_from_text("headers.txt", &headers("mx1.shieldmail.example"));
+    let titles = gateway_titles(&case, &knowledge);
+    assert!(
+        titles.iter().any(|t| t.starts_with("ShieldMail handled")),
+        "{titles:?}"
+    );
+    assert!(gateway_titles(&case, Knowledge::embedded()).is_empty());
+
+    let lookalike = headers("mx1.notshieldmail.example").replace("X-ShieldMail-Scan: clean\n", "");
+    let case = support::case_from_text("headers.txt", &lookalike);
+    assert!(gateway_titles(&case, &knowledge).is_empty());
+}
