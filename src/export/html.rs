@@ -178,6 +178,7 @@ pub fn render(s: &Summary) -> String {
     }
     key_findings(&mut m, s);
     next_actions(&mut m, s);
+    agent_checks(&mut m, s);
     if let Some(ndr) = &s.ndr {
         section(&mut m, "ndr", "Status code");
         m.open("p", &[])
@@ -282,6 +283,24 @@ fn next_actions(m: &mut Markup, s: &Summary) {
             m.open("li", &[]).linked_text(item).close("li");
         }
         m.close("ul");
+    }
+    m.close("section");
+}
+
+fn agent_checks(m: &mut Markup, s: &Summary) {
+    if s.agent_checks.is_empty() && s.notes.is_empty() {
+        return;
+    }
+    section(m, "checks", "Checked by the agent");
+    m.open("ul", &[]);
+    for (item, done) in &s.agent_checks {
+        m.open("li", &[])
+            .text(&format!("{item}: {}", if *done { "yes" } else { "no" }))
+            .close("li");
+    }
+    m.close("ul");
+    if !s.notes.is_empty() {
+        m.element("p", &[], &format!("Notes: {}", s.notes));
     }
     m.close("section");
 }

@@ -173,6 +173,7 @@ pub fn render(s: &Summary) -> String {
             out.push('\n');
         }
     }
+    agent_checks(&mut out, s);
     if let Some(ndr) = &s.ndr {
         out.push_str("## Status code\n\n");
         writeln!(
@@ -231,6 +232,26 @@ pub fn render(s: &Summary) -> String {
     }
     footer(&mut out, s);
     out
+}
+
+fn agent_checks(out: &mut String, s: &Summary) {
+    if s.agent_checks.is_empty() && s.notes.is_empty() {
+        return;
+    }
+    out.push_str("## Checked by the agent\n\n");
+    for (item, done) in &s.agent_checks {
+        writeln!(
+            out,
+            "- {}: {}",
+            escape(item),
+            if *done { "yes" } else { "no" }
+        )
+        .ok();
+    }
+    if !s.notes.is_empty() {
+        writeln!(out, "\n**Notes:** {}", escape(&s.notes)).ok();
+    }
+    out.push('\n');
 }
 
 fn steps(out: &mut String, s: &Summary) {

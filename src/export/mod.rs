@@ -64,6 +64,12 @@ pub struct Options {
     pub full_timeline: bool,
     /// Replace personal data with pseudonyms ([`redact`]).
     pub redact: bool,
+    /// The agent's checklist as (item, done) pairs, so the ticket records what was
+    /// checked ("Asked the user to check Junk Email: yes"); empty leaves the section out.
+    pub agent_checks: Vec<(String, bool)>,
+    /// The agent's free-text notes; left out of redacted reports, as they are not
+    /// pseudonymised.
+    pub notes: String,
 }
 
 impl Options {

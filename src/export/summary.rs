@@ -263,6 +263,10 @@ pub struct Summary {
     pub generated_at: Option<String>,
     /// True when personal data was replaced by pseudonyms.
     pub redacted: bool,
+    /// The agent's checklist: (item, done).
+    pub agent_checks: Vec<(String, bool)>,
+    /// The agent's notes; empty in redacted reports.
+    pub notes: String,
 }
 
 impl Summary {
@@ -364,6 +368,16 @@ impl Summary {
             tool: sanitize::value(&format!("{} {}", d.tool.name, d.tool.version)),
             generated_at: options.generated_at.map(|t| human_time(&t)),
             redacted: options.redact,
+            agent_checks: options
+                .agent_checks
+                .iter()
+                .map(|(item, done)| (sanitize::value(item), *done))
+                .collect(),
+            notes: if options.redact {
+                String::new()
+            } else {
+                sanitize::value(&options.notes)
+            },
         }
     }
 

@@ -128,6 +128,20 @@ pub fn render(s: &Summary) -> String {
             }
         }
     }
+    if !s.agent_checks.is_empty() || !s.notes.is_empty() {
+        heading(&mut out, "Checked by the agent", '-');
+        for (item, done) in &s.agent_checks {
+            wrap(
+                &mut out,
+                "  * ",
+                "    ",
+                &format!("{item}: {}", if *done { "yes" } else { "no" }),
+            );
+        }
+        if !s.notes.is_empty() {
+            wrap(&mut out, "", "", &format!("Notes: {}", s.notes));
+        }
+    }
     if let Some(ndr) = &s.ndr {
         heading(&mut out, "Status code", '-');
         let text = format!(

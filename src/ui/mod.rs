@@ -1,20 +1,49 @@
-//! The desktop wizard: a thin view over [`crate::diagnosis::Diagnosis`].
+//! The desktop wizard: a thin view over [`crate::diagnosis::Diagnosis`]. Inputs arrive by
+//! drop, paste, Open… or the command line; a worker thread parses and diagnoses; pages
+//! render the result. Nothing here parses or analyses.
+
+mod app;
+mod cards;
+mod export_actions;
+mod guidance;
+mod intake;
+mod online;
+mod pages;
+mod rail;
+mod samples;
+mod theme;
+mod worker;
+
+pub use app::{App, SavedCase, Settings, Theme};
+pub use online::OnlineChecks;
+pub use pages::inputs::PASTE_LABEL;
+pub use pages::summary::NOTES_LABEL;
+pub use pages::trace::{Row, Timeline};
+pub use rail::Page;
+pub use worker::{Analysis, Origin};
+
+/// The window icon, shown in the title bar and task switcher.
+const ICON: &[u8] = include_bytes!("../../assets/icons/mailflow-256.png");
 
 /// Opens the wizard window with `files` loaded as a case.
 pub fn run(files: &[std::path::PathBuf]) -> eframe::Result<()> {
-    let _ = files;
-    let options = eframe::NativeOptions::default();
+    let mut viewport = eframe::egui::ViewportBuilder::default()
+        .with_title("Mailflow")
+        .with_app_id("mailflow")
+        .with_inner_size([1200.0, 800.0])
+        .with_min_inner_size([640.0, 420.0])
+        .with_drag_and_drop(true);
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON) {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        ..eframe::NativeOptions::default()
+    };
+    let files = files.to_vec();
     eframe::run_native(
         "Mailflow",
         options,
-        Box::new(|_cc| Ok(Box::new(Placeholder))),
+        Box::new(move |cc| Ok(Box::new(App::new(cc, &files)))),
     )
-}
-
-struct Placeholder;
-
-impl eframe::App for Placeholder {
-    fn ui(&mut self, ui: &mut eframe::egui::Ui, _frame: &mut eframe::Frame) {
-        ui.label("Mailflow");
-    }
 }

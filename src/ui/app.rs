@@ -1,0 +1,632 @@
+//! The wizard application: state, persistence and the top-level panels. Everything it
+//! shows comes from the worker's [`Analysis`]; nothing here parses or analyses.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use eframe::egui;
+use serde::{Deserialize, Serialize};
+
+use crate::export;
+use crate::step::Step;
+
+use super::export_actions::{Export, Exports};
+use super::guidance::Guidance;
+use super::intake::{self, OpenDialog};
+use super::online::OnlineChecks;
+use super::pages::{self, inputs::Action};
+use super::rail::{self, Page};
+use super::samples;
+use super::theme;
+use super::worker::{Analysis, LoadedInput, NewInput, OnlineRequest, Origin, Request, Worker};
+
+/// Light, dark, or whatever the system says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Theme {
+    /// Follow the system.
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// Settings that outlive a case.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The colour theme.
+    pub theme: Theme,
+    /// The online-checks switch.
+    pub online: OnlineChecks,
+    /// Whether exports are redacted by default.
+    pub redact: bool,
+}
+
+/// The case as saved: enough to rebuild it after a crash or restart.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SavedCase {
+    /// Opened file paths, pasted texts and sample files, in order.
+    pub origins: Vec<Origin>,
+    /// The selected message.
+    pub selected_message: Option<usize>,
+    /// The page the agent was on.
+    pub page: Page,
+    /// Ticked checklist items and next actions.
+    pub checklist: BTreeMap<String, bool>,
+    /// The agent's notes.
+    pub notes: String,
+}
+
+/// What eframe's storage holds.
+#[derive(Default, Serialize, Deserialize)]
+#[serde(default)]
+struct Persisted {
+    settings: Settings,
+    case: SavedCase,
+}
+
+/// A message shown above the page until dismissed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Banner {
+    text: String,
+    is_error: bool,
+}
+
+/// The desktop wizard.
+#[derive(Default)]
+pub struct App {
+    page: Page,
+    settings: Settings,
+    inputs: Vec<Arc<LoadedInput>>,
+    analysis: Option<Analysis>,
+    selected_message: Option<usize>,
+    checklist: BTreeMap<String, bool>,
+    notes: String,
+    paste: String,
+    search: String,
+    pasted_count: usize,
+    banners: Vec<Banner>,
+    queued: Vec<NewInput>,
+    rerun: bool,
+    restore_offer: Option<SavedCase>,
+    /// The online switch as the current diagnosis reflects it; a difference means rerun.
+    online_applied: bool,
+    /// True while the running job does DNS lookups.
+    online_running: bool,
+    worker: Worker,
+    open_dialog: OpenDialog,
+    exports: Exports,
+}
+
+impl App {
+    /// The app as eframe starts it: settings restored, `files` loaded as the case, or —
+    /// with no files — an offer to restore the last case.
+    pub fn new(cc: &eframe::CreationContext<'_>, files: &[PathBuf]) -> Self {
+        theme::apply(&cc.egui_ctx);
+        let persisted: Persisted = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        let mut app = Self::new_with_files(files);
+        app.settings = persisted.settings;
+        cc.egui_ctx.set_theme(app.theme_preference());
+        if files.is_empty() && !persisted.case.origins.is_empty() {
+            app.restore_offer = Some(persisted.case);
+        }
+        app
+    }
+
+    /// An app with `files` queued as the case; `mailflow FILE…` ends here, and tests
+    /// start here without a window.
+    pub fn new_with_files(files: &[PathBuf]) -> Self {
+        let mut app = Self::default();
+        app.add_paths(files.iter().cloned());
+        if !files.is_empty() {
+            app.page = Page::Step(Step::Trace);
+        }
+        app
+    }
+
+    /// Queues files to be read and added to the case.
+    pub fn add_paths(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        self.queued.extend(paths.into_iter().map(NewInput::file));
+    }
+
+    /// Queues pasted text as an input.
+    pub fn add_pasted(&mut self, text: String) {
+        self.pasted_count += 1;
+        self.queued.push(NewInput {
+            origin: Origin::Pasted {
+                name: format!("pasted text {}", self.pasted_count),
+                text,
+            },
+            bytes: None,
+        });
+    }
+
+    /// Replaces the case with the bundled sample.
+    pub fn load_sample(&mut self) {
+        self.clear_case();
+        self.queued.extend(samples::names().map(|name| NewInput {
+            origin: Origin::Sample(name.to_owned()),
+            bytes: None,
+        }));
+        self.page = Page::Step(Step::Trace);
+    }
+
+    /// True while inputs are read or analysed.
+    pub fn is_busy(&self) -> bool {
+        self.worker.is_busy() || !self.queued.is_empty() || self.rerun
+    }
+
+    /// The settings (theme, online switch, redaction default).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The page shown.
+    pub fn page(&self) -> Page {
+        self.page
+    }
+
+    /// Shows `page`.
+    pub fn set_page(&mut self, page: Page) {
+        self.page = page;
+    }
+
+    /// The current diagnosis, if any.
+    pub fn analysis(&self) -> Option<&Analysis> {
+        self.analysis.as_ref()
+    }
+
+    /// The error banners shown, newest last.
+    pub fn errors(&self) -> impl Iterator<Item = &str> {
+        self.banners
+            .iter()
+            .filter(|b| b.is_error)
+            .map(|b| b.text.as_str())
+    }
+
+    /// The case as it would be saved now.
+    pub fn saved_case(&self) -> SavedCase {
+        SavedCase {
+            origins: self
+                .inputs
+                .iter()
+                .map(|i| i.origin.clone())
+                .chain(self.queued.iter().map(|q| q.origin.clone()))
+                .filter(Origin::restorable)
+                .collect(),
+            selected_message: self.selected_message,
+            page: self.page,
+            checklist: self.checklist.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+
+    /// Rebuilds a saved case.
+    pub fn restore(&mut self, case: SavedCase) {
+        self.clear_case();
+        self.pasted_count = case
+            .origins
+            .iter()
+            .filter(|o| matches!(o, Origin::Pasted { .. }))
+            .count();
+        self.queued = case
+            .origins
+            .into_iter()
+            .map(|origin| NewInput {
+                origin,
+                bytes: None,
+            })
+            .collect();
+        self.selected_message = case.selected_message;
+        self.page = case.page;
+        self.checklist = case.checklist;
+        self.notes = case.notes;
+    }
+
+    fn clear_case(&mut self) {
+        self.inputs.clear();
+        self.analysis = None;
+        self.queued.clear();
+        self.selected_message = None;
+        self.checklist.clear();
+        self.notes.clear();
+        self.banners.clear();
+        self.restore_offer = None;
+    }
+
+    fn theme_preference(&self) -> egui::ThemePreference {
+        match self.settings.theme {
+            Theme::System => egui::ThemePreference::System,
+            Theme::Light => egui::ThemePreference::Light,
+            Theme::Dark => egui::ThemePreference::Dark,
+        }
+    }
+
+    fn banner(&mut self, text: impl Into<String>, is_error: bool) {
+        let banner = Banner {
+            text: text.into(),
+            is_error,
+        };
+        if !self.banners.contains(&banner) {
+            self.banners.push(banner);
+        }
+    }
+
+    /// Draws one frame; also what tests drive.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.intake(&ctx);
+        self.background(&ctx);
+        self.keyboard(&ctx);
+        egui::Panel::left("rail")
+            .resizable(false)
+            .exact_size(theme::RAIL_WIDTH)
+            .show(ui, |ui| {
+                let diagnosis = self.analysis.as_ref().map(|a| &a.diagnosis);
+                rail::ui(ui, &mut self.page, diagnosis);
+                ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
+                    self.theme_ui(ui);
+                });
+            });
+        egui::Panel::bottom("nav").show(ui, |ui| self.nav_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.banners_ui(ui);
+            self.page_ui(ui);
+        });
+        intake::hover_overlay_ui(&ctx);
+    }
+
+    fn intake(&mut self, ctx: &egui::Context) {
+        let dropped = intake::take_dropped(ctx);
+        if !dropped.is_empty() {
+            self.restore_offer = None;
+            self.queued.extend(dropped);
+        }
+        if let Some(text) = intake::take_paste(ctx) {
+            self.restore_offer = None;
+            self.add_pasted(text);
+        }
+        let opened = self.open_dialog.poll();
+        if !opened.is_empty() {
+            self.restore_offer = None;
+            self.add_paths(opened);
+        }
+    }
+
+    /// Collects finished work and starts the next job when the worker is free.
+    fn background(&mut self, ctx: &egui::Context) {
+        if let Some(outcome) = self.worker.poll() {
+            for error in outcome.errors {
+                self.banner(error, true);
+            }
+            self.inputs = outcome.inputs;
+            if let Some(analysis) = &outcome.analysis {
+                self.selected_message = Some(analysis.diagnosis.selected_message);
+            }
+            self.analysis = outcome.analysis;
+        }
+        if let Some(result) = self.exports.poll() {
+            match result {
+                Ok(text) => self.banner(text, false),
+                Err(text) => self.banner(text, true),
+            }
+        }
+        let wants_online = self.settings.online.enabled;
+        if wants_online != self.online_applied && !self.inputs.is_empty() {
+            self.rerun = true;
+        }
+        if self.worker.is_busy() || (self.queued.is_empty() && !self.rerun) {
+            return;
+        }
+        let cached = self.analysis.as_ref().and_then(|a| {
+            let same = self.queued.is_empty()
+                && Some(a.diagnosis.selected_message) == self.selected_message;
+            a.online.clone().filter(|_| same)
+        });
+        let online = match (wants_online, cached) {
+            (false, _) => OnlineRequest::Off,
+            (true, Some(results)) => OnlineRequest::Cached(results),
+            (true, None) => OnlineRequest::Run,
+        };
+        self.online_running = matches!(online, OnlineRequest::Run);
+        self.online_applied = wants_online;
+        let request = Request {
+            existing: self.inputs.clone(),
+            new: std::mem::take(&mut self.queued),
+            selected: self.selected_message,
+            online,
+        };
+        self.rerun = false;
+        if let Err(error) = self.worker.start(ctx, request) {
+            self.banner(format!("Could not start the analysis: {error}"), true);
+        }
+    }
+
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        let (next, back) = ctx.input_mut(|i| {
+            let next = i.consume_key(egui::Modifiers::CTRL, egui::Key::Tab)
+                || i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowRight);
+            let back = i.consume_key(
+                egui::Modifiers::CTRL | egui::Modifiers::SHIFT,
+                egui::Key::Tab,
+            ) || i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowLeft);
+            (next, back)
+        });
+        let by = match (next, back) {
+            (true, false) => 1,
+            (false, true) => -1,
+            _ => return,
+        };
+        if let Some(page) = self.page.offset(by) {
+            self.page = page;
+        }
+    }
+
+    fn theme_ui(&mut self, ui: &mut egui::Ui) {
+        let before = self.settings.theme;
+        ui.horizontal(|ui| {
+            for (theme, label) in [
+                (Theme::System, "System"),
+                (Theme::Light, "Light"),
+                (Theme::Dark, "Dark"),
+            ] {
+                ui.selectable_value(&mut self.settings.theme, theme, label);
+            }
+        });
+        ui.label("Theme");
+        if before != self.settings.theme {
+            ui.ctx().set_theme(self.theme_preference());
+        }
+    }
+
+    fn nav_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let back = self.page.offset(-1);
+            if ui
+                .add_enabled(back.is_some(), egui::Button::new("Back"))
+                .on_hover_text("Alt+← or Ctrl+Shift+Tab")
+                .clicked()
+                && let Some(page) = back
+            {
+                self.page = page;
+            }
+            let next = self.page.offset(1);
+            if ui
+                .add_enabled(next.is_some(), egui::Button::new("Next"))
+                .on_hover_text("Alt+→ or Ctrl+Tab")
+                .clicked()
+                && let Some(page) = next
+            {
+                self.page = page;
+            }
+            if self.worker.is_busy() {
+                let (phase, fraction) = self.worker.progress();
+                ui.spinner();
+                match fraction {
+                    Some(fraction) => {
+                        ui.add(
+                            egui::ProgressBar::new(fraction)
+                                .desired_width(200.0)
+                                .show_percentage(),
+                        );
+                    }
+                    None => {}
+                }
+                ui.label(phase);
+            }
+        });
+    }
+
+    fn banners_ui(&mut self, ui: &mut egui::Ui) {
+        if let Some(case) = &self.restore_offer {
+            let count = case.origins.len();
+            let mut choice = None;
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(format!(
+                    "Your last case ({count} input(s)) was not closed. Restore it?"
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Restore last case").clicked() {
+                        choice = Some(true);
+                    }
+                    if ui.button("Start fresh").clicked() {
+                        choice = Some(false);
+                    }
+                });
+            });
+            match choice {
+                Some(true) => {
+                    if let Some(case) = self.restore_offer.take() {
+                        self.restore(case);
+                    }
+                }
+                Some(false) => self.restore_offer = None,
+                None => {}
+            }
+        }
+        let mut dismissed = None;
+        for (n, banner) in self.banners.iter().enumerate() {
+            let fill = if banner.is_error {
+                theme::banner_fill(ui)
+            } else {
+                ui.visuals().extreme_bg_color
+            };
+            egui::Frame::new()
+                .fill(fill)
+                .inner_margin(8.0)
+                .corner_radius(4.0)
+                .show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    ui.horizontal_wrapped(|ui| {
+                        if ui.small_button("Dismiss").clicked() {
+                            dismissed = Some(n);
+                        }
+                        ui.label(&banner.text);
+                    });
+                });
+        }
+        if let Some(n) = dismissed
+            && n < self.banners.len()
+        {
+            self.banners.remove(n);
+        }
+    }
+
+    fn page_ui(&mut self, ui: &mut egui::Ui) {
+        let diagnosis = self.analysis.as_ref().map(|a| &a.diagnosis);
+        match self.page {
+            Page::Step(Step::Trace) => {
+                egui::ScrollArea::vertical()
+                    .id_salt("trace_top")
+                    .max_height(ui.available_height() * 0.5)
+                    .show(ui, |ui| {
+                        pages::step_intro_ui(ui, Step::Trace, diagnosis, &mut self.checklist);
+                    });
+                if let Some(analysis) = self
+                    .analysis
+                    .as_ref()
+                    .filter(|a| !a.timeline.rows.is_empty())
+                {
+                    ui.separator();
+                    pages::trace::table_ui(ui, &analysis.timeline);
+                }
+            }
+            page => {
+                egui::ScrollArea::vertical()
+                    .id_salt(page.title())
+                    .auto_shrink(false)
+                    .show(ui, |ui| self.scrolled_page_ui(ui, page));
+            }
+        }
+    }
+
+    fn scrolled_page_ui(&mut self, ui: &mut egui::Ui, page: Page) {
+        let diagnosis = self.analysis.as_ref().map(|a| &a.diagnosis);
+        match page {
+            Page::Inputs => {
+                let actions = pages::inputs::ui(
+                    ui,
+                    &self.inputs,
+                    diagnosis,
+                    self.worker.is_busy(),
+                    &mut self.paste,
+                    &mut self.search,
+                );
+                for action in actions {
+                    self.inputs_action(ui.ctx(), action);
+                }
+            }
+            Page::Step(Step::Status) => pages::status::ui(ui, diagnosis, &mut self.checklist),
+            Page::Step(Step::Rules) => pages::rules::ui(ui, diagnosis, &mut self.checklist),
+            Page::Step(Step::Headers) => pages::headers::ui(ui, diagnosis, &mut self.checklist),
+            Page::Step(Step::External) => pages::external::ui(
+                ui,
+                &mut self.checklist,
+                self.analysis.as_ref(),
+                &mut self.settings.online,
+                self.worker.is_busy() && self.online_running,
+            ),
+            Page::Step(Step::Trace) => {
+                pages::step_intro_ui(ui, Step::Trace, diagnosis, &mut self.checklist);
+            }
+            Page::Summary => {
+                let clicked = pages::summary::ui(
+                    ui,
+                    diagnosis,
+                    &mut self.checklist,
+                    &mut self.notes,
+                    &mut self.settings.redact,
+                    self.exports.is_busy(),
+                );
+                if let Some(export) = clicked {
+                    self.export(ui.ctx(), export);
+                }
+            }
+        }
+    }
+
+    fn inputs_action(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::Open => {
+                if let Err(error) = self.open_dialog.open(ctx) {
+                    self.banner(error, true);
+                }
+            }
+            Action::Sample => self.load_sample(),
+            Action::AddPaste => {
+                let text = std::mem::take(&mut self.paste);
+                self.add_pasted(text);
+            }
+            Action::Remove(n) => {
+                if n < self.inputs.len() {
+                    self.inputs.remove(n);
+                    self.selected_message = None;
+                    self.rerun = true;
+                }
+            }
+            Action::Select(n) => {
+                self.selected_message = Some(n);
+                self.rerun = true;
+            }
+        }
+    }
+
+    /// The ticked checklist items and done next actions, as the report lists them.
+    fn agent_checks(&self) -> Vec<(String, bool)> {
+        let ticked = |key: &str| self.checklist.get(key).copied().unwrap_or(false);
+        let checks = Guidance::embedded()
+            .checklist()
+            .filter(|(_, item)| ticked(&item.id))
+            .map(|(step, item)| (format!("{step}: {}", item.text), true));
+        let actions = self
+            .analysis
+            .iter()
+            .flat_map(|a| &a.diagnosis.next_actions)
+            .filter(|a| ticked(&pages::summary::action_key(&a.text)))
+            .map(|a| (format!("Done: {}", a.text), true));
+        checks.chain(actions).collect()
+    }
+
+    fn export(&mut self, ctx: &egui::Context, export: Export) {
+        let Some(analysis) = &self.analysis else {
+            return;
+        };
+        let options = export::Options {
+            redact: self.settings.redact,
+            agent_checks: self.agent_checks(),
+            notes: self.notes.trim().to_owned(),
+            ..export::Options::now()
+        };
+        let result = self
+            .exports
+            .start(ctx, export, &analysis.diagnosis, &self.inputs, options);
+        match result {
+            Some(Ok(text)) => self.banner(text, false),
+            Some(Err(text)) => self.banner(text, true),
+            None => {}
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        let persisted = Persisted {
+            settings: std::mem::take(&mut self.settings),
+            case: self.saved_case(),
+        };
+        eframe::set_value(storage, eframe::APP_KEY, &persisted);
+        self.settings = persisted.settings;
+    }
+}

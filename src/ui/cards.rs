@@ -1,0 +1,60 @@
+//! Finding cards: the one way every step shows what an analyzer found.
+
+use eframe::egui;
+
+use crate::diagnosis::{Finding, StepReport};
+
+use super::theme;
+
+/// Draws every finding of `report`, most serious first (the engine's order).
+pub fn findings_ui(ui: &mut egui::Ui, report: &StepReport) {
+    for (n, finding) in report.findings.iter().enumerate() {
+        card_ui(ui, finding, n);
+        ui.add_space(theme::GAP);
+    }
+}
+
+/// One card: severity colour and icon, title, detail, selectable evidence, advice.
+pub fn card_ui(ui: &mut egui::Ui, finding: &Finding, n: usize) {
+    let color = theme::severity_color(ui, finding.severity);
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, color))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    egui::RichText::new(theme::severity_icon(finding.severity))
+                        .color(color)
+                        .strong(),
+                )
+                .on_hover_text(theme::severity_word(finding.severity));
+                ui.label(egui::RichText::new(&finding.title).strong().color(color));
+            });
+            if !finding.detail.is_empty() {
+                ui.label(&finding.detail);
+            }
+            if !finding.evidence.is_empty() {
+                egui::CollapsingHeader::new(format!("Evidence ({})", finding.evidence.len()))
+                    .id_salt(("evidence", &finding.code, n))
+                    .default_open(finding.evidence.len() <= 3)
+                    .show(ui, |ui| {
+                        for line in &finding.evidence {
+                            ui.add(
+                                egui::Label::new(egui::RichText::new(line).monospace())
+                                    .selectable(true)
+                                    .wrap(),
+                            );
+                        }
+                        if ui.small_button("Copy evidence").clicked() {
+                            ui.ctx().copy_text(finding.evidence.join("\n"));
+                        }
+                    });
+            }
+            if !finding.advice.is_empty() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(egui::RichText::new("What to do:").strong());
+                    ui.label(&finding.advice);
+                });
+            }
+        });
+}

@@ -1,0 +1,39 @@
+//! Step 3: the transport rules that fired, then the findings about rules, lists,
+//! connectors and gateways.
+
+use std::collections::BTreeMap;
+
+use eframe::egui;
+
+use crate::diagnosis::Diagnosis;
+use crate::step::Step;
+
+use super::super::theme;
+
+/// Draws step 3.
+pub fn ui(
+    ui: &mut egui::Ui,
+    diagnosis: Option<&Diagnosis>,
+    checklist: &mut BTreeMap<String, bool>,
+) {
+    super::step_intro_ui(ui, Step::Rules, diagnosis, checklist);
+    let Some(d) = diagnosis.filter(|d| !d.rules.is_empty()) else {
+        return;
+    };
+    ui.add_space(theme::GAP);
+    ui.label(egui::RichText::new("Mail flow rules that fired").strong());
+    egui::Grid::new("rules_table").striped(true).show(ui, |ui| {
+        for title in ["Rule", "GUID", "Times fired"] {
+            ui.strong(title);
+        }
+        ui.end_row();
+        for rule in &d.rules {
+            ui.label(&rule.name);
+            ui.add(egui::Label::new(
+                egui::RichText::new(rule.id.as_deref().unwrap_or("—")).monospace(),
+            ));
+            ui.label(rule.count.to_string());
+            ui.end_row();
+        }
+    });
+}
