@@ -1,6 +1,7 @@
 //! The `mailflow diagnose` command: the same engine, headless.
 
 use std::io::{Read as _, Write as _};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,6 +12,7 @@ use mailflow::case::Case;
 use mailflow::engine::{self, Options};
 use mailflow::export::{self, Format};
 use mailflow::input;
+use mailflow::online;
 
 /// Walks IT support through why an email did not arrive in Microsoft 365.
 #[derive(Debug, Parser)]
@@ -64,6 +66,13 @@ pub struct DiagnoseArgs {
     /// folder under a name made from the date and subject, and print its path.
     #[arg(long, value_name = "FILE.zip")]
     pub bundle: Option<PathBuf>,
+    /// Also query DNS about the sender: blocklists for the sending IP, SPF, DMARC and MX of
+    /// the sender's domain, reverse DNS, DKIM keys. Without it nothing is sent anywhere.
+    #[arg(long)]
+    pub online: bool,
+    /// The DNS server for --online queries; the system resolver when not given.
+    #[arg(long, value_name = "IP:PORT", requires = "online")]
+    pub dns_server: Option<SocketAddr>,
     /// Inputs: files, or `-` for stdin.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
@@ -109,7 +118,29 @@ pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let options = Options {
         selected: args.message.clone(),
     };
-    let diagnosis = match engine::diagnose(&case, &options) {
+    let online_results = if args.online {
+        let selected = match engine::select(&case, options.selected.as_deref()) {
+            Ok(index) => index,
+            Err(error) => {
+                eprintln!("mailflow: {error}");
+                return Ok(ExitCode::from(2));
+            }
+        };
+        let mut config = online::Config::default();
+        if let Some(addr) = args.dns_server {
+            config = config.with_nameserver(addr);
+        }
+        match online::run(&case, selected, &config, &|_| {}) {
+            Ok(results) => Some(results),
+            Err(error) => {
+                eprintln!("mailflow: online checks skipped: {error}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let diagnosis = match engine::diagnose_with(&case, &options, online_results.as_ref()) {
         Ok(d) => d,
         Err(error) => {
             eprintln!("mailflow: {error}");

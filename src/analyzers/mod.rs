@@ -72,6 +72,17 @@ pub static ANALYZERS: &[&dyn Analyzer] = &[
     &headers::phish::Phish,
     &headers::filter_bypass::FilterBypass,
     &headers::mailbox_delivery::MailboxDelivery,
+    &external::status_code::StatusCode,
+    &external::throttling::Throttling,
+    &external::dns_errors::DnsErrors,
+    &external::reputation::Reputation,
+    &external::blocklists::Blocklists,
+    &external::spf_record::SpfRecord,
+    &external::dmarc_record::DmarcRecord,
+    &external::mx_records::MxRecords,
+    &external::reverse_dns::ReverseDns,
+    &external::dkim_keys::DkimKeys,
+    &external::dns_failures::DnsFailures,
 ];
 
 /// Runs every analyzer of `step` and returns their findings, most serious first, each

@@ -40,6 +40,9 @@ pub struct CodeSeen {
     /// True when the code came from the remote server (`IsSmtpResponseFromExternalServer`,
     /// `Remote Server returned`).
     pub from_remote: bool,
+    /// True when the code stands inside a `[Message=…]` / `[LastAttempted…]` part: the
+    /// contract's `ndr` prefers the primary code of a reason.
+    pub nested: bool,
 }
 
 impl CodeSeen {
@@ -99,7 +102,7 @@ pub fn scan(text: &str, origin: CodeOrigin) -> Vec<CodeSeen> {
     let primary = primary_part(text);
     let remote = REMOTE.is_match(text);
     let mut codes: Vec<CodeSeen> = Vec::new();
-    let mut push = |haystack: &str| {
+    let mut push = |haystack: &str, nested: bool| {
         for caps in CODE.captures_iter(haystack) {
             let (Some(class), Some(subject), Some(detail)) =
                 (caps.get(2), caps.get(3), caps.get(4))
@@ -140,12 +143,13 @@ pub fn scan(text: &str, origin: CodeOrigin) -> Vec<CodeSeen> {
                 origin,
                 source_line: text.chars().take(600).collect(),
                 from_remote: remote,
+                nested,
             });
         }
     };
-    push(primary);
+    push(primary, false);
     if primary.len() < text.len() {
-        push(text.get(primary.len()..).unwrap_or(""));
+        push(text.get(primary.len()..).unwrap_or(""), true);
     }
     codes
 }
@@ -175,7 +179,8 @@ mod tests {
             CodeOrigin::Defer,
         );
         assert_eq!(codes[0].code, "4.4.316");
-        assert!(codes.iter().any(|c| c.code == "4.4.0"));
+        assert!(!codes[0].nested);
+        assert!(codes.iter().any(|c| c.code == "4.4.0" && c.nested));
     }
 
     #[test]

@@ -290,13 +290,27 @@ fn decisive_code(facts: &MessageFacts) -> Option<CodeSeen> {
                 .find(|c| c.origin == CodeOrigin::Ndr && c.class() != 2)
         })
         .or_else(|| facts.journeys.iter().find_map(|j| j.fail_codes.first()))
-        .or_else(|| final_journeys.iter().find_map(|j| j.defer_codes.last()))
+        .or_else(|| {
+            final_journeys
+                .iter()
+                .find_map(|j| last_primary(&j.defer_codes))
+        })
         .or_else(|| {
             facts
                 .journeys
                 .iter()
                 .rev()
-                .find_map(|j| j.defer_codes.last())
+                .find_map(|j| last_primary(&j.defer_codes))
         })
         .cloned()
+}
+
+/// The primary code of the last reason: a code nested in `[Message=…]` only when the reason
+/// had no other.
+fn last_primary(codes: &[CodeSeen]) -> Option<&CodeSeen> {
+    codes
+        .iter()
+        .rev()
+        .find(|c| !c.nested)
+        .or_else(|| codes.last())
 }

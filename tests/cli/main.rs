@@ -5,3 +5,5 @@ mod support;
 
 mod contract;
 mod errors;
+mod ndr;
+mod online;

@@ -8,4 +8,6 @@ mod badinput;
 mod export;
 mod formats;
 mod headers;
+mod online_dns;
 mod samples;
+mod status_codes;

@@ -2,6 +2,8 @@
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
+pub mod dns;
+
 use std::path::{Path, PathBuf};
 
 use mailflow::case::Case;

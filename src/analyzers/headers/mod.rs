@@ -40,6 +40,6 @@ fn field_line(cx: &Context<'_>, name: &str) -> Option<String> {
 }
 
 /// The evidence lines of several fields that are present.
-fn field_lines(cx: &Context<'_>, names: &[&str]) -> Vec<String> {
+pub(crate) fn field_lines(cx: &Context<'_>, names: &[&str]) -> Vec<String> {
     names.iter().filter_map(|n| field_line(cx, n)).collect()
 }

@@ -11,7 +11,7 @@ use crate::step::Step;
 pub struct Deferrals;
 
 /// Exchange Online gives up on a deferred message after about a day of retries.
-const EXPIRY_HOURS: i64 = 24;
+pub(crate) const EXPIRY_HOURS: i64 = 24;
 
 impl Analyzer for Deferrals {
     fn id(&self) -> &'static str {

@@ -1,0 +1,105 @@
+//! Blocklist answers for the sending IP (online checks): listed, not listed, or the list
+//! refused the query — which is not a listing.
+
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::facts::online::{BlocklistAnswer, BlocklistOutcome};
+use crate::step::Step;
+
+/// Turns blocklist answers into findings.
+pub struct Blocklists;
+
+impl Analyzer for Blocklists {
+    fn id(&self) -> &'static str {
+        "external-blocklists"
+    }
+
+    fn step(&self) -> Step {
+        Step::External
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(online) = cx.online else {
+            return;
+        };
+        let mut clean: Vec<&str> = Vec::new();
+        let mut clean_evidence: Vec<String> = Vec::new();
+        for check in &online.blocklists {
+            let ip = &check.ip;
+            let list = &check.list;
+            match &check.outcome {
+                BlocklistOutcome::Listed(answers) => {
+                    let policy_only = answers.iter().all(|a| a.policy);
+                    let (code, severity, what) = if policy_only {
+                        ("ip-policy-listed", Severity::Warning, "policy list (end-user addresses)")
+                    } else {
+                        ("ip-blocklisted", Severity::Problem, "blocklist")
+                    };
+                    out.push(
+                        Finding::new(code, severity, format!("{ip} is listed on {list}"))
+                            .detail(format!(
+                                "{list} answers that {ip} is on its {what}: {}. Receivers that use this list reject or junk mail from the IP.",
+                                meanings(answers)
+                            ))
+                            .evidence_lines(check.evidence.clone())
+                            .advice(if policy_only {
+                                format!("The sender should send through their provider's mail servers (or a smart host), not directly from this address; the owner of a real mail server on a static IP can remove it from the policy list at {}.", check.lookup)
+                            } else {
+                                format!("The sender's admin finds and fixes the cause (a compromised account or machine, an open relay, a bad mailing list), then requests removal at {}.", check.lookup)
+                            }),
+                    );
+                }
+                BlocklistOutcome::Refused(answers) => out.push(
+                    Finding::new(
+                        "blocklist-query-refused",
+                        Severity::Info,
+                        format!("{list} refused the query for {ip} (not a listing)"),
+                    )
+                    .detail(format!(
+                        "{list} answered with an error code, not a listing: {}. Spamhaus refuses queries that arrive through large public resolvers (8.8.8.8, 1.1.1.1 and similar), so this says nothing about the IP.",
+                        meanings(answers)
+                    ))
+                    .evidence_lines(check.evidence.clone())
+                    .advice(format!(
+                        "Run the online checks through your own or your ISP's resolver (--dns-server), or look the IP up at {}.",
+                        check.lookup
+                    )),
+                ),
+                BlocklistOutcome::Failed(failure) => out.push(
+                    Finding::new(
+                        "blocklist-query-failed",
+                        Severity::Info,
+                        format!("{list} could not be asked about {ip}"),
+                    )
+                    .detail(format!("The query failed: {failure}. Nothing is known about this list."))
+                    .evidence_lines(check.evidence.clone())
+                    .advice(format!("Look the IP up at {}.", check.lookup)),
+                ),
+                BlocklistOutcome::NotListed => {
+                    clean.push(list);
+                    clean_evidence.extend(check.evidence.iter().cloned());
+                }
+                BlocklistOutcome::NotApplicable => {}
+            }
+        }
+        if let (Some(first), false) = (online.blocklists.first(), clean.is_empty()) {
+            out.push(
+                Finding::new(
+                    "ip-not-blocklisted",
+                    Severity::Ok,
+                    format!("{} is not listed on {}", first.ip, clean.join(", ")),
+                )
+                .detail("These public blocklists do not list the sending IP now. Listings come and go: a rejection days ago may have been a listing that has since expired.")
+                .evidence_lines(clean_evidence),
+            );
+        }
+    }
+}
+
+fn meanings(answers: &[BlocklistAnswer]) -> String {
+    answers
+        .iter()
+        .map(|a| format!("{} ({})", a.meaning, a.address))
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -1,0 +1,132 @@
+//! DNS errors the inputs themselves report: routing and DNS status codes (4.4.3, 5.4.4,
+//! 4.4.312, 5.4.310, 5.4.312, any reply that names DNS) and authentication results that
+//! could not be fetched (`spf=temperror`, `dmarc=temperror`): "their domain has DNS errors".
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::analyzers::headers::field_lines;
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::alignment::domain_of;
+use crate::step::Step;
+
+/// Finds DNS errors in the inputs.
+pub struct DnsErrors;
+
+/// Codes whose meaning is a DNS failure (RFC 3463 X.4.3 directory server failure, X.4.4
+/// unable to route, and Exchange Online's DNS variants).
+const DNS_CODES: &[&str] = &[
+    "4.4.3", "5.4.3", "4.4.4", "5.4.4", "4.4.312", "5.4.310", "5.4.312",
+];
+
+static DNS_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bDNS\b|NonExistentDomain").expect("static regex"));
+static DOMAIN_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bdomain\s+\[?([a-z0-9-]+(?:\.[a-z0-9-]+)+)").expect("static regex")
+});
+
+impl Analyzer for DnsErrors {
+    fn id(&self) -> &'static str {
+        "external-dns-errors"
+    }
+
+    fn step(&self) -> Step {
+        Step::External
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let sender_domain = sender_domain(cx);
+        let mut reported: Vec<String> = Vec::new();
+        for code in &cx.facts.codes {
+            let dns = DNS_CODES.contains(&code.code.as_str())
+                || DNS_WORD.is_match(&code.text)
+                || code.component.as_deref().is_some_and(|c| c.contains("DNS"));
+            if !dns || reported.contains(&code.code) {
+                continue;
+            }
+            reported.push(code.code.clone());
+            let named = DOMAIN_IN_TEXT
+                .captures(&code.source_line)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().to_ascii_lowercase());
+            let recipient_domain = cx
+                .facts
+                .recipients
+                .iter()
+                .find_map(|r| domain_of(&r.recipient));
+            let (whose, domain) = match (&named, &sender_domain, &recipient_domain) {
+                (Some(n), Some(s), _) if n == s => ("The sender's domain", Some(n.clone())),
+                (Some(n), _, Some(r)) if n == r => ("The recipient's domain", Some(n.clone())),
+                (Some(n), _, _) => ("The domain", Some(n.clone())),
+                (None, _, Some(r)) if !code.from_remote => {
+                    ("The recipient's domain", Some(r.clone()))
+                }
+                _ => ("A domain on the delivery path", None),
+            };
+            let name = domain.map(|d| format!(" {d}")).unwrap_or_default();
+            out.push(
+                Finding::new(
+                    "dns-errors-reported",
+                    if code.class() == 5 { Severity::Problem } else { Severity::Warning },
+                    format!("{whose}{name} has DNS errors ({})", code.code),
+                )
+                .detail("The reply says a DNS lookup failed: the domain does not exist, its name servers do not answer, or it has no usable MX or address records. Mail cannot be routed until its DNS is fixed; a typo in the address gives the same error.")
+                .evidence(code.source_line.clone())
+                .advice("Check the domain's spelling first. If it is right, its owner checks the domain's registration and name servers (every NS answers, delegation at the registrar, DNSSEC) and its MX records; the online checks can query them."),
+            );
+        }
+        temperrors(cx, sender_domain.as_deref(), out);
+    }
+}
+
+/// `spf=temperror` / `dmarc=temperror` / `dkim=temperror`: Exchange Online could not
+/// fetch the sender domain's records when the message arrived.
+fn temperrors(cx: &Context<'_>, sender_domain: Option<&str>, out: &mut Vec<Finding>) {
+    let Some(auth) = cx.facts.headers.as_ref().map(|h| &h.authentication) else {
+        return;
+    };
+    let failed: Vec<&str> = [
+        ("SPF", &auth.spf),
+        ("DKIM", &auth.dkim),
+        ("DMARC", &auth.dmarc),
+    ]
+    .into_iter()
+    .filter(|(_, result)| result.as_deref() == Some("temperror"))
+    .map(|(method, _)| method)
+    .collect();
+    if failed.is_empty() {
+        return;
+    }
+    let name = sender_domain.map(|d| format!(" {d}")).unwrap_or_default();
+    out.push(
+            Finding::new(
+                "sender-dns-temperror",
+                Severity::Warning,
+                format!("The sender's domain{name} has DNS errors ({} temperror)", failed.join(", ")),
+            )
+            .detail(format!(
+                "When the message arrived, Exchange Online could not fetch the sender domain's {} record(s): the DNS lookup failed temporarily (SERVFAIL, timeout). Authentication then counts as failed or unknown, which can send legitimate mail to Junk or quarantine.",
+                failed.join(" and ")
+            ))
+            .evidence_lines(field_lines(cx, &["Authentication-Results"]))
+            .advice(format!(
+                "The sender's admin checks that every name server of{name} answers (and DNSSEC, if signed); the online checks query the records now."
+            )),
+        );
+}
+
+/// The sender's domain: the From header's, else the trace's sender.
+fn sender_domain(cx: &Context<'_>) -> Option<String> {
+    cx.facts
+        .headers
+        .as_ref()
+        .and_then(|h| h.auth.alignment.from_domain.clone())
+        .or_else(|| {
+            cx.message
+                .traces
+                .iter()
+                .find_map(|t| t.sender.as_deref().and_then(domain_of))
+        })
+}

@@ -1,0 +1,103 @@
+//! DNS failures met by the online checks, one finding per domain: NXDOMAIN, SERVFAIL,
+//! timeouts and refusals are findings of their own — "their domain has DNS errors" is a
+//! common reason mail does not arrive, because receivers defer or reject mail whose SPF,
+//! DKIM or DMARC they cannot fetch.
+
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::facts::online::{DnsFailure, FailedQuery};
+use crate::step::Step;
+
+/// Turns failed queries into findings.
+pub struct DnsFailures;
+
+impl Analyzer for DnsFailures {
+    fn id(&self) -> &'static str {
+        "external-dns-failures"
+    }
+
+    fn step(&self) -> Step {
+        Step::External
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(online) = cx.online else {
+            return;
+        };
+        let mut domains: Vec<&str> = Vec::new();
+        for failed in &online.failures {
+            if failed.failure != DnsFailure::OutOfBudget
+                && !domains.contains(&failed.domain.as_str())
+            {
+                domains.push(&failed.domain);
+            }
+        }
+        for domain in domains {
+            let queries: Vec<&FailedQuery> = online
+                .failures
+                .iter()
+                .filter(|f| f.domain == domain && f.failure != DnsFailure::OutOfBudget)
+                .collect();
+            let Some(first) = queries.first() else {
+                continue;
+            };
+            let purposes: Vec<&str> = queries.iter().map(|q| q.purpose.as_str()).collect();
+            let (code, title, why) = match &first.failure {
+                DnsFailure::NxDomain => (
+                    "dns-nxdomain",
+                    format!("{domain} does not exist in DNS"),
+                    "The name does not exist (NXDOMAIN): the domain is misspelt, expired, or was never registered. Receivers reject mail from senders whose domain does not exist.",
+                ),
+                DnsFailure::ServFail => (
+                    "dns-servfail",
+                    format!("{domain} has DNS errors: its name servers fail (SERVFAIL)"),
+                    "The resolver got SERVFAIL: the domain's name servers are down, lame (delegated but not serving the zone), or its DNSSEC signatures are broken. Receivers cannot fetch its SPF, DKIM or DMARC records, so they defer or junk its mail.",
+                ),
+                DnsFailure::Timeout => (
+                    "dns-timeout",
+                    format!("{domain} has DNS errors: its name servers do not answer (timeout)"),
+                    "No answer came within the per-query timeout: the domain's name servers are unreachable or too slow. Receivers meet the same timeouts and defer or junk its mail.",
+                ),
+                DnsFailure::Refused => (
+                    "dns-refused",
+                    format!("{domain} has DNS errors: the query was refused"),
+                    "The server refused the query (REFUSED): a lame delegation, or a resolver that does not serve this client.",
+                ),
+                DnsFailure::Other(_) | DnsFailure::OutOfBudget => (
+                    "dns-error",
+                    format!("{domain} has DNS errors"),
+                    "The query failed.",
+                ),
+            };
+            out.push(
+                Finding::new(code, Severity::Problem, title)
+                    .detail(format!("{why} Affected: {}.", purposes.join(", ")))
+                    .evidence_lines(queries.iter().map(|q| q.evidence()))
+                    .advice(format!(
+                        "{domain}'s owner checks its registration and delegation at the registrar, that every listed name server answers for the zone, and DNSSEC if the zone is signed. If only your resolver fails, repeat the checks through another one (--dns-server)."
+                    )),
+            );
+        }
+        if online.budget_exhausted {
+            out.push(
+                Finding::new(
+                    "online-checks-incomplete",
+                    Severity::Info,
+                    "Some online checks did not finish within the time budget",
+                )
+                .detail(format!(
+                    "The checks stopped after {} ms through {}; checks that were not answered by then are missing or marked as not asked.",
+                    online.elapsed_ms, online.resolver
+                ))
+                .evidence_lines(
+                    online
+                        .failures
+                        .iter()
+                        .filter(|f| f.failure == DnsFailure::OutOfBudget)
+                        .map(FailedQuery::evidence),
+                )
+                .advice("Run the checks again, or through a faster resolver."),
+            );
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Reputation hints from the headers: the sending IP Exchange Online saw (`CIP`, the
+//! Received `from` clause), its reverse DNS (`PTR`), country (`CTRY`), the IP reputation
+//! verdict (`IPV`), bulk (`SRV`) and safety tips (`SFTY`), and a sending IP that cannot be
+//! a real internet sender (documentation, private or shared address space).
+
+use std::net::IpAddr;
+
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::facts::HeaderFacts;
+use crate::step::Step;
+
+/// Reads reputation hints from the headers.
+pub struct Reputation;
+
+impl Analyzer for Reputation {
+    fn id(&self) -> &'static str {
+        "external-reputation-hints"
+    }
+
+    fn step(&self) -> Step {
+        Step::External
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(facts) = cx.facts.headers.as_ref() else {
+            return;
+        };
+        let spam = &facts.spam;
+        let entry = facts.chain.entry_hop();
+        let ip_text = facts
+            .antispam
+            .client_ip
+            .clone()
+            .or_else(|| entry.and_then(|h| h.fields.from_ip.clone()));
+        let Some(ip_text) = ip_text else {
+            return;
+        };
+        let mut evidence: Vec<String> = ["CIP", "PTR", "CTRY", "IPV", "SRV", "SFTY", "H"]
+            .iter()
+            .filter_map(|key| spam.report_field(key))
+            .map(|f| format!("{}: {}:{}", f.header, f.key, f.value))
+            .collect();
+        if let Some(hop) = entry {
+            evidence.push(format!("Received: {}", hop.line));
+        }
+        if let Some(range) = ip_text
+            .trim()
+            .trim_matches(['[', ']'])
+            .parse::<IpAddr>()
+            .ok()
+            .and_then(|ip| special_range(&ip))
+        {
+            out.push(range.finding(&ip_text).evidence_lines(evidence.clone()));
+        }
+        let ptr = spam.report_value("PTR").map(str::trim);
+        if let Some(value) = ptr
+            && (value.is_empty() || value.eq_ignore_ascii_case("InfoDomainNonexistent"))
+        {
+            out.push(
+                    Finding::new(
+                        "no-reverse-dns",
+                        Severity::Warning,
+                        format!("The sending IP {ip_text} has no reverse DNS (PTR)"),
+                    )
+                    .detail("Exchange Online found no PTR record for the IP that connected to it. Receivers, EOP included, distrust mail servers without reverse DNS; for IPv6 senders Exchange Online rejects the message outright (5.7.25).")
+                    .evidence_lines(evidence.clone())
+                    .advice("The sender's admin asks whoever owns the IP (their ISP or hosting provider) for a PTR record naming the mail server, whose own A record points back to the IP."),
+                );
+        }
+        out.push(summary(facts, &ip_text, ptr, cx.online.is_none()).evidence_lines(evidence));
+    }
+}
+
+/// An address range that no real internet mail server sends from.
+#[derive(Clone, Copy)]
+enum Range {
+    Documentation,
+    Private,
+    Shared,
+    Local,
+}
+
+fn special_range(ip: &IpAddr) -> Option<Range> {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            if (a, b, c) == (192, 0, 2) || (a, b, c) == (198, 51, 100) || (a, b, c) == (203, 0, 113)
+            {
+                Some(Range::Documentation)
+            } else if v4.is_private() {
+                Some(Range::Private)
+            } else if a == 100 && (64..128).contains(&b) {
+                Some(Range::Shared)
+            } else if v4.is_loopback() || v4.is_link_local() || v4.is_unspecified() {
+                Some(Range::Local)
+            } else {
+                None
+            }
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments().first().copied().unwrap_or(0);
+            let second = v6.segments().get(1).copied().unwrap_or(0);
+            if (first, second) == (0x2001, 0x0db8) {
+                Some(Range::Documentation)
+            } else if first & 0xfe00 == 0xfc00 {
+                Some(Range::Private)
+            } else if v6.is_loopback() || v6.is_unspecified() || first & 0xffc0 == 0xfe80 {
+                Some(Range::Local)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+impl Range {
+    fn finding(self, ip: &str) -> Finding {
+        let (code, title, detail, advice) = match self {
+            Range::Documentation => (
+                "sending-ip-documentation-range",
+                format!("The sending IP {ip} is a documentation address"),
+                "Addresses in 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 and 2001:db8::/32 are reserved for examples (RFC 5737, RFC 3849) and never send real mail: the input is sample data or was edited, so the sender's reputation cannot be judged from it.",
+                "Ask for the original, unedited headers or trace if this is a real case.",
+            ),
+            Range::Private => (
+                "sending-ip-private",
+                format!("The sending IP {ip} is a private address"),
+                "Exchange Online saw the message arrive from a private network address: it was relayed by an on-premises server or gateway through a connector, or the header was written inside the sender's network. Reputation belongs to the public IP that relayed it, which these headers do not show.",
+                "Find the public IP in the Received chain or the trace's FromIP; check the inbound connector that accepted the message.",
+            ),
+            Range::Shared => (
+                "sending-ip-cgnat",
+                format!("The sending IP {ip} is in carrier-grade NAT space"),
+                "100.64.0.0/10 is shared address space (RFC 6598) that ISPs use behind carrier-grade NAT; a mail server is never reachable there, so the header was written inside a provider's network or was edited.",
+                "Find the public IP in the Received chain or the trace's FromIP.",
+            ),
+            Range::Local => (
+                "sending-ip-local",
+                format!("The sending IP {ip} is a loopback or link-local address"),
+                "Loopback and link-local addresses never cross the internet: the header was written on the sending machine itself, or was edited.",
+                "Use the next Received hop or the trace's FromIP as the sending IP.",
+            ),
+        };
+        Finding::new(code, Severity::Warning, title)
+            .detail(detail)
+            .advice(advice)
+    }
+}
+
+/// One summary of what Exchange Online's stamp says about the sender.
+fn summary(facts: &HeaderFacts, ip: &str, ptr: Option<&str>, offline: bool) -> Finding {
+    let spam = &facts.spam;
+    let name = ptr
+        .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("InfoDomainNonexistent"))
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    let mut title: Vec<String> = Vec::new();
+    if let Some(country) = spam.report_value("CTRY").filter(|c| !c.is_empty()) {
+        title.push(format!("country {country}"));
+    }
+    let mut detail: Vec<String> = Vec::new();
+    let mut severity = Severity::Info;
+    match spam
+        .report_value("IPV")
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
+        Some("CAL") => {
+            title.push("on your IP Allow List".into());
+            detail.push("IPV:CAL: the IP is on this tenant's connection-filter IP Allow List, so spam filtering was skipped for it.".into());
+        }
+        Some("NLI") => {
+            title.push("not on any IP reputation list".into());
+            detail.push("IPV:NLI: Microsoft's IP reputation lists do not list the IP.".into());
+            severity = Severity::Ok;
+        }
+        Some(other) if !other.is_empty() => {
+            detail.push(format!(
+                "IPV:{other}: an IP verdict Mailflow does not know."
+            ));
+        }
+        _ => {}
+    }
+    if spam
+        .report_value("SRV")
+        .is_some_and(|v| v.eq_ignore_ascii_case("BULK"))
+    {
+        detail.push("SRV:BULK: Exchange Online classed the sender as a bulk mailer (newsletters, marketing).".into());
+        severity = Severity::Info;
+    }
+    if let Some(field) = spam.report_field("SFTY").filter(|f| !f.value.is_empty()) {
+        let meaning = field
+            .value_meaning
+            .clone()
+            .unwrap_or_else(|| match field.value.as_str() {
+                "9.19" => "domain impersonation".into(),
+                "9.20" => "user impersonation".into(),
+                "9.25" => "first contact safety tip".into(),
+                _ => "a safety tip Mailflow does not know".into(),
+            });
+        detail.push(format!("SFTY:{}: {meaning}.", field.value));
+        if field.value != "9.25" {
+            severity = Severity::Warning;
+        }
+    }
+    if let Some(hop) = facts.chain.entry_hop() {
+        let from = hop.fields.from.as_deref().unwrap_or("(no name)");
+        let rdns = hop
+            .fields
+            .from_rdns
+            .as_deref()
+            .map(|r| format!(", reverse DNS {r}"))
+            .unwrap_or_default();
+        detail.push(format!(
+            "The Received header where Microsoft 365 took the message names the sending server {from}{rdns}."
+        ));
+    }
+    if detail.is_empty() {
+        detail.push("Exchange Online's stamp gives no reputation verdict for the IP.".into());
+    }
+    let head = format!("Sending IP {ip}{name}");
+    let title = std::iter::once(head)
+        .chain(title)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let finding = Finding::new("sender-reputation-hints", severity, title).detail(detail.join(" "));
+    if offline {
+        finding.advice("Switch on the online checks to ask the public blocklists and the sender's DNS about this IP and domain.")
+    } else {
+        finding
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_ranges_are_recognised() {
+        let range = |s: &str| special_range(&s.parse().unwrap()).map(|r| r as u8);
+        assert_eq!(range("203.0.113.9"), Some(Range::Documentation as u8));
+        assert_eq!(range("10.2.3.4"), Some(Range::Private as u8));
+        assert_eq!(range("100.100.1.1"), Some(Range::Shared as u8));
+        assert_eq!(range("2001:db8::5"), Some(Range::Documentation as u8));
+        assert_eq!(range("40.107.1.1"), None);
+    }
+}

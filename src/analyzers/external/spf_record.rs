@@ -1,0 +1,66 @@
+//! The sender domain's SPF record (online checks): missing, valid, or permerror / temperror
+//! with the reason (more than 10 DNS lookups, void lookups, syntax, several records).
+
+use crate::analyzers::{Analyzer, Context};
+use crate::diagnosis::{Finding, Severity};
+use crate::facts::online::SpfVerdict;
+use crate::step::Step;
+
+/// Turns the SPF check into a finding.
+pub struct SpfRecord;
+
+impl Analyzer for SpfRecord {
+    fn id(&self) -> &'static str {
+        "external-spf-record"
+    }
+
+    fn step(&self) -> Step {
+        Step::External
+    }
+
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(check) = cx.online.and_then(|o| o.spf.as_ref()) else {
+            return;
+        };
+        let domain = &check.domain;
+        let counts = format!(
+            "{} DNS lookups of the 10 allowed, {} void lookups of the 2 allowed",
+            check.lookups, check.void_lookups
+        );
+        let finding = match &check.verdict {
+            SpfVerdict::Valid => Finding::new(
+                "spf-record-valid",
+                Severity::Ok,
+                format!("SPF record of {domain} is valid ({} of 10 lookups)", check.lookups),
+            )
+            .detail(format!("{domain} publishes one SPF record that evaluates without errors: {counts}. Whether it authorises a given server is shown by the spf= result in the headers (step 4).")),
+            SpfVerdict::Missing => Finding::new(
+                "spf-record-missing",
+                Severity::Warning,
+                format!("{domain} publishes no SPF record"),
+            )
+            .detail("Without SPF, receivers cannot tell which servers may send for the domain: SPF evaluates to none, and without DKIM the message fails DMARC and is likely junked or rejected.")
+            .advice(format!("The sender's admin publishes a TXT record at {domain} starting with v=spf1 that lists every system sending for the domain (for Microsoft 365: include:spf.protection.outlook.com) and ends with -all or ~all.")),
+            SpfVerdict::PermError(reason) => Finding::new(
+                "spf-permerror",
+                Severity::Problem,
+                format!("SPF of {domain} is broken (permerror): {reason}"),
+            )
+            .detail(format!("Receivers evaluating this record get permerror, which counts as an SPF failure for every message from the domain ({counts}). DMARC then depends on DKIM alone."))
+            .advice("The sender's admin reduces the DNS-querying terms (remove unused include: entries, replace a: and mx: with ip4:/ip6: ranges, use a provider's flattened include) and fixes the record so that one valid v=spf1 record remains."),
+            SpfVerdict::TempError(reason) => Finding::new(
+                "spf-temperror",
+                Severity::Warning,
+                format!("SPF of {domain} could not be fully evaluated (temperror): {reason}"),
+            )
+            .detail("Part of the SPF record tree could not be fetched; receivers get temperror and usually defer or junk the message.")
+            .advice("See the DNS failure findings: the domain named there must fix its name servers."),
+        };
+        let record = check.record.as_deref().map(|r| format!("SPF record: {r}"));
+        out.push(
+            finding
+                .evidence_lines(record)
+                .evidence_lines(check.evidence.iter().cloned()),
+        );
+    }
+}
