@@ -131,8 +131,19 @@ pub struct SpfCheck {
     pub void_lookups: u32,
     /// The verdict.
     pub verdict: SpfVerdict,
+    /// What `mail-auth` evaluates the record to for the sending IP, when one is known.
+    pub ip_result: Option<SpfIpResult>,
     /// The records and answers, quoted.
     pub evidence: Vec<String>,
+}
+
+/// The SPF result for one IP, as a receiver would compute it (RFC 7208 `check_host`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpfIpResult {
+    /// The sending IP.
+    pub ip: String,
+    /// `pass`, `fail`, `softfail`, `neutral`, `none`, `temperror` or `permerror`.
+    pub result: String,
 }
 
 /// The DMARC record of the From domain.

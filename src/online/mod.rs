@@ -317,9 +317,9 @@ pub fn run_targets(
             });
         }
         if let Some(domain) = targets.spf_domain.clone() {
-            let r = resolver.clone();
+            let (r, ip) = (resolver.clone(), targets.ip);
             tasks.spawn(async move {
-                let (check, failed) = spf::check(&r, &domain).await;
+                let (check, failed) = spf::check(&r, &domain, ip).await;
                 (format!("SPF of {domain}"), Outcome::Spf(check, failed))
             });
         }

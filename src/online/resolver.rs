@@ -73,6 +73,17 @@ impl Resolver {
         self.deadline
     }
 
+    /// A `mail-auth` authenticator over this resolver: same name server, timeouts and
+    /// hickory cache, no second resolver.
+    pub(crate) fn authenticator(&self) -> mail_auth::MessageAuthenticator {
+        mail_auth::MessageAuthenticator(self.inner.clone())
+    }
+
+    /// Time left in the budget.
+    pub(crate) fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
     /// True when a query was skipped or cut short by the budget.
     pub(crate) fn ran_out_of_budget(&self) -> bool {
         self.out_of_budget.load(Ordering::SeqCst)

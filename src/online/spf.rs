@@ -5,17 +5,21 @@
 //! `mail-auth`'s `check_host` evaluates a record for one IP and stops at the first match, so
 //! it reports neither the lookup count of the rest of the tree nor void lookups; the tree is
 //! therefore walked here, every record fetched through the run's resolver (same name
-//! server, timeouts, budget and cache) and parsed by `mail-auth`.
+//! server, timeouts, budget and cache) and parsed by `mail-auth`. `check_host` itself then
+//! gives the result a receiver computes for the sending IP, over the same resolver.
 
 use std::collections::{HashSet, VecDeque};
+use std::net::IpAddr;
 
 use hickory_resolver::proto::rr::{RData, RecordType};
+use mail_auth::SpfResult;
 use mail_auth::common::parse::TxtRecordParser as _;
+use mail_auth::spf::verify::SpfParameters;
 use mail_auth::spf::{Macro, Mechanism, Spf};
 
 use super::quote;
 use super::resolver::Resolver;
-use crate::facts::online::{DnsFailure, FailedQuery, SpfCheck, SpfVerdict};
+use crate::facts::online::{DnsFailure, FailedQuery, SpfCheck, SpfIpResult, SpfVerdict};
 
 /// RFC 7208 §4.6.4: more DNS-querying terms than this is a permerror.
 const LOOKUP_LIMIT: u32 = 10;
@@ -45,8 +49,12 @@ impl Walk {
     }
 }
 
-/// Evaluates the SPF record of `domain`.
-pub(crate) async fn check(resolver: &Resolver, domain: &str) -> (SpfCheck, Vec<FailedQuery>) {
+/// Evaluates the SPF record of `domain`, and for `ip` when given.
+pub(crate) async fn check(
+    resolver: &Resolver,
+    domain: &str,
+    ip: Option<IpAddr>,
+) -> (SpfCheck, Vec<FailedQuery>) {
     let mut walk = Walk::default();
     let mut check = SpfCheck {
         domain: domain.to_owned(),
@@ -54,6 +62,7 @@ pub(crate) async fn check(resolver: &Resolver, domain: &str) -> (SpfCheck, Vec<F
         lookups: 0,
         void_lookups: 0,
         verdict: SpfVerdict::Missing,
+        ip_result: None,
         evidence: Vec::new(),
     };
     let root = match resolver.txt(domain).await {
@@ -175,7 +184,34 @@ pub(crate) async fn check(resolver: &Resolver, domain: &str) -> (SpfCheck, Vec<F
         SpfVerdict::Valid
     };
     check.evidence = walk.evidence;
+    if let Some(ip) = ip {
+        check.ip_result = for_ip(resolver, domain, ip).await;
+    }
     (check, walk.failed)
+}
+
+/// The result `mail-auth`'s `check_host` gives for `ip` sending as `postmaster@domain`;
+/// `None` when the budget ran out first.
+async fn for_ip(resolver: &Resolver, domain: &str, ip: IpAddr) -> Option<SpfIpResult> {
+    let sender = format!("postmaster@{domain}");
+    let authenticator = resolver.authenticator();
+    let params = SpfParameters::verify_mail_from(ip, domain, "mailflow.invalid", &sender);
+    let output = tokio::time::timeout(resolver.remaining(), authenticator.verify_spf(params))
+        .await
+        .ok()?;
+    let result = match output.result() {
+        SpfResult::Pass => "pass",
+        SpfResult::Fail => "fail",
+        SpfResult::SoftFail => "softfail",
+        SpfResult::Neutral => "neutral",
+        SpfResult::TempError => "temperror",
+        SpfResult::PermError => "permerror",
+        SpfResult::None => "none",
+    };
+    Some(SpfIpResult {
+        ip: ip.to_string(),
+        result: result.to_owned(),
+    })
 }
 
 /// The `v=spf1` records among TXT strings.

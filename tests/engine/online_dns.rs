@@ -135,10 +135,16 @@ fn spamhaus_refusal_is_not_a_listing() {
 #[test]
 fn eleven_spf_lookups_are_a_permerror_and_a_missing_dmarc_record_is_reported() {
     let _lock = RESOLVER_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
-    let (results, findings, elapsed) = run(&domain_only("heavy.example"), &local());
+    let targets = Targets {
+        ip: Some("203.0.113.6".parse().unwrap()),
+        ..domain_only("heavy.example")
+    };
+    let (results, findings, elapsed) = run(&targets, &local());
     assert!(elapsed < WITHIN, "{elapsed:?}");
     let spf = results.spf.as_ref().expect("SPF checked");
     assert_eq!(spf.lookups, 11);
+    let by_mail_auth = spf.ip_result.as_ref().expect("evaluated for the IP");
+    assert_eq!(by_mail_auth.result, "permerror");
     assert!(
         matches!(spf.verdict, SpfVerdict::PermError(_)),
         "{:?}",
@@ -176,6 +182,12 @@ fn a_healthy_domain_passes_spf_dmarc_mx_and_dkim() {
     let findings = &diagnosis.step(Step::External).unwrap().findings;
     let spf = finding(findings, "spf-record-valid");
     assert!(spf.title.contains("1 of 10 lookups"), "{}", spf.title);
+    let for_ip = finding(findings, "spf-ip-pass");
+    assert!(
+        for_ip.title.contains("for 203.0.113.5: pass"),
+        "{}",
+        for_ip.title
+    );
     let dmarc = finding(findings, "dmarc-record");
     assert!(dmarc.title.contains("p=reject, pct=100"), "{}", dmarc.title);
     finding(findings, "mx-records");

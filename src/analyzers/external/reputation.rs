@@ -39,6 +39,7 @@ impl Analyzer for Reputation {
         let mut evidence: Vec<String> = ["CIP", "PTR", "CTRY", "IPV", "SRV", "SFTY", "H"]
             .iter()
             .filter_map(|key| spam.report_field(key))
+            .filter(|f| !f.value.is_empty())
             .map(|f| format!("{}: {}:{}", f.header, f.key, f.value))
             .collect();
         if let Some(hop) = entry {

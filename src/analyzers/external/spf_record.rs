@@ -57,6 +57,42 @@ impl Analyzer for SpfRecord {
             .advice("See the DNS failure findings: the domain named there must fix its name servers."),
         };
         let record = check.record.as_deref().map(|r| format!("SPF record: {r}"));
+        if let Some(ip) = &check.ip_result {
+            let result = ip.result.as_str();
+            let (severity, meaning) = match result {
+                "pass" => (Severity::Ok, "the record authorises the sending IP"),
+                "fail" => (
+                    Severity::Problem,
+                    "the record says the sending IP may not send for the domain; receivers that enforce SPF reject or junk the message",
+                ),
+                "softfail" => (
+                    Severity::Warning,
+                    "the record says the sending IP is probably not allowed; receivers usually junk the message",
+                ),
+                "neutral" | "none" => (
+                    Severity::Info,
+                    "the record makes no statement about the sending IP",
+                ),
+                _ => (
+                    Severity::Warning,
+                    "receivers cannot evaluate the record for this IP",
+                ),
+            };
+            out.push(
+                Finding::new(
+                    &format!("spf-ip-{result}"),
+                    severity,
+                    format!("SPF of {domain} for {}: {result}", ip.ip),
+                )
+                .detail(format!("Evaluated as a receiver would (RFC 7208 check_host, with mail-auth) for the sending IP {} and the envelope domain {domain}: {meaning}. If the message reached Microsoft 365 through a gateway or forwarder, the IP checked here is that hop's, not the original sender's.", ip.ip))
+                .evidence_lines(record.clone())
+                .advice(if severity >= Severity::Warning {
+                    "The sender's admin adds the sending server (its IP, or its provider's include:) to the domain's SPF record."
+                } else {
+                    ""
+                }),
+            );
+        }
         out.push(
             finding
                 .evidence_lines(record)
