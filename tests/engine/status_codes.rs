@@ -9,32 +9,37 @@ use mailflow::knowledge::Knowledge;
 use mailflow::knowledge::status_codes::CodeEntry;
 use mailflow::step::Step;
 
-/// A `Get-MessageTraceDetail | Format-List` trace: a Receive, then `event` with `detail`.
+/// A `Get-MessageTraceDetail | Format-List` trace: a Receive at 3:12:44 PM, then
+/// `(time, event, detail)` rows.
+fn trace_rows(rows: &[(&str, &str, &str)]) -> String {
+    let receive = (
+        "3:12:44 PM",
+        "Receive",
+        "Message received by: SA1PR00MB7777.namprd00.prod.outlook.com",
+    );
+    std::iter::once(&receive)
+        .chain(rows)
+        .enumerate()
+        .map(|(index, (time, event, detail))| {
+            format!(
+                "Organization     : contoso.onmicrosoft.com\n\
+                 MessageId        : <codes@contoso.com>\n\
+                 MessageTraceId   : 4b9e2c71-0d3a-4f6e-fe21-08dd34a1c9f2\n\
+                 SenderAddress    : alex@contoso.com\n\
+                 RecipientAddress : jon@fabrikam.com\n\
+                 Date             : 1/14/2025 {time}\n\
+                 Event            : {event}\n\
+                 Action           :\n\
+                 Detail           : {detail}\n\
+                 Index            : {index}\n\n"
+            )
+        })
+        .collect()
+}
+
+/// A Receive, then `event` with `detail` half an hour later.
 fn trace(event: &str, detail: &str) -> String {
-    let record = |time: &str, event: &str, detail: &str, index: u32| {
-        format!(
-            "Organization     : contoso.onmicrosoft.com\n\
-             MessageId        : <codes@contoso.com>\n\
-             MessageTraceId   : 4b9e2c71-0d3a-4f6e-fe21-08dd34a1c9f2\n\
-             SenderAddress    : alex@contoso.com\n\
-             RecipientAddress : jon@fabrikam.com\n\
-             Date             : {time}\n\
-             Event            : {event}\n\
-             Action           :\n\
-             Detail           : {detail}\n\
-             Index            : {index}\n\n"
-        )
-    };
-    format!(
-        "{}{}",
-        record(
-            "1/14/2025 3:12:44 PM",
-            "Receive",
-            "Message received by: SA1PR00MB7777.namprd00.prod.outlook.com",
-            0
-        ),
-        record("1/14/2025 3:42:45 PM", event, detail, 1)
-    )
+    trace_rows(&[("3:42:45 PM", event, detail)])
 }
 
 fn diagnose(text: &str) -> Diagnosis {
@@ -237,5 +242,39 @@ fn dns_errors_in_the_inputs_are_findings() {
             .contains("recipient's domain fabrikam.com has DNS errors"),
         "{}",
         dns.title
+    );
+}
+
+#[test]
+fn a_recipient_thread_limit_is_explained_with_its_delay() {
+    let diagnosis = diagnose(&trace_rows(&[
+        (
+            "3:13:00 PM",
+            "Defer",
+            "The message was deferred. 432 4.3.2 STOREDRV.Deliver; recipient thread limit exceeded",
+        ),
+        (
+            "3:20:44 PM",
+            "Deliver",
+            "The message was successfully delivered.",
+        ),
+    ]));
+    assert_eq!(
+        diagnosis.ndr.as_ref().map(|n| n.code.as_str()),
+        Some("4.3.2")
+    );
+    let limit = external(&diagnosis)
+        .iter()
+        .find(|f| f.code == "recipient-thread-limit")
+        .expect("recipient-thread-limit finding");
+    assert!(
+        limit.detail.contains("delayed 8 minutes"),
+        "{}",
+        limit.detail
+    );
+    assert!(
+        limit.detail.contains("nothing more will happen"),
+        "{}",
+        limit.detail
     );
 }

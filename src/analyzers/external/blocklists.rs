@@ -103,3 +103,64 @@ fn meanings(answers: &[BlocklistAnswer]) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::online::{BlocklistCheck, DnsFailure, OnlineResults};
+
+    fn check(list: &str, outcome: BlocklistOutcome) -> BlocklistCheck {
+        BlocklistCheck {
+            ip: "203.0.113.5".into(),
+            list: list.into(),
+            zone: format!("{}.example", list.to_ascii_lowercase()),
+            lookup: "https://lookup.example".into(),
+            outcome,
+            evidence: vec![format!("A 5.113.0.203.{list} → …")],
+        }
+    }
+
+    #[test]
+    fn refusals_and_failures_are_never_listings() {
+        let refused = BlocklistAnswer {
+            address: "127.255.255.254".into(),
+            meaning: "refused".into(),
+            policy: false,
+        };
+        let online = OnlineResults {
+            blocklists: vec![
+                check("Zen", BlocklistOutcome::Refused(vec![refused])),
+                check("Cop", BlocklistOutcome::Failed(DnsFailure::Timeout)),
+                check("Cuda", BlocklistOutcome::NotListed),
+            ],
+            ..OnlineResults::default()
+        };
+        let findings = super::super::run_online(&Blocklists, &online);
+        let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "blocklist-query-refused",
+                "blocklist-query-failed",
+                "ip-not-blocklisted"
+            ]
+        );
+        assert!(findings.iter().all(|f| f.severity <= Severity::Info));
+    }
+
+    #[test]
+    fn a_policy_listing_is_a_warning_not_a_problem() {
+        let pbl = BlocklistAnswer {
+            address: "127.0.0.10".into(),
+            meaning: "PBL".into(),
+            policy: true,
+        };
+        let online = OnlineResults {
+            blocklists: vec![check("Zen", BlocklistOutcome::Listed(vec![pbl]))],
+            ..OnlineResults::default()
+        };
+        let findings = super::super::run_online(&Blocklists, &online);
+        assert_eq!(findings[0].code, "ip-policy-listed");
+        assert_eq!(findings[0].severity, Severity::Warning);
+    }
+}

@@ -101,3 +101,44 @@ impl Analyzer for DnsFailures {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::online::OnlineResults;
+
+    fn failed(name: &str, purpose: &str, failure: DnsFailure) -> FailedQuery {
+        FailedQuery {
+            name: name.into(),
+            record_type: "TXT".into(),
+            domain: "example.net".into(),
+            purpose: purpose.into(),
+            failure,
+        }
+    }
+
+    #[test]
+    fn failures_are_grouped_by_domain_and_the_budget_is_reported_apart() {
+        let online = OnlineResults {
+            resolver: "the system resolver".into(),
+            elapsed_ms: 10_000,
+            budget_exhausted: true,
+            failures: vec![
+                failed("example.net", "SPF record", DnsFailure::ServFail),
+                failed("_dmarc.example.net", "DMARC record", DnsFailure::ServFail),
+                failed(
+                    "s1._domainkey.example.net",
+                    "DKIM key",
+                    DnsFailure::OutOfBudget,
+                ),
+            ],
+            ..OnlineResults::default()
+        };
+        let findings = super::super::run_online(&DnsFailures, &online);
+        let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["dns-servfail", "online-checks-incomplete"]);
+        assert!(findings[0].detail.contains("SPF record, DMARC record"));
+        assert_eq!(findings[0].evidence.len(), 2);
+        assert_eq!(findings[1].evidence.len(), 1);
+    }
+}

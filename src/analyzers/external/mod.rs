@@ -28,3 +28,25 @@ fn side_words(side: Side) -> &'static str {
         Side::Unknown => "no single side",
     }
 }
+
+/// Runs one analyzer on a message with no evidence and the given online results, so the
+/// online analyzers can be tested on results built by hand.
+#[cfg(test)]
+fn run_online(
+    analyzer: &dyn crate::analyzers::Analyzer,
+    online: &crate::facts::online::OnlineResults,
+) -> Vec<crate::diagnosis::Finding> {
+    let message = crate::case::CaseMessage::default();
+    let facts = crate::facts::MessageFacts::default();
+    let decision = crate::verdict::Decision::default();
+    let cx = crate::analyzers::Context {
+        message: &message,
+        facts: &facts,
+        knowledge: crate::knowledge::Knowledge::embedded(),
+        online: Some(online),
+        decision: &decision,
+    };
+    let mut out = Vec::new();
+    analyzer.analyze(&cx, &mut out);
+    out
+}
