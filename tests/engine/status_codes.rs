@@ -17,7 +17,7 @@ fn trace_rows(rows: &[(&str, &str, &str)]) -> String {
         "Receive",
         "Message received by: SA1PR00MB7777.namprd00.prod.outlook.com",
     );
-    std::iter::once(&receive)
+    let records: Vec<String> = std::iter::once(&receive)
         .chain(rows)
         .enumerate()
         .map(|(index, (time, event, detail))| {
@@ -34,7 +34,8 @@ fn trace_rows(rows: &[(&str, &str, &str)]) -> String {
                  Index            : {index}\n\n"
             )
         })
-        .collect()
+        .collect();
+    records.concat()
 }
 
 /// A Receive, then `event` with `detail` half an hour later.
