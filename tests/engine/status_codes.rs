@@ -279,3 +279,19 @@ fn a_recipient_thread_limit_is_explained_with_its_delay() {
         limit.detail
     );
 }
+
+#[test]
+fn a_dsn_from_exchange_online_is_explained_with_its_dns_error() {
+    let dsn =
+        super::support::shared().join("corpus/set-of-emails/maildir/bsd/lhost-office365-06.eml");
+    let diagnosis = super::support::diagnose(&[dsn]);
+    assert_eq!(
+        diagnosis.ndr.as_ref().map(|n| n.code.as_str()),
+        Some("5.4.312")
+    );
+    let dns = external(&diagnosis)
+        .iter()
+        .find(|f| f.code == "dns-errors-reported")
+        .expect("dns-errors-reported finding");
+    assert!(dns.title.contains("recipient's domain"), "{}", dns.title);
+}

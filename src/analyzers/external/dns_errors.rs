@@ -51,18 +51,19 @@ impl Analyzer for DnsErrors {
                 .captures(&code.source_line)
                 .and_then(|c| c.get(1))
                 .map(|m| m.as_str().to_ascii_lowercase());
+            let ndr_recipients = cx.message.ndrs.iter().flat_map(|n| n.recipients.iter());
             let recipient_domain = cx
                 .facts
                 .recipients
                 .iter()
-                .find_map(|r| domain_of(&r.recipient));
+                .map(|r| &r.recipient)
+                .chain(ndr_recipients)
+                .find_map(|r| domain_of(r));
             let (whose, domain) = match (&named, &sender_domain, &recipient_domain) {
                 (Some(n), Some(s), _) if n == s => ("The sender's domain", Some(n.clone())),
                 (Some(n), _, Some(r)) if n == r => ("The recipient's domain", Some(n.clone())),
                 (Some(n), _, _) => ("The domain", Some(n.clone())),
-                (None, _, Some(r)) if !code.from_remote => {
-                    ("The recipient's domain", Some(r.clone()))
-                }
+                (None, _, Some(r)) => ("The recipient's domain", Some(r.clone())),
                 _ => ("A domain on the delivery path", None),
             };
             let name = domain.map(|d| format!(" {d}")).unwrap_or_default();
