@@ -77,8 +77,9 @@ impl Default for Config {
 /// What the checks ask about, read from one message's evidence.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Targets {
-    /// The IP that handed the message to Microsoft 365 (`CIP`, the entry Received hop, the
-    /// trace's FromIP), when it is a public address.
+    /// The IP that handed the message to Microsoft 365: the first public address of `CIP`,
+    /// the entry Received hop and the trace's FromIP (a private `CIP` behind an internal
+    /// relay says nothing to a blocklist).
     pub ip: Option<IpAddr>,
     /// The envelope sender's domain (SPF is checked there), else the From domain.
     pub spf_domain: Option<String>,
@@ -97,17 +98,18 @@ impl Targets {
         let knowledge = Knowledge::embedded();
         let facts = MessageFacts::derive(message, knowledge);
         let headers = facts.headers.as_ref();
-        let trace_ip = message.traces.iter().find_map(|t| t.from_ip.clone());
-        let ip = headers
-            .and_then(|h| h.antispam.client_ip.clone())
-            .or_else(|| {
-                headers
-                    .and_then(|h| h.chain.entry_hop())
-                    .and_then(|hop| hop.fields.from_ip.clone())
-            })
-            .or(trace_ip)
-            .and_then(|text| text.trim().trim_matches(['[', ']']).parse::<IpAddr>().ok())
-            .filter(is_public);
+        let candidates = [
+            headers.and_then(|h| h.antispam.client_ip.clone()),
+            headers
+                .and_then(|h| h.chain.entry_hop())
+                .and_then(|hop| hop.fields.from_ip.clone()),
+            message.traces.iter().find_map(|t| t.from_ip.clone()),
+        ];
+        let ip = candidates
+            .into_iter()
+            .flatten()
+            .filter_map(|text| text.trim().trim_matches(['[', ']']).parse::<IpAddr>().ok())
+            .find(is_public);
         let trace_sender = message
             .traces
             .iter()

@@ -284,3 +284,11 @@ fn diagnosing_without_online_checks_builds_no_resolver() {
     assert!(seen >= 17);
     assert_eq!(online::resolvers_built(), before, "a resolver was built");
 }
+
+#[test]
+fn the_first_public_address_is_the_sending_ip() {
+    let headers = HEADERS.replace("CIP:203.0.113.5", "CIP:10.1.2.3");
+    let case = super::support::case_from_text("headers.txt", &headers);
+    let targets = Targets::of(&case, 0);
+    assert_eq!(targets.ip, Some("203.0.113.5".parse().unwrap()));
+}
