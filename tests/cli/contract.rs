@@ -4,7 +4,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-fn schema() -> jsonschema::Validator {
+pub(super) fn schema() -> jsonschema::Validator {
     let text =
         std::fs::read_to_string(super::support::shared().join("contract/diagnosis.schema.json"))
             .expect("shared contract schema");
@@ -27,7 +27,7 @@ fn diagnose_json(args: &[&str]) -> Value {
     serde_json::from_slice(&output.stdout).expect("stdout is one JSON object")
 }
 
-fn assert_valid(validator: &jsonschema::Validator, json: &Value, what: &str) {
+pub(super) fn assert_valid(validator: &jsonschema::Validator, json: &Value, what: &str) {
     let errors: Vec<String> = validator
         .iter_errors(json)
         .map(|e| format!("{} at {}", e, e.instance_path))

@@ -36,6 +36,7 @@ fn online_findings_come_from_the_dns_server() {
         String::from_utf8_lossy(&output.stderr)
     );
     let json: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    super::contract::assert_valid(&super::contract::schema(), &json, "--online output");
     let codes: Vec<&str> = json["steps"][4]["findings"]
         .as_array()
         .expect("step 5 findings")
