@@ -63,7 +63,9 @@ fn frames(c: &mut Criterion) {
     big.step();
     let rows = big.state().analysis().map_or(0, |a| a.timeline.rows.len());
     assert!(rows >= EVENTS, "the timeline has {rows} rows");
-    c.bench_function("step1_100k_rows_frame", |b| b.iter(|| big.step()));
+    c.bench_function("step1_100k_rows_frame", |b| {
+        b.iter(|| big.step());
+    });
 
     let mut sample = Harness::builder()
         .with_size([1280.0, 900.0])
@@ -84,7 +86,9 @@ fn frames(c: &mut Criterion) {
             "sample_frame_{}",
             page.title().replace(['.', ' ', '&'], "_")
         );
-        c.bench_function(&name, |b| b.iter(|| sample.step()));
+        c.bench_function(&name, |b| {
+            b.iter(|| sample.step());
+        });
     }
 }
 

@@ -460,4 +460,30 @@ mod tests {
             assert_eq!(cells(line), 2, "{line}");
         }
     }
+
+    #[test]
+    fn agent_checks_and_notes_are_recorded_and_notes_left_out_when_redacted() {
+        let d = crate::export::fixture::minimal();
+        let mut options = crate::export::Options {
+            agent_checks: vec![(
+                "Mail status: Asked the user to check Junk Email".into(),
+                true,
+            )],
+            notes: "User found it in Junk | marked Not junk".into(),
+            ..crate::export::Options::default()
+        };
+        let out = crate::export::render_with(&d, crate::export::Format::Markdown, &options);
+        assert!(out.contains("## Checked by the agent"), "{out}");
+        assert!(out.contains("- Mail status: Asked the user to check Junk Email: yes"));
+        assert!(out.contains("**Notes:** User found it in Junk"), "{out}");
+        options.redact = true;
+        let out = crate::export::render_with(&d, crate::export::Format::Markdown, &options);
+        assert!(out.contains("Asked the user to check Junk Email: yes"));
+        assert!(!out.contains("User found it"));
+        let json = crate::export::render_with(&d, crate::export::Format::Json, &options);
+        assert!(
+            !json.contains("Asked the user"),
+            "the JSON contract is unchanged"
+        );
+    }
 }

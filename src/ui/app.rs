@@ -332,7 +332,7 @@ impl App {
         });
         let online = match (wants_online, cached) {
             (false, _) => OnlineRequest::Off,
-            (true, Some(results)) => OnlineRequest::Cached(results),
+            (true, Some(results)) => OnlineRequest::Cached(Box::new(results)),
             (true, None) => OnlineRequest::Run,
         };
         self.online_running = matches!(online, OnlineRequest::Run);
@@ -409,15 +409,12 @@ impl App {
             if self.worker.is_busy() {
                 let (phase, fraction) = self.worker.progress();
                 ui.spinner();
-                match fraction {
-                    Some(fraction) => {
-                        ui.add(
-                            egui::ProgressBar::new(fraction)
-                                .desired_width(200.0)
-                                .show_percentage(),
-                        );
-                    }
-                    None => {}
+                if let Some(fraction) = fraction {
+                    ui.add(
+                        egui::ProgressBar::new(fraction)
+                            .desired_width(200.0)
+                            .show_percentage(),
+                    );
                 }
                 ui.label(phase);
             }

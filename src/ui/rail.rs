@@ -60,7 +60,10 @@ pub fn ui(ui: &mut egui::Ui, page: &mut Page, diagnosis: Option<&Diagnosis>) {
             let Page::Step(step) = candidate else {
                 return;
             };
-            let Some(worst) = diagnosis.and_then(|d| d.step(step)).and_then(|r| r.worst()) else {
+            let Some(worst) = diagnosis
+                .and_then(|d| d.step(step))
+                .and_then(crate::diagnosis::StepReport::worst)
+            else {
                 return;
             };
             let color = theme::severity_color(ui, worst);

@@ -108,7 +108,7 @@ pub enum OnlineRequest {
     #[default]
     Off,
     /// Reuse results of an earlier run for the same message.
-    Cached(OnlineResults),
+    Cached(Box<OnlineResults>),
     /// Run the DNS checks now.
     Run,
 }
@@ -270,7 +270,7 @@ fn run(request: Request, progress: &Progress, ctx: &egui::Context) -> Outcome {
     let online_plan = config.describe(&targets);
     let online = match request.online {
         OnlineRequest::Off => None,
-        OnlineRequest::Cached(results) => Some(results),
+        OnlineRequest::Cached(results) => Some(*results),
         OnlineRequest::Run => {
             progress.set(ctx, "Online checks…".into(), 0, 0);
             let report = |p: online::Progress| {

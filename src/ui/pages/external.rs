@@ -22,6 +22,7 @@ pub fn ui(
     online_running: bool,
 ) {
     let diagnosis = analysis.map(|a| &a.diagnosis);
+    super::guide_ui(ui, Step::External, diagnosis, checklist);
     if let Some(ndr) = diagnosis.and_then(|d| d.ndr.as_ref()) {
         let color = theme::severity_color(ui, Severity::Warning);
         egui::Frame::group(ui.style())
@@ -41,5 +42,5 @@ pub fn ui(
     }
     online.ui(ui, analysis, online_running);
     ui.add_space(theme::GAP);
-    super::step_intro_ui(ui, Step::External, diagnosis, checklist);
+    super::findings_ui(ui, Step::External, diagnosis);
 }

@@ -20,6 +20,7 @@ pub fn ui(
     diagnosis: Option<&Diagnosis>,
     checklist: &mut BTreeMap<String, bool>,
 ) {
+    super::guide_ui(ui, Step::Headers, diagnosis, checklist);
     if let Some(d) = diagnosis {
         if let Some(auth) = &d.authentication {
             authentication_ui(ui, auth);
@@ -35,7 +36,7 @@ pub fn ui(
         }
         ui.add_space(theme::GAP);
     }
-    super::step_intro_ui(ui, Step::Headers, diagnosis, checklist);
+    super::findings_ui(ui, Step::Headers, diagnosis);
 }
 
 /// SPF, DKIM, DMARC, ARC and compauth as coloured pills.

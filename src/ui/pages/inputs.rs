@@ -16,7 +16,7 @@ use super::super::worker::LoadedInput;
 pub const PASTE_LABEL: &str = "Paste a message trace, headers or an NDR";
 
 /// What the agent asked for on this page; the app carries it out.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Show the Open… dialog.
     Open,

@@ -20,9 +20,19 @@ use super::cards;
 use super::guidance::{self, Guidance};
 use super::theme;
 
-/// Heading, what to check, how to get the evidence, the checklist, then the findings —
-/// or, when the step has nothing to say, which input would fill it.
+/// The guidance every step page opens with, then its findings.
 pub fn step_intro_ui(
+    ui: &mut egui::Ui,
+    step: Step,
+    diagnosis: Option<&Diagnosis>,
+    checklist: &mut BTreeMap<String, bool>,
+) {
+    guide_ui(ui, step, diagnosis, checklist);
+    findings_ui(ui, step, diagnosis);
+}
+
+/// Heading, what to check, how to get the evidence and the checklist.
+pub fn guide_ui(
     ui: &mut egui::Ui,
     step: Step,
     diagnosis: Option<&Diagnosis>,
@@ -45,6 +55,11 @@ pub fn step_intro_ui(
         }
     }
     ui.add_space(theme::GAP);
+}
+
+/// The step's findings as cards or, when it has nothing to say, which input would fill it.
+pub fn findings_ui(ui: &mut egui::Ui, step: Step, diagnosis: Option<&Diagnosis>) {
+    let guidance = Guidance::embedded().step(step);
     let report = diagnosis.and_then(|d| d.step(step));
     match report {
         Some(report) if !report.findings.is_empty() => cards::findings_ui(ui, report),

@@ -16,11 +16,16 @@ pub fn ui(
     diagnosis: Option<&Diagnosis>,
     checklist: &mut BTreeMap<String, bool>,
 ) {
-    super::step_intro_ui(ui, Step::Rules, diagnosis, checklist);
-    let Some(d) = diagnosis.filter(|d| !d.rules.is_empty()) else {
-        return;
-    };
-    ui.add_space(theme::GAP);
+    super::guide_ui(ui, Step::Rules, diagnosis, checklist);
+    if let Some(d) = diagnosis.filter(|d| !d.rules.is_empty()) {
+        rules_table_ui(ui, d);
+        ui.add_space(theme::GAP);
+    }
+    super::findings_ui(ui, Step::Rules, diagnosis);
+}
+
+/// Name, GUID and count of each rule that fired.
+fn rules_table_ui(ui: &mut egui::Ui, d: &Diagnosis) {
     ui.label(egui::RichText::new("Mail flow rules that fired").strong());
     egui::Grid::new("rules_table").striped(true).show(ui, |ui| {
         for title in ["Rule", "GUID", "Times fired"] {

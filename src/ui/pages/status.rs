@@ -16,11 +16,12 @@ pub fn ui(
     diagnosis: Option<&Diagnosis>,
     checklist: &mut BTreeMap<String, bool>,
 ) {
+    super::guide_ui(ui, Step::Status, diagnosis, checklist);
     if let Some(d) = diagnosis {
         verdict_card_ui(ui, d);
         ui.add_space(theme::GAP);
     }
-    super::step_intro_ui(ui, Step::Status, diagnosis, checklist);
+    super::findings_ui(ui, Step::Status, diagnosis);
 }
 
 /// The verdict in large type, with the decider and what it means for the next step.
