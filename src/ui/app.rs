@@ -158,9 +158,11 @@ impl App {
         self.page = Page::Step(Step::Trace);
     }
 
-    /// True while inputs are read or analysed.
+    /// True while inputs are read or analysed, or a change waits to be analysed.
     pub fn is_busy(&self) -> bool {
-        self.worker.is_busy() || !self.queued.is_empty() || self.rerun
+        let online_changed =
+            self.settings.online.enabled != self.online_applied && !self.inputs.is_empty();
+        self.worker.is_busy() || !self.queued.is_empty() || self.rerun || online_changed
     }
 
     /// The settings (theme, online switch, redaction default).
@@ -350,13 +352,15 @@ impl App {
     }
 
     fn keyboard(&mut self, ctx: &egui::Context) {
+        // Most specific first: consume_key ignores extra Shift, so Ctrl+Tab would also
+        // match Ctrl+Shift+Tab.
         let (next, back) = ctx.input_mut(|i| {
-            let next = i.consume_key(egui::Modifiers::CTRL, egui::Key::Tab)
-                || i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowRight);
             let back = i.consume_key(
                 egui::Modifiers::CTRL | egui::Modifiers::SHIFT,
                 egui::Key::Tab,
             ) || i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowLeft);
+            let next = i.consume_key(egui::Modifiers::CTRL, egui::Key::Tab)
+                || i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowRight);
             (next, back)
         });
         let by = match (next, back) {

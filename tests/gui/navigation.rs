@@ -35,6 +35,12 @@ fn alt_arrows_and_ctrl_tab_move_through_the_steps() {
     harness.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowLeft);
     harness.run();
     assert_eq!(harness.state().page(), Page::Step(Step::Trace));
+    harness.key_press_modifiers(
+        egui::Modifiers::CTRL | egui::Modifiers::SHIFT,
+        egui::Key::Tab,
+    );
+    harness.run();
+    assert_eq!(harness.state().page(), Page::Inputs);
 }
 
 #[test]
