@@ -114,10 +114,17 @@ impl App {
         let mut app = Self::new_with_files(files);
         app.settings = persisted.settings;
         cc.egui_ctx.set_theme(app.theme_preference());
-        if files.is_empty() && !persisted.case.origins.is_empty() {
-            app.restore_offer = Some(persisted.case);
+        if files.is_empty() {
+            app.offer_restore(persisted.case);
         }
         app
+    }
+
+    /// Offers to restore `case` (the last session's) with a banner, unless it is empty.
+    pub fn offer_restore(&mut self, case: SavedCase) {
+        if !case.origins.is_empty() {
+            self.restore_offer = Some(case);
+        }
     }
 
     /// An app with `files` queued as the case; `mailflow FILE…` ends here, and tests

@@ -86,3 +86,24 @@ fn a_saved_case_restores_the_same_inputs_page_and_notes() {
     assert_eq!(second.state().saved_case().origins, saved.origins);
     assert!(second.state().analysis().is_some());
 }
+
+#[test]
+fn the_last_case_is_offered_and_restored_on_request() {
+    let mut first = harness(App::default());
+    first.state_mut().load_sample();
+    settle(&mut first);
+    let saved = first.state().saved_case();
+
+    let mut app = App::default();
+    app.offer_restore(saved);
+    let mut harness = harness(app);
+    harness.run();
+    assert_shows(&harness, &["Your last case (2 input(s)) was not closed"]);
+    harness.get_by_label("Restore last case").click();
+    settle(&mut harness);
+    assert!(!super::shows(&harness, "was not closed"));
+    assert_eq!(
+        harness.state().analysis().map(|a| a.diagnosis.inputs.len()),
+        Some(2)
+    );
+}
