@@ -1,5 +1,6 @@
 //! The first-launch path: Try a sample case, then Next through every step.
 
+use eframe::egui;
 use egui_kittest::kittest::Queryable as _;
 use mailflow::step::Step;
 use mailflow::ui::{App, Page};
@@ -145,4 +146,42 @@ fn the_online_switch_says_what_will_be_sent_where_before_anything_is() {
         ],
     );
     assert!(!harness.state().settings().online.enabled, "off by default");
+}
+
+#[test]
+fn copy_as_markdown_puts_the_report_with_the_agents_checks_on_the_clipboard() {
+    let mut harness = harness(App::default());
+    harness.state_mut().load_sample();
+    settle(&mut harness);
+    harness.state_mut().set_page(Page::Step(Step::Status));
+    harness.run();
+    harness
+        .get_by_label("Asked the user to check Junk Email")
+        .click();
+    harness.run();
+    harness.state_mut().set_page(Page::Summary);
+    harness.run();
+    harness.get_by_label("Copy as Markdown").click();
+    harness.step();
+    let copied: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    let markdown = copied.first().expect("the report was copied");
+    assert!(
+        markdown.starts_with("# Mailflow diagnosis: Junk"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("- Mail status: Asked the user to check Junk Email: yes"));
+    harness.run();
+    assert_shows(
+        &harness,
+        &["Copied the summary as Markdown to the clipboard."],
+    );
 }
