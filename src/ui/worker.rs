@@ -68,8 +68,10 @@ pub struct NewInput {
 }
 
 impl NewInput {
-    /// A file to read from disk on the worker.
+    /// A file to read from disk on the worker, by its absolute path, so the saved case
+    /// restores whatever directory the app starts in next (no file-system access here).
     pub fn file(path: PathBuf) -> Self {
+        let path = std::path::absolute(&path).unwrap_or(path);
         Self {
             origin: Origin::File(path),
             bytes: None,

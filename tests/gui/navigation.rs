@@ -107,3 +107,14 @@ fn the_last_case_is_offered_and_restored_on_request() {
         Some(2)
     );
 }
+
+#[test]
+fn relative_paths_are_saved_absolute_so_the_case_restores_from_anywhere() {
+    let app = App::new_with_files(&["assets/samples/invoice-4471.eml".into()]);
+    let saved = app.saved_case();
+    let [mailflow::ui::Origin::File(path)] = saved.origins.as_slice() else {
+        panic!("one file origin expected: {:?}", saved.origins);
+    };
+    assert!(path.is_absolute(), "{}", path.display());
+    assert!(path.ends_with("assets/samples/invoice-4471.eml"));
+}
