@@ -97,6 +97,7 @@ pub struct App {
     online_applied: bool,
     /// True while the running job does DNS lookups.
     online_running: bool,
+    online_config: crate::online::Config,
     worker: Worker,
     open_dialog: OpenDialog,
     exports: Exports,
@@ -175,6 +176,12 @@ impl App {
     /// The settings (theme, online switch, redaction default).
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Sends the online checks to `config`'s name server instead of the system resolver
+    /// (a company resolver, or a local test server).
+    pub fn set_online_config(&mut self, config: crate::online::Config) {
+        self.online_config = config;
     }
 
     /// The page shown.
@@ -351,6 +358,7 @@ impl App {
             new: std::mem::take(&mut self.queued),
             selected: self.selected_message,
             online,
+            online_config: self.online_config.clone(),
         };
         self.rerun = false;
         if let Err(error) = self.worker.start(ctx, request) {

@@ -101,6 +101,8 @@ pub struct Request {
     pub selected: Option<usize>,
     /// Whether to fold online checks into step 5, and where their results come from.
     pub online: OnlineRequest,
+    /// How the online checks run (which name server, timeouts).
+    pub online_config: online::Config,
 }
 
 /// What to do about the online checks in a request.
@@ -267,7 +269,7 @@ fn run(request: Request, progress: &Progress, ctx: &egui::Context) -> Outcome {
     progress.set(ctx, "Analysing…".into(), 0, 0);
     let case = Case::from_inputs(inputs.iter().map(|i| i.parsed.clone()).collect());
     let selected = request.selected.filter(|&i| i < case.messages.len());
-    let config = online::Config::default();
+    let config = request.online_config;
     let targets = online::Targets::of(&case, selected.unwrap_or(0));
     let online_plan = config.describe(&targets);
     let online = match request.online {

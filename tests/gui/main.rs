@@ -1,8 +1,15 @@
 //! The desktop wizard, driven headless through AccessKit by the labels a person reads.
 //! No display, GPU or network: kittest runs egui without a renderer.
 
+#[path = "../support/dns.rs"]
+#[expect(
+    dead_code,
+    reason = "shared with the engine tests; this binary uses only SERVER"
+)]
+mod dns;
 mod inputs;
 mod navigation;
+mod online;
 mod walk;
 
 use std::path::{Path, PathBuf};
