@@ -82,26 +82,30 @@ pub fn diagnose_in(
     knowledge: &Knowledge,
 ) -> Result<Diagnosis, EngineError> {
     let selected = select(case, options.selected.as_deref())?;
-    let messages = case
-        .messages
-        .iter()
-        .map(|m| {
-            let facts = MessageFacts::derive(m, knowledge);
-            let decision = verdict::decide(m, &facts, knowledge);
-            let info = message_info(m, &facts);
-            MessageSummary {
-                message_id: info.message_id,
-                subject: info.subject,
-                sender: info.sender,
-                recipients: info.recipients,
-                verdict: decision.verdict,
-            }
-        })
-        .collect();
+    let mut messages = Vec::with_capacity(case.messages.len());
+    let mut front = None;
+    for (index, m) in case.messages.iter().enumerate() {
+        let facts = MessageFacts::derive(m, knowledge);
+        let decision = verdict::decide(m, &facts, knowledge);
+        let info = message_info(m, &facts);
+        messages.push(MessageSummary {
+            message_id: info.message_id,
+            subject: info.subject,
+            sender: info.sender,
+            recipients: info.recipients,
+            verdict: decision.verdict.clone(),
+        });
+        if index == selected {
+            front = Some((facts, decision));
+        }
+    }
     let empty = CaseMessage::default();
     let message = case.messages.get(selected).unwrap_or(&empty);
-    let facts = MessageFacts::derive(message, knowledge);
-    let decision = verdict::decide(message, &facts, knowledge);
+    let (facts, decision) = front.unwrap_or_else(|| {
+        let facts = MessageFacts::derive(message, knowledge);
+        let decision = verdict::decide(message, &facts, knowledge);
+        (facts, decision)
+    });
     let cx = Context {
         message,
         facts: &facts,

@@ -3,6 +3,9 @@
 //! levels deep costs nothing and cannot overflow the stack; the body is kept as raw bytes
 //! for the offline DKIM body-hash check.
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 use mail_parser::MessageParser;
 
 use super::{Parsed, headers_paste, text};
@@ -26,15 +29,13 @@ pub fn sniff(text: &str) -> bool {
 /// Where the header block ends in the raw bytes: after the first empty line (CRLF, LF or
 /// CR line ends), or at the end.
 fn body_start(bytes: &[u8]) -> Option<usize> {
-    [&b"\r\n\r\n"[..], b"\n\n", b"\r\r"]
-        .iter()
-        .filter_map(|sep| {
-            bytes
-                .windows(sep.len())
-                .position(|w| w == *sep)
-                .map(|at| at + sep.len())
-        })
-        .min()
+    static SEPARATORS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(["\r\n\r\n", "\n\n", "\r\r"])
+            .expect("static patterns")
+    });
+    SEPARATORS.find(bytes).map(|m| m.end())
 }
 
 /// Parses a message.

@@ -58,7 +58,8 @@ static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// True for an NDR or DSN.
 pub fn sniff(text: &str) -> bool {
-    MARKERS.is_match(text) && CODE.is_match(text)
+    let head = super::console::head(text);
+    MARKERS.is_match(head) && CODE.is_match(head)
 }
 
 /// Parses the report.
