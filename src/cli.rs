@@ -12,6 +12,7 @@ use mailflow::case::Case;
 use mailflow::engine::{self, Options};
 use mailflow::export::{self, Format};
 use mailflow::input;
+use mailflow::knowledge::Knowledge;
 use mailflow::online;
 
 /// Walks IT support through why an email did not arrive in Microsoft 365.
@@ -73,6 +74,10 @@ pub struct DiagnoseArgs {
     /// The DNS server for --online queries; the system resolver when not given.
     #[arg(long, value_name = "IP:PORT", requires = "online")]
     pub dns_server: Option<SocketAddr>,
+    /// Also load the gateway profiles (`*.toml`, see `assets/vendors/_template.toml`) in
+    /// this folder: a gateway the built-in profiles do not know, with no new build.
+    #[arg(long, value_name = "DIR")]
+    pub vendors: Option<PathBuf>,
     /// Inputs: files, or `-` for stdin.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
@@ -140,7 +145,18 @@ pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let diagnosis = match engine::diagnose_with(&case, &options, online_results.as_ref()) {
+    let custom_knowledge = match args.vendors.as_deref().map(Knowledge::with_vendor_dir) {
+        Some(Ok(knowledge)) => Some(knowledge),
+        Some(Err(error)) => {
+            eprintln!("mailflow: {error}");
+            return Ok(ExitCode::from(2));
+        }
+        None => None,
+    };
+    let knowledge: &Knowledge = custom_knowledge
+        .as_ref()
+        .unwrap_or_else(|| Knowledge::embedded());
+    let diagnosis = match engine::diagnose_in(&case, &options, online_results.as_ref(), knowledge) {
         Ok(d) => d,
         Err(error) => {
             eprintln!("mailflow: {error}");

@@ -144,7 +144,7 @@ impl VendorProfiles {
     /// Parses one profile file.
     pub fn parse(text: &str, name: &str) -> Result<VendorProfile, AssetError> {
         let raw: RawProfile = toml::from_str(text).map_err(|e| AssetError::Invalid {
-            reason: e.message().to_owned(),
+            reason: e.message().split_whitespace().collect::<Vec<_>>().join(" "),
             name: name.to_owned(),
         })?;
         Ok(VendorProfile {

@@ -131,3 +131,37 @@ fn an_unknown_message_selection_is_an_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
 }
+
+/// `--vendors DIR`: a profile written there is used; a broken one is refused with one line
+/// naming the file, before any report is written.
+#[test]
+fn vendor_profiles_from_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("vendors");
+    std::fs::create_dir(&profiles).unwrap();
+    write(
+        &profiles,
+        "shieldmail.toml",
+        b"id = \"shieldmail\"\ndisplay_name = \"ShieldMail\"\nkind = \"mx-gateway\"\nhost_suffixes = [\"shieldmail.example\"]\nconfidence = \"inferred\"\n",
+    );
+    let headers = write(
+        dir.path(),
+        "headers.txt",
+        b"Received: from mx1.shieldmail.example (203.0.113.40) by AM4PEPF00027A6C.mail.protection.outlook.com\n (10.167.16.75) with Microsoft SMTP Server id 15.20.8511.15 via Frontend Transport;\n Fri, 7 Mar 2025 08:21:53 +0000\nFrom: alex@example.com\nTo: lee.gu@contoso.com\nSubject: Invoice\nDate: Fri, 7 Mar 2025 08:21:50 +0000\nMessage-ID: <inv-1@example.com>\n",
+    );
+    let vendors = profiles.display().to_string();
+    let output = mailflow(&[
+        "diagnose",
+        "--format",
+        "md",
+        "--vendors",
+        &vendors,
+        &headers,
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("ShieldMail handled"));
+
+    write(&profiles, "broken.toml", b"id = [");
+    let output = mailflow(&["diagnose", "--vendors", &vendors, &headers]);
+    assert_refused(&output, "broken.toml");
+}
