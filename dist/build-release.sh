@@ -29,6 +29,10 @@ cp target/release/mailflow README.md LICENSE dist/mailflow.desktop "$dir/"
 cp assets/icon.svg assets/icons/*.png "$dir/icons/"
 tar -C "$stage" -czf "$out/mailflow-$version-linux-$arch.tar.gz" "mailflow-$version"
 
+if command -v desktop-file-validate >/dev/null 2>&1; then
+  desktop-file-validate dist/mailflow.desktop && echo "desktop entry: valid"
+fi
+
 echo
 echo "binary: target/release/mailflow ($strip_size bytes)"
 echo "packages in $out:"
