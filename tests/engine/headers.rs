@@ -689,3 +689,61 @@ confidence = "inferred"
     let case = support::case_from_text("headers.txt", &lookalike);
     assert!(gateway_titles(&case, &knowledge).is_empty());
 }
+
+/// Every built-in gateway profile is detected from a hop under its host suffix, and a
+/// lookalike host (`notmimecast.com`) or rule name (`Inkyo backup`) is not that gateway.
+#[test]
+fn every_vendor_profile_is_detected_and_its_lookalikes_are_not() {
+    use mailflow::engine::{self, Options};
+    use mailflow::knowledge::Knowledge;
+
+    let knowledge = Knowledge::embedded();
+    let detected = |relay: &str| -> Vec<String> {
+        let text = format!(
+            "Received: from {relay} (203.0.113.40) by AM4PEPF00027A6C.mail.protection.outlook.com\n (10.167.16.75) with Microsoft SMTP Server id 15.20.8511.15 via Frontend Transport;\n Fri, 7 Mar 2025 08:21:53 +0000\nFrom: alex@example.com\nTo: lee.gu@contoso.com\nSubject: Invoice\nDate: Fri, 7 Mar 2025 08:21:50 +0000\nMessage-ID: <inv-1@example.com>\n"
+        );
+        let case = support::case_from_text("headers.txt", &text);
+        let d = engine::diagnose(&case, &Options::default()).expect("diagnosis");
+        d.steps
+            .iter()
+            .flat_map(|s| &s.findings)
+            .filter(|f| f.code == "gateway-detected")
+            .map(|f| f.title.clone())
+            .collect()
+    };
+    assert!(knowledge.vendors.profiles.len() >= 9);
+    for profile in &knowledge.vendors.profiles {
+        let suffix = profile
+            .host_suffixes
+            .first()
+            .unwrap_or_else(|| panic!("{} has a host suffix", profile.id));
+        let titles = detected(&format!("mx1.{suffix}"));
+        assert!(
+            titles
+                .iter()
+                .any(|t| t.starts_with(&format!("{} handled", profile.display_name))),
+            "{}: {titles:?}",
+            profile.id
+        );
+        let shortest = profile
+            .host_suffixes
+            .iter()
+            .min_by_key(|s| s.len())
+            .unwrap_or(suffix);
+        let titles = detected(&format!("mx1.not{shortest}"));
+        assert!(titles.is_empty(), "lookalike of {}: {titles:?}", profile.id);
+        let first_word: String = profile
+            .display_name
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        let lookalike = format!("{first_word}o backup");
+        assert!(!profile.matches_rule(&lookalike), "{lookalike}");
+    }
+    let inky = knowledge
+        .vendors
+        .for_rule("IPW Processed SPAM")
+        .expect("INKY's rule");
+    assert_eq!(inky.id, "inky");
+    assert!(knowledge.vendors.for_rule("Inkyo backup").is_none());
+}
