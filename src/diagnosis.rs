@@ -433,6 +433,11 @@ pub struct RuleHit {
     pub id: Option<String>,
     /// How many times it fired in all journeys.
     pub count: u32,
+    /// The journeys (1-based) it fired in, in order: a rule that fires in the second
+    /// journey only acted after a gateway returned the message. An addition to the
+    /// contract's rule object, which allows extra fields.
+    #[serde(default)]
+    pub journeys: Vec<usize>,
 }
 
 /// Whose side a status code is on.

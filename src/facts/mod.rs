@@ -109,11 +109,15 @@ fn count_rules(firings: &[RuleFiring]) -> Vec<RuleHit> {
         };
         if let Some(hit) = hits.iter_mut().find(same) {
             hit.count += 1;
+            if !hit.journeys.contains(&firing.journey) {
+                hit.journeys.push(firing.journey);
+            }
         } else {
             hits.push(RuleHit {
                 name: firing.name.clone(),
                 id: firing.id.clone(),
                 count: 1,
+                journeys: vec![firing.journey],
             });
         }
     }

@@ -191,6 +191,7 @@ fn hostile_diagnosis() -> Diagnosis {
         name: h("rule"),
         id: Some(h("rule-id")),
         count: 2,
+        journeys: vec![1, 2],
     }];
     d.ndr = Some(NdrOut {
         code: h("5.7.1"),

@@ -125,6 +125,9 @@ fn the_seed_article_gives_junk_after_the_inky_relay() {
         .find(|r| r.name == "IPW Processed SPAM")
         .expect("rule");
     assert_eq!(rule.count, 3);
+    assert_eq!(rule.journeys, [2], "INKY's verdict rule fires after the return");
+    let routing = d.rules.iter().find(|r| r.name == "IPW Mail for Inky");
+    assert_eq!(routing.map(|r| r.journeys.as_slice()), Some(&[1][..]));
     assert_eq!(d.ndr.as_ref().map(|n| n.code.as_str()), Some("4.7.721"));
     let first = &trace.journeys[1].events[0];
     assert_eq!(first.time.as_deref(), Some("2022-12-06T12:31:00-05:00"));

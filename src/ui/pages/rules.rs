@@ -24,11 +24,11 @@ pub fn ui(
     super::findings_ui(ui, Step::Rules, diagnosis);
 }
 
-/// Name, GUID and count of each rule that fired.
+/// Name, GUID, count and journeys of each rule that fired.
 fn rules_table_ui(ui: &mut egui::Ui, d: &Diagnosis) {
     ui.label(egui::RichText::new("Mail flow rules that fired").strong());
     egui::Grid::new("rules_table").striped(true).show(ui, |ui| {
-        for title in ["Rule", "GUID", "Times fired"] {
+        for title in ["Rule", "GUID", "Times fired", "Journeys"] {
             ui.strong(title);
         }
         ui.end_row();
@@ -38,6 +38,8 @@ fn rules_table_ui(ui: &mut egui::Ui, d: &Diagnosis) {
                 egui::RichText::new(rule.id.as_deref().unwrap_or("—")).monospace(),
             ));
             ui.label(rule.count.to_string());
+            let journeys: Vec<String> = rule.journeys.iter().map(ToString::to_string).collect();
+            ui.label(journeys.join(", "));
             ui.end_row();
         }
     });
