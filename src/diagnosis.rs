@@ -401,6 +401,33 @@ pub struct Authentication {
     pub compauth: Option<String>,
     /// compauth reason code.
     pub compauth_reason: Option<String>,
+    /// How the From domain aligns with SPF's MailFrom and each DKIM `d=`: why DMARC failed
+    /// although SPF and DKIM "passed". An addition to the contract's object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<AlignmentOut>,
+}
+
+/// Identifier alignment (RFC 7489 §3.1): `strict` (same domain), `relaxed` (same
+/// organizational domain) or `no`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlignmentOut {
+    /// The From header's domain.
+    pub from_domain: Option<String>,
+    /// The SPF MailFrom domain.
+    pub mail_from_domain: Option<String>,
+    /// SPF alignment; absent when a domain is unknown.
+    pub spf: Option<String>,
+    /// Each DKIM signing domain and its alignment.
+    pub dkim: Vec<DkimAlignmentOut>,
+}
+
+/// One DKIM signing domain's alignment with the From domain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DkimAlignmentOut {
+    /// `d=`.
+    pub domain: String,
+    /// `strict`, `relaxed` or `no`.
+    pub aligned: String,
 }
 
 /// Anti-spam verdict fields.

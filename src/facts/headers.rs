@@ -349,6 +349,7 @@ fn contract_authentication(auth: &AuthFacts) -> Authentication {
         arc,
         compauth: word("compauth"),
         compauth_reason: auth.compauth.as_ref().and_then(|c| c.reason.clone()),
+        alignment: auth.alignment.contract(),
     }
 }
 

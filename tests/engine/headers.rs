@@ -747,3 +747,22 @@ fn every_vendor_profile_is_detected_and_its_lookalikes_are_not() {
     assert_eq!(inky.id, "inky");
     assert!(knowledge.vendors.for_rule("Inkyo backup").is_none());
 }
+
+/// The contract's authentication object carries alignment: a bulk sender's own MailFrom
+/// does not align, its DKIM subdomain aligns relaxed.
+#[test]
+fn authentication_reports_identifier_alignment() {
+    let text = "Received: from out.mailer.example.net (198.51.100.7) by AM4PEPF00027A6C.mail.protection.outlook.com\n (10.167.16.75) with Microsoft SMTP Server id 15.20.8511.15 via Frontend Transport;\n Fri, 7 Mar 2025 08:21:53 +0000\nAuthentication-Results: spf=pass (sender IP is 198.51.100.7)\n smtp.mailfrom=bounce.mailer.example.net; dkim=pass (signature was verified)\n header.d=news.example.com;dmarc=pass action=none header.from=example.com;compauth=pass\n reason=100\nFrom: News <news@example.com>\nTo: lee.gu@contoso.com\nSubject: Newsletter\nDate: Fri, 7 Mar 2025 08:21:50 +0000\nMessage-ID: <n-1@example.com>\n";
+    let case = support::case_from_text("headers.txt", text);
+    let d = mailflow::engine::diagnose(&case, &mailflow::engine::Options::default())
+        .expect("diagnosis");
+    let alignment = d
+        .authentication
+        .and_then(|a| a.alignment)
+        .expect("alignment");
+    assert_eq!(alignment.from_domain.as_deref(), Some("example.com"));
+    assert_eq!(alignment.spf.as_deref(), Some("no"));
+    assert_eq!(alignment.dkim.len(), 1);
+    assert_eq!(alignment.dkim[0].domain, "news.example.com");
+    assert_eq!(alignment.dkim[0].aligned, "relaxed");
+}

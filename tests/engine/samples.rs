@@ -125,7 +125,11 @@ fn the_seed_article_gives_junk_after_the_inky_relay() {
         .find(|r| r.name == "IPW Processed SPAM")
         .expect("rule");
     assert_eq!(rule.count, 3);
-    assert_eq!(rule.journeys, [2], "INKY's verdict rule fires after the return");
+    assert_eq!(
+        rule.journeys,
+        [2],
+        "INKY's verdict rule fires after the return"
+    );
     let routing = d.rules.iter().find(|r| r.name == "IPW Mail for Inky");
     assert_eq!(routing.map(|r| r.journeys.as_slice()), Some(&[1][..]));
     assert_eq!(d.ndr.as_ref().map(|n| n.code.as_str()), Some("4.7.721"));

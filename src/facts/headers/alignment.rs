@@ -15,6 +15,17 @@ pub enum Aligned {
     No,
 }
 
+impl Aligned {
+    /// The contract's word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Strict => "strict",
+            Self::Relaxed => "relaxed",
+            Self::No => "no",
+        }
+    }
+}
+
 /// One DKIM signing domain and how it aligns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DkimAlignment {
@@ -40,6 +51,24 @@ pub struct Alignment {
 }
 
 impl Alignment {
+    /// The contract's view of it; `None` when there is no From domain to align with.
+    pub fn contract(&self) -> Option<crate::diagnosis::AlignmentOut> {
+        self.from_domain.as_ref()?;
+        Some(crate::diagnosis::AlignmentOut {
+            from_domain: self.from_domain.clone(),
+            mail_from_domain: self.mail_from_domain.clone(),
+            spf: self.spf.map(|a| a.as_str().to_owned()),
+            dkim: self
+                .dkim
+                .iter()
+                .map(|d| crate::diagnosis::DkimAlignmentOut {
+                    domain: d.domain.clone(),
+                    aligned: d.aligned.as_str().to_owned(),
+                })
+                .collect(),
+        })
+    }
+
     /// True when a passing DKIM result or a passing SPF result is aligned: what DMARC needs.
     pub fn has_aligned_pass(&self, spf_result: Option<&str>) -> bool {
         let spf = spf_result == Some("pass")

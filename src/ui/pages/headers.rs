@@ -7,7 +7,7 @@ use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, Plot};
 
-use crate::diagnosis::{Antispam, Authentication, Diagnosis, Hop, Severity};
+use crate::diagnosis::{AlignmentOut, Antispam, Authentication, Diagnosis, Hop, Severity};
 use crate::export::summary::{duration_words, human_time_text};
 use crate::knowledge::Knowledge;
 use crate::step::Step;
@@ -68,6 +68,31 @@ fn authentication_ui(ui: &mut egui::Ui, auth: &Authentication) {
                 });
         }
     });
+    if let Some(alignment) = &auth.alignment {
+        alignment_ui(ui, alignment);
+    }
+}
+
+/// The From domain against SPF's MailFrom and each DKIM `d=`: what DMARC judges.
+fn alignment_ui(ui: &mut egui::Ui, alignment: &AlignmentOut) {
+    let unknown = "?";
+    let from = alignment.from_domain.as_deref().unwrap_or(unknown);
+    let mut parts = vec![format!("From {from}")];
+    if let Some(mail_from) = &alignment.mail_from_domain {
+        let spf = alignment.spf.as_deref().unwrap_or(unknown);
+        parts.push(format!("SPF MailFrom {mail_from}: aligned {spf}"));
+    }
+    parts.extend(
+        alignment
+            .dkim
+            .iter()
+            .map(|d| format!("DKIM d={}: aligned {}", d.domain, d.aligned)),
+    );
+    ui.label(format!("Alignment: {}", parts.join(" · ")))
+        .on_hover_text(
+            "DMARC passes only when SPF or DKIM passes for a domain aligned with the From domain: \
+             strict = the same domain, relaxed = the same organizational domain.",
+        );
 }
 
 /// The anti-spam fields with their meanings on hover, from the knowledge table.
