@@ -7,3 +7,22 @@ mod contract;
 mod errors;
 mod ndr;
 mod online;
+
+/// Runs `mailflow` with `args`, checks it exited 0 and returns the JSON it printed.
+fn run_json<I, S>(args: I) -> serde_json::Value
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mailflow"))
+        .args(args)
+        .output()
+        .expect("run mailflow");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}

@@ -3,23 +3,17 @@
 //! `[Message=…]`, and never a `2.x.x` success notice.
 
 use std::io::Write as _;
-use std::process::Command;
 
 use serde_json::Value;
 
 fn ndr_of(path: &std::path::Path) -> Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_mailflow"))
-        .args(["diagnose", "--format", "json"])
-        .arg(path)
-        .output()
-        .expect("run mailflow");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let args = [
+        "diagnose".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        path.as_os_str(),
+    ];
+    let json = super::run_json(args);
     json["ndr"].clone()
 }
 

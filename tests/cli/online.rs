@@ -4,8 +4,6 @@
 use std::io::Write as _;
 use std::process::Command;
 
-use serde_json::Value;
-
 use super::support::dns::SERVER;
 
 const HEADERS: &str = "Received: from mail.heavy.example (mail.heavy.example [203.0.113.5])\r
@@ -23,19 +21,16 @@ Date: Tue, 6 Dec 2022 17:30:58 +0000\r
 fn online_findings_come_from_the_dns_server() {
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
     file.write_all(HEADERS.as_bytes()).expect("write headers");
-    let output = Command::new(env!("CARGO_BIN_EXE_mailflow"))
-        .args(["diagnose", "--format", "json", "--online", "--dns-server"])
-        .arg(SERVER.to_string())
-        .arg(file.path())
-        .output()
-        .expect("run mailflow");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let server = SERVER.to_string();
+    let json = super::run_json([
+        "diagnose".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--online".as_ref(),
+        "--dns-server".as_ref(),
+        server.as_ref(),
+        file.path().as_os_str(),
+    ]);
     super::contract::assert_valid(&super::contract::schema(), &json, "--online output");
     let codes: Vec<&str> = json["steps"][4]["findings"]
         .as_array()

@@ -638,12 +638,31 @@ mod dkim {
     }
 }
 
+/// A header block relayed into Exchange Online by `relay`, with `extra` header lines.
+fn relayed_headers(relay: &str, extra: &str) -> String {
+    format!(
+        "Received: from {relay} (203.0.113.40) by AM4PEPF00027A6C.mail.protection.outlook.com\n (10.167.16.75) with Microsoft SMTP Server id 15.20.8511.15 via Frontend Transport;\n Fri, 7 Mar 2025 08:21:53 +0000\n{extra}From: alex@example.com\nTo: lee.gu@contoso.com\nSubject: Invoice\nDate: Fri, 7 Mar 2025 08:21:50 +0000\nMessage-ID: <inv-1@example.com>\n"
+    )
+}
+
+/// The titles of the gateway findings for `headers` diagnosed with `knowledge`.
+fn gateway_titles(headers: &str, knowledge: &mailflow::knowledge::Knowledge) -> Vec<String> {
+    let case = support::case_from_text("headers.txt", headers);
+    let options = mailflow::engine::Options::default();
+    let d = mailflow::engine::diagnose_in(&case, &options, None, knowledge).expect("diagnosis");
+    d.steps
+        .iter()
+        .flat_map(|s| &s.findings)
+        .filter(|f| f.code == "gateway-detected")
+        .map(|f| f.title.clone())
+        .collect()
+}
+
 /// A gateway profile written at run time (no code change, no rebuild) is detected from
 /// the Received chain and headers; without it the same message names no gateway, and a
 /// lookalike host does not match.
 #[test]
 fn a_vendor_profile_from_a_directory_is_detected_without_code() {
-    use mailflow::engine::{self, Options};
     use mailflow::knowledge::Knowledge;
 
     let dir = tempfile::tempdir().expect("temp dir");
@@ -662,62 +681,30 @@ confidence = "inferred"
     std::fs::write(dir.path().join("_template.toml"), "not = [valid").expect("write template");
     let knowledge = Knowledge::with_vendor_dir(dir.path()).expect("profiles load");
 
-    let headers = |relay: &str| {
-        format!(
-            "Received: from {relay} (203.0.113.40) by AM4PEPF00027A6C.mail.protection.outlook.com\n (10.167.16.75) with Microsoft SMTP Server id 15.20.8511.15 via Frontend Transport;\n Fri, 7 Mar 2025 08:21:53 +0000\nX-ShieldMail-Scan: clean\nFrom: alex@example.com\nTo: lee.gu@contoso.com\nSubject: Invoice\nDate: Fri, 7 Mar 2025 08:21:50 +0000\nMessage-ID: <inv-1@example.com>\n"
-        )
-    };
-    let gateway_titles = |case: &mailflow::case::Case, knowledge: &Knowledge| -> Vec<String> {
-        let d = engine::diagnose_in(case, &Options::default(), None, knowledge).expect("diagnosis");
-        d.steps
-            .iter()
-            .flat_map(|s| &s.findings)
-            .filter(|f| f.code == "gateway-detected")
-            .map(|f| f.title.clone())
-            .collect()
-    };
-
-    let case = support::case_from_text("headers.txt", &headers("mx1.shieldmail.example"));
-    let titles = gateway_titles(&case, &knowledge);
+    let headers = relayed_headers("mx1.shieldmail.example", "X-ShieldMail-Scan: clean\n");
+    let titles = gateway_titles(&headers, &knowledge);
     assert!(
         titles.iter().any(|t| t.starts_with("ShieldMail handled")),
         "{titles:?}"
     );
-    assert!(gateway_titles(&case, Knowledge::embedded()).is_empty());
+    assert!(gateway_titles(&headers, Knowledge::embedded()).is_empty());
 
-    let lookalike = headers("mx1.notshieldmail.example").replace("X-ShieldMail-Scan: clean\n", "");
-    let case = support::case_from_text("headers.txt", &lookalike);
-    assert!(gateway_titles(&case, &knowledge).is_empty());
+    let lookalike = relayed_headers("mx1.notshieldmail.example", "");
+    assert!(gateway_titles(&lookalike, &knowledge).is_empty());
 }
 
 /// Every built-in gateway profile is detected from a hop under its host suffix, and a
 /// lookalike host (`notmimecast.com`) or rule name (`Inkyo backup`) is not that gateway.
 #[test]
 fn every_vendor_profile_is_detected_and_its_lookalikes_are_not() {
-    use mailflow::engine::{self, Options};
-    use mailflow::knowledge::Knowledge;
-
-    let knowledge = Knowledge::embedded();
-    let detected = |relay: &str| -> Vec<String> {
-        let text = format!(
-            "Received: from {relay} (203.0.113.40) by AM4PEPF00027A6C.mail.protection.outlook.com\n (10.167.16.75) with Microsoft SMTP Server id 15.20.8511.15 via Frontend Transport;\n Fri, 7 Mar 2025 08:21:53 +0000\nFrom: alex@example.com\nTo: lee.gu@contoso.com\nSubject: Invoice\nDate: Fri, 7 Mar 2025 08:21:50 +0000\nMessage-ID: <inv-1@example.com>\n"
-        );
-        let case = support::case_from_text("headers.txt", &text);
-        let d = engine::diagnose(&case, &Options::default()).expect("diagnosis");
-        d.steps
-            .iter()
-            .flat_map(|s| &s.findings)
-            .filter(|f| f.code == "gateway-detected")
-            .map(|f| f.title.clone())
-            .collect()
-    };
+    let knowledge = mailflow::knowledge::Knowledge::embedded();
     assert!(knowledge.vendors.profiles.len() >= 9);
     for profile in &knowledge.vendors.profiles {
         let suffix = profile
             .host_suffixes
             .first()
             .unwrap_or_else(|| panic!("{} has a host suffix", profile.id));
-        let titles = detected(&format!("mx1.{suffix}"));
+        let titles = gateway_titles(&relayed_headers(&format!("mx1.{suffix}"), ""), knowledge);
         assert!(
             titles
                 .iter()
@@ -730,7 +717,8 @@ fn every_vendor_profile_is_detected_and_its_lookalikes_are_not() {
             .iter()
             .min_by_key(|s| s.len())
             .unwrap_or(suffix);
-        let titles = detected(&format!("mx1.not{shortest}"));
+        let headers = relayed_headers(&format!("mx1.not{shortest}"), "");
+        let titles = gateway_titles(&headers, knowledge);
         assert!(titles.is_empty(), "lookalike of {}: {titles:?}", profile.id);
         let first_word: String = profile
             .display_name
