@@ -123,6 +123,18 @@ pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let options = Options {
         selected: args.message.clone(),
     };
+    // Refuse a broken profile folder before any DNS query is sent.
+    let custom_knowledge = match args.vendors.as_deref().map(Knowledge::with_vendor_dir) {
+        Some(Ok(knowledge)) => Some(knowledge),
+        Some(Err(error)) => {
+            eprintln!("mailflow: {error}");
+            return Ok(ExitCode::from(2));
+        }
+        None => None,
+    };
+    let knowledge: &Knowledge = custom_knowledge
+        .as_ref()
+        .unwrap_or_else(|| Knowledge::embedded());
     let online_results = if args.online {
         let selected = match engine::select(&case, options.selected.as_deref()) {
             Ok(index) => index,
@@ -145,17 +157,6 @@ pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let custom_knowledge = match args.vendors.as_deref().map(Knowledge::with_vendor_dir) {
-        Some(Ok(knowledge)) => Some(knowledge),
-        Some(Err(error)) => {
-            eprintln!("mailflow: {error}");
-            return Ok(ExitCode::from(2));
-        }
-        None => None,
-    };
-    let knowledge: &Knowledge = custom_knowledge
-        .as_ref()
-        .unwrap_or_else(|| Knowledge::embedded());
     let diagnosis = match engine::diagnose_in(&case, &options, online_results.as_ref(), knowledge) {
         Ok(d) => d,
         Err(error) => {
