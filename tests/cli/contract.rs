@@ -12,21 +12,6 @@ pub(super) fn schema() -> jsonschema::Validator {
     jsonschema::validator_for(&schema).expect("schema compiles")
 }
 
-fn diagnose_json(args: &[&str]) -> Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_mailflow"))
-        .arg("diagnose")
-        .args(args)
-        .output()
-        .expect("run mailflow");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("stdout is one JSON object")
-}
-
 pub(super) fn assert_valid(validator: &jsonschema::Validator, json: &Value, what: &str) {
     let errors: Vec<String> = validator
         .iter_errors(json)
@@ -45,7 +30,7 @@ fn every_trace_sample_is_contract_valid() {
         if path.file_name().is_some_and(|n| n == "README.md") {
             continue;
         }
-        let json = diagnose_json(&["--format", "json", path.to_str().unwrap()]);
+        let json = super::diagnose_json(["--format", "json", path.to_str().unwrap()]);
         assert_valid(&validator, &json, &path.display().to_string());
         assert_eq!(json["steps"].as_array().map(Vec::len), Some(5));
         assert_eq!(json["schema_version"], 1);
@@ -58,10 +43,10 @@ fn every_trace_sample_is_contract_valid() {
 fn selecting_a_message_by_index_and_id() {
     let sample = super::support::sample("07-ps-get-messagetracev2-exportcsv-pending.csv");
     let path = sample.to_str().unwrap();
-    let json = diagnose_json(&["--message", "2", path]);
+    let json = super::diagnose_json(["--message", "2", path]);
     assert_eq!(json["messages"].as_array().map(Vec::len), Some(3));
     assert_eq!(json["verdict"]["status"], "delivered");
-    let json = diagnose_json(&["--message", "<alert-558210@monitoring.example.com>", path]);
+    let json = super::diagnose_json(["--message", "<alert-558210@monitoring.example.com>", path]);
     assert_eq!(json["verdict"]["status"], "pending");
     assert_eq!(
         json["message"]["message_id"],

@@ -8,21 +8,23 @@ mod errors;
 mod ndr;
 mod online;
 
-/// Runs `mailflow` with `args`, checks it exited 0 and returns the JSON it printed.
-fn run_json<I, S>(args: I) -> serde_json::Value
+/// Runs `mailflow diagnose` with `args`, checks it exited 0 and returns the JSON it printed.
+fn diagnose_json<I, S>(args: I) -> serde_json::Value
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().into()).collect();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_mailflow"))
-        .args(args)
+        .arg("diagnose")
+        .args(&args)
         .output()
         .expect("run mailflow");
     assert_eq!(
         output.status.code(),
         Some(0),
-        "{}",
+        "{args:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).expect("JSON")
+    serde_json::from_slice(&output.stdout).expect("stdout is one JSON object")
 }

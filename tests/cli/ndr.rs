@@ -7,13 +7,7 @@ use std::io::Write as _;
 use serde_json::Value;
 
 fn ndr_of(path: &std::path::Path) -> Value {
-    let args = [
-        "diagnose".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        path.as_os_str(),
-    ];
-    let json = super::run_json(args);
+    let json = super::diagnose_json(["--format".as_ref(), "json".as_ref(), path.as_os_str()]);
     json["ndr"].clone()
 }
 

@@ -22,8 +22,7 @@ fn online_findings_come_from_the_dns_server() {
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
     file.write_all(HEADERS.as_bytes()).expect("write headers");
     let server = SERVER.to_string();
-    let json = super::run_json([
-        "diagnose".as_ref(),
+    let json = super::diagnose_json([
         "--format".as_ref(),
         "json".as_ref(),
         "--online".as_ref(),
