@@ -573,4 +573,16 @@ impl Diagnosis {
     pub fn step(&self, step: Step) -> Option<&StepReport> {
         self.steps.iter().find(|s| s.id == step.id())
     }
+
+    /// When the message was first seen: its first trace event, else its oldest hop. Report
+    /// file names and the PowerShell date ranges the guidance fills in both start here.
+    pub fn first_seen(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        self.trace
+            .iter()
+            .flat_map(|t| &t.journeys)
+            .flat_map(|j| &j.events)
+            .filter_map(|e| e.time.as_deref())
+            .chain(self.hops.iter().filter_map(|h| h.time.as_deref()))
+            .find_map(|t| chrono::DateTime::parse_from_rfc3339(t.trim()).ok())
+    }
 }

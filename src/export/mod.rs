@@ -117,13 +117,7 @@ const NAME_SUBJECT_CHARS: usize = 60;
 /// redacted report, so the name does not leak the subject.
 pub fn suggested_file_name(diagnosis: &Diagnosis, ext: &str) -> String {
     let date = diagnosis
-        .trace
-        .iter()
-        .flat_map(|t| &t.journeys)
-        .flat_map(|j| &j.events)
-        .filter_map(|e| e.time.as_deref())
-        .chain(diagnosis.hops.iter().filter_map(|h| h.time.as_deref()))
-        .find_map(|t| DateTime::parse_from_rfc3339(t.trim()).ok())
+        .first_seen()
         .map(|t| t.format("%Y-%m-%d").to_string());
     let mut name = String::from("mailflow");
     if let Some(date) = date {

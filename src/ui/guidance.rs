@@ -135,7 +135,9 @@ pub fn fill(template: &str, diagnosis: Option<&Diagnosis>) -> String {
         .map(|(_, domain)| domain.trim_end_matches('>').to_owned());
     let recipient = message.and_then(|m| m.recipients.first().cloned());
     let message_id = message.and_then(|m| m.message_id.clone());
-    let day = diagnosis.and_then(first_day);
+    let day = diagnosis
+        .and_then(Diagnosis::first_seen)
+        .map(|t| t.date_naive());
     let start = day.map(|d| (d - chrono::Days::new(1)).format("%Y-%m-%d").to_string());
     let end = day.map(|d| (d + chrono::Days::new(2)).format("%Y-%m-%d").to_string());
     let values = [
@@ -151,19 +153,6 @@ pub fn fill(template: &str, diagnosis: Option<&Diagnosis>) -> String {
         .fold(template.to_owned(), |text, (key, value, unknown)| {
             text.replace(key, value.as_deref().unwrap_or(unknown))
         })
-}
-
-/// The day of the message's first trace event or hop.
-fn first_day(diagnosis: &Diagnosis) -> Option<chrono::NaiveDate> {
-    diagnosis
-        .trace
-        .iter()
-        .flat_map(|t| &t.journeys)
-        .flat_map(|j| &j.events)
-        .filter_map(|e| e.time.as_deref())
-        .chain(diagnosis.hops.iter().filter_map(|h| h.time.as_deref()))
-        .find_map(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.date_naive())
 }
 
 #[cfg(test)]
