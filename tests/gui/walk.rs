@@ -105,8 +105,9 @@ fn the_rail_shows_a_badge_for_each_step_with_findings() {
     assert_eq!(harness.state().page(), Page::Step(Step::Headers));
 }
 
-#[test]
-fn ticked_checks_and_next_actions_are_kept_in_the_case() {
+/// The sample case with "Asked the user to check Junk Email" ticked on Step 2, showing
+/// the Summary.
+fn sample_with_junk_checked() -> egui_kittest::Harness<'static, App> {
     let mut harness = harness(App::default());
     harness.state_mut().load_sample();
     settle(&mut harness);
@@ -118,6 +119,12 @@ fn ticked_checks_and_next_actions_are_kept_in_the_case() {
     harness.run();
     harness.state_mut().set_page(Page::Summary);
     harness.run();
+    harness
+}
+
+#[test]
+fn ticked_checks_and_next_actions_are_kept_in_the_case() {
+    let harness = sample_with_junk_checked();
     assert_shows(
         &harness,
         &[
@@ -150,17 +157,7 @@ fn the_online_switch_says_what_will_be_sent_where_before_anything_is() {
 
 #[test]
 fn copy_as_markdown_puts_the_report_with_the_agents_checks_on_the_clipboard() {
-    let mut harness = harness(App::default());
-    harness.state_mut().load_sample();
-    settle(&mut harness);
-    harness.state_mut().set_page(Page::Step(Step::Status));
-    harness.run();
-    harness
-        .get_by_label("Asked the user to check Junk Email")
-        .click();
-    harness.run();
-    harness.state_mut().set_page(Page::Summary);
-    harness.run();
+    let mut harness = sample_with_junk_checked();
     harness.get_by_label("Copy as Markdown").click();
     harness.step();
     let copied: Vec<String> = harness
