@@ -1,18 +1,61 @@
 //! PowerShell console output: `Format-List` blocks and `Format-Table` tables, as pasted
 //! from a terminal (prompts, blank lines and other text around them are skipped).
 
-use std::sync::LazyLock;
+/// A `Name : value` line of `Format-List`: a name that starts with a letter and holds
+/// word characters, dots and dashes, optional space, a colon, an optional space, the value.
+/// A scan rather than a regex: every line of every sniffed input goes through here.
+fn list_line(line: &str) -> Option<ListField<'_>> {
+    if !line.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let key_end = line
+        .char_indices()
+        .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .map_or(line.len(), |(i, _)| i);
+    let key = line.get(..key_end)?;
+    let after_key = line.get(key_end..)?;
+    let value = after_key.trim_start().strip_prefix(':')?;
+    Some(ListField {
+        key,
+        value: value.strip_prefix(' ').unwrap_or(value),
+        colon: line.len() - value.len() - 1,
+    })
+}
 
-use regex::Regex;
+/// A `Name : value` line, split.
+struct ListField<'a> {
+    key: &'a str,
+    value: &'a str,
+    /// Byte offset of the colon after the name (the line's first colon).
+    colon: usize,
+}
 
-/// A `Name : value` line of `Format-List`.
-static LIST_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<key>[A-Za-z][\w.-]*)\s*: ?(?P<value>.*)$").expect("static regex")
-});
+impl ListField<'_> {
+    /// Where values start in this record's layout: after the first ` : ` of the line, or
+    /// three bytes after the first colon. Indented lines at or past it continue a value.
+    fn value_column(&self, line: &str) -> usize {
+        let bytes = line.as_bytes();
+        if self.colon > 0
+            && bytes.get(self.colon - 1) == Some(&b' ')
+            && bytes.get(self.colon + 1) == Some(&b' ')
+        {
+            return self.colon + 2;
+        }
+        line.get(self.colon..)
+            .and_then(|rest| rest.find(" : "))
+            .map_or(self.colon, |at| self.colon + at)
+            + 3
+    }
+}
 
-/// The dashes under a table header: groups of `-` separated by spaces.
-static DASHES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*-{2,}(?:\s+-{2,})*\s*$").expect("static regex"));
+/// The dashes under a table header: groups of two or more `-` separated by spaces.
+fn is_dashes(line: &str) -> bool {
+    if !line.trim_start().starts_with("--") {
+        return false;
+    }
+    let mut groups = line.split_whitespace().peekable();
+    groups.peek().is_some() && groups.all(|g| g.len() >= 2 && g.bytes().all(|b| b == b'-'))
+}
 
 /// How far into a text the console sniffers look: console output pasted into a ticket
 /// starts near the top, and a 100 MB export must not be scanned line by line just to be
@@ -39,50 +82,106 @@ pub fn head(text: &str) -> &str {
 /// One record: property names and values in output order.
 pub type Record = Vec<(String, String)>;
 
-/// The `Format-List` records in `text`: runs of `Name : value` lines separated by blank
-/// lines. A line indented under a value continues it (the console wraps long values).
-pub fn list_records(text: &str) -> Vec<Record> {
-    let mut records = Vec::new();
-    let mut current: Record = Vec::new();
+/// What the console sniffers look at, read once from the head of a text for all of them.
+pub struct Sniffed<'a> {
+    /// The property names of each `Format-List` record.
+    pub lists: Vec<Vec<&'a str>>,
+    /// The `Format-Table` tables.
+    pub tables: Vec<Vec<Record>>,
+}
+
+impl<'a> Sniffed<'a> {
+    /// Reads the lists and tables in the first [`SNIFF_BYTES`] of `text`.
+    pub fn read(text: &'a str) -> Self {
+        let head = head(text);
+        Self {
+            lists: list_keys(head),
+            tables: table_records(head),
+        }
+    }
+}
+
+/// One step of reading `Format-List` output.
+enum ListLine<'a> {
+    /// A `Name : value` line.
+    Field(&'a str, &'a str),
+    /// An indented line that continues the last value; `spaced` when the line before it was
+    /// short, so the console did not wrap mid-word.
+    Continues(&'a str, bool),
+    /// A blank line or other text: the record (if any) ends.
+    Break,
+}
+
+/// Walks the `Format-List` lines of `text` and hands each to `on`: the one reading of the
+/// layout that [`list_records`] and [`list_keys`] share.
+fn walk_list<'a>(text: &'a str, mut on: impl FnMut(ListLine<'a>)) {
+    let mut open = false;
     let mut value_column: usize = 0;
     let mut last_len = 0;
     for line in text.lines() {
         let trimmed_end = line.trim_end();
-        if trimmed_end.trim().is_empty() {
-            if !current.is_empty() {
-                records.push(std::mem::take(&mut current));
+        if trimmed_end.trim_start().is_empty() {
+            if open {
+                on(ListLine::Break);
+                open = false;
             }
             continue;
         }
         let indented = line.starts_with(' ') || line.starts_with('\t');
         if indented
+            && open
             && value_column > 0
             && leading_spaces(line) >= value_column.saturating_sub(1)
-            && let Some((_, value)) = current.last_mut()
         {
-            if last_len < 79 {
-                value.push(' ');
-            }
-            value.push_str(line.trim());
+            on(ListLine::Continues(line.trim(), last_len < 79));
             last_len = trimmed_end.chars().count();
             continue;
         }
-        if let Some(caps) = LIST_LINE.captures(trimmed_end)
-            && let (Some(key), Some(value)) = (caps.name("key"), caps.name("value"))
-        {
-            value_column = trimmed_end
-                .find(" : ")
-                .or_else(|| trimmed_end.find(':'))
-                .map_or(0, |i| i + 3);
+        if let Some(field) = list_line(trimmed_end) {
+            value_column = field.value_column(trimmed_end);
             last_len = trimmed_end.chars().count();
-            current.push((key.as_str().to_owned(), value.as_str().trim().to_owned()));
-        } else if !current.is_empty() {
-            records.push(std::mem::take(&mut current));
+            on(ListLine::Field(field.key, field.value.trim()));
+            open = true;
+        } else if open {
+            on(ListLine::Break);
+            open = false;
         }
     }
-    if !current.is_empty() {
-        records.push(current);
+    if open {
+        on(ListLine::Break);
     }
+}
+
+/// The `Format-List` records in `text`: runs of `Name : value` lines separated by blank
+/// lines. A line indented under a value continues it (the console wraps long values).
+pub fn list_records(text: &str) -> Vec<Record> {
+    let mut records = Vec::new();
+    let mut current: Record = Vec::new();
+    walk_list(text, |line| match line {
+        ListLine::Field(key, value) => current.push((key.to_owned(), value.to_owned())),
+        ListLine::Continues(more, spaced) => {
+            if let Some((_, value)) = current.last_mut() {
+                if spaced {
+                    value.push(' ');
+                }
+                value.push_str(more);
+            }
+        }
+        ListLine::Break => records.push(std::mem::take(&mut current)),
+    });
+    records
+}
+
+/// The property names of each record [`list_records`] would return, without copying a
+/// value: what the sniffers need to recognise a cmdlet's output.
+pub fn list_keys(text: &str) -> Vec<Vec<&str>> {
+    let mut records = Vec::new();
+    let mut current = Vec::new();
+    walk_list(text, |line| match line {
+        ListLine::Field(key, _) => current.push(key),
+        ListLine::Continues(..) => {}
+        ListLine::Break => records.push(std::mem::take(&mut current)),
+    });
     records
 }
 
@@ -100,7 +199,7 @@ pub fn table_records(text: &str) -> Vec<Vec<Record>> {
         let (Some(dashes), Some(header)) = (lines.get(i), lines.get(i - 1)) else {
             break;
         };
-        if !DASHES.is_match(dashes) || header.trim().is_empty() {
+        if !is_dashes(dashes) || header.trim().is_empty() {
             i += 1;
             continue;
         }

@@ -8,22 +8,23 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 use mail_parser::MessageParser;
 
-use super::{Parsed, headers_paste, text};
+use super::{Parsed, headers_paste};
 use crate::case::{Evidence, HeaderBlock, HeaderSource, InputKind, MessageHeaders};
-use crate::error::InputError;
 
 /// Bodies larger than this are not kept (the DKIM check is skipped with a note).
 const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
 
-/// True when the text starts with a header block followed by a body or MIME headers.
-pub fn sniff(text: &str) -> bool {
+/// The header block when the text starts with one followed by a body or MIME headers:
+/// the evidence that this is a message, and what [`parse`] reads.
+pub fn sniff(text: &str) -> Option<HeaderBlock> {
     let (block, body_at) = headers_paste::split_fields_until(text, false);
     let has = |n: &str| block.get(n).is_some();
-    headers_paste::looks_like_headers(&block)
+    let message = headers_paste::looks_like_headers(&block)
         && (has("from") || has("received") || has("message-id"))
         && (has("mime-version")
             || has("content-type")
-            || text.get(body_at..).is_some_and(|b| !b.trim().is_empty()))
+            || text.get(body_at..).is_some_and(|b| !b.trim().is_empty()));
+    message.then_some(block)
 }
 
 /// Where the header block ends in the raw bytes: after the first empty line (CRLF, LF or
@@ -38,21 +39,10 @@ fn body_start(bytes: &[u8]) -> Option<usize> {
     SEPARATORS.find(bytes).map(|m| m.end())
 }
 
-/// Parses a message.
-pub fn parse_bytes(bytes: &[u8], name: &str) -> Result<Parsed, InputError> {
+/// Builds the message's evidence from the header block [`sniff`] read out of its text and
+/// the raw bytes (the body is kept as bytes, for the DKIM body hash).
+pub fn parse(bytes: &[u8], block: HeaderBlock) -> Parsed {
     let body_at = body_start(bytes);
-    let header_bytes = bytes.get(..body_at.unwrap_or(bytes.len())).unwrap_or(bytes);
-    let header_text = text::normalize(header_bytes)
-        .replace("\r\n", "\n")
-        .replace('\r', "\n");
-    let (block, _) = headers_paste::split_fields_until(&header_text, false);
-    if block.is_empty() {
-        return Err(InputError::Malformed {
-            kind: InputKind::Eml.describe().into(),
-            reason: "no header fields".into(),
-            name: name.to_owned(),
-        });
-    }
     let mut headers = describe(HeaderSource::Eml, block);
     headers.size_bytes = Some(bytes.len() as u64);
     if let Some(body) = body_at.and_then(|at| bytes.get(at..)) {
@@ -65,17 +55,25 @@ pub fn parse_bytes(bytes: &[u8], name: &str) -> Result<Parsed, InputError> {
             ));
         }
     }
-    Ok(Parsed {
+    Parsed {
         kind: InputKind::Eml,
         evidence: vec![Evidence::Headers(headers)],
-    })
+    }
 }
+
+/// The fields [`describe`] hands to `mail-parser`; the others (twenty Received lines,
+/// the anti-spam stamps) are read by our own parsers, so decoding them twice is waste.
+const DESCRIBED_FIELDS: &[&str] = &["subject", "from", "to", "cc"];
 
 /// Fills subject, sender, recipients and Message-ID from a header block, decoding encoded
 /// words with `mail-parser`.
 pub fn describe(source: HeaderSource, block: HeaderBlock) -> MessageHeaders {
     let mut raw = String::new();
-    for field in &block.fields {
+    for field in block.fields.iter().filter(|f| {
+        DESCRIBED_FIELDS
+            .iter()
+            .any(|n| f.name.eq_ignore_ascii_case(n))
+    }) {
         raw.push_str(&field.raw);
         raw.push_str("\r\n");
     }
@@ -111,7 +109,8 @@ mod tests {
     #[test]
     fn lf_message_with_encoded_subject_keeps_raw_body() {
         let text = b"Received: from a (a [192.0.2.1]) by b; Tue, 14 Jan 2025 15:12:44 +0000\nFrom: =?utf-8?q?J=C3=B6rg?= <j@example.com>\nTo: a@contoso.com, b@contoso.com\nSubject: =?utf-8?b?R3LDvMOfZQ==?=\nMessage-ID: <m1@example.com>\n\nHello\r\nWorld\n";
-        let parsed = parse_bytes(text, "m.eml").unwrap();
+        let block = sniff(std::str::from_utf8(text).unwrap()).expect("a message");
+        let parsed = parse(text, block);
         let Some(Evidence::Headers(h)) = parsed.evidence.first() else {
             panic!("headers");
         };
@@ -120,6 +119,5 @@ mod tests {
         assert_eq!(h.recipients.len(), 2);
         assert_eq!(h.message_id.as_deref(), Some("<m1@example.com>"));
         assert_eq!(h.body.as_deref(), Some(&b"Hello\r\nWorld\n"[..]));
-        assert!(sniff(std::str::from_utf8(text).unwrap()));
     }
 }

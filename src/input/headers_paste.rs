@@ -3,18 +3,18 @@
 //! line, with or without a body, folded or already unfolded by the copy (continuation lines
 //! that lost their indentation are still continuations when they do not start a field).
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::{Parsed, eml};
 use crate::case::{Evidence, HeaderBlock, HeaderField, HeaderSource, InputKind};
 use crate::error::InputError;
 
-/// A field-name at a line start: printable ASCII without space or colon (RFC 5322
-/// `ftext`), at most 76 characters, then a colon.
-static FIELD_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([!-9;-~]{1,76}):").expect("static regex"));
+/// The field-name at a line start: printable ASCII without space or colon (RFC 5322
+/// `ftext`), at most 76 characters, then a colon. A byte scan, as this runs on every line
+/// of every input that is sniffed.
+fn field_name(line: &str) -> Option<&str> {
+    let colon = line.bytes().take(77).position(|b| b == b':')?;
+    let name = line.get(..colon)?;
+    (colon > 0 && name.bytes().all(|b| matches!(b, b'!'..=b'9' | b';'..=b'~'))).then_some(name)
+}
 
 /// Fields whose presence says "these are e-mail headers" rather than any `Name: value`
 /// text.
@@ -35,29 +35,6 @@ const MAIL_FIELDS: &[&str] = &[
 /// Outlook's first line in the "Internet headers" box.
 const OUTLOOK_PREAMBLE: &str = "Microsoft Mail Internet Headers Version 2.0";
 
-/// The end of the header block: the first blank line, or the end of the text. Blank lines
-/// are allowed inside a paste when the next non-blank line is still a header field
-/// (`tolerant`), as Outlook's box sometimes shows them.
-fn header_end(lines: &[&str], tolerant: bool) -> usize {
-    let mut i = 0;
-    while let Some(line) = lines.get(i) {
-        if line.trim().is_empty() {
-            let next = lines.iter().skip(i).position(|l| !l.trim().is_empty());
-            let continues = tolerant
-                && next.is_some_and(|n| {
-                    lines
-                        .get(i + n)
-                        .is_some_and(|l| FIELD_START.is_match(l) && !l.starts_with("--"))
-                });
-            if !continues {
-                return i;
-            }
-        }
-        i += 1;
-    }
-    lines.len()
-}
-
 /// Splits a header block into fields, keeping each field's raw text and its unfolded
 /// value. Lines before the first field (a preamble, an mbox `From ` line) are skipped; a
 /// line that is not a field start continues the previous field.
@@ -69,35 +46,47 @@ pub fn split_fields(text: &str) -> HeaderBlock {
 /// its blank line), for callers that need the body. `tolerant` allows blank lines inside
 /// the block (pastes), not in a message (where the first blank line starts the body).
 pub fn split_fields_until(text: &str, tolerant: bool) -> (HeaderBlock, usize) {
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let trimmed: Vec<&str> = lines
-        .iter()
-        .map(|l| l.trim_end_matches(['\r', '\n']))
-        .collect();
-    let first = trimmed
-        .iter()
-        .position(|l| {
-            !l.trim().is_empty()
-                && !l.trim().eq_ignore_ascii_case(OUTLOOK_PREAMBLE)
-                && !l.starts_with("From ")
-        })
-        .unwrap_or(trimmed.len());
-    let rest = trimmed.get(first..).unwrap_or(&[]);
-    let end = first + header_end(rest, tolerant);
+    fn bare(line: &str) -> &str {
+        line.trim_end_matches(['\r', '\n'])
+    }
+    let blank = |line: &str| line.trim().is_empty();
+    let preamble = |line: &str| {
+        blank(line)
+            || line.trim().eq_ignore_ascii_case(OUTLOOK_PREAMBLE)
+            || line.starts_with("From ")
+    };
+    let mut lines = text.split_inclusive('\n').peekable();
+    let mut offset = 0;
+    while let Some(line) = lines.next_if(|l| preamble(bare(l))) {
+        offset += line.len();
+    }
     let mut fields: Vec<HeaderField> = Vec::new();
-    for line in trimmed.get(first..end).unwrap_or(&[]) {
-        if line.trim().is_empty() {
+    while let Some(whole) = lines.next() {
+        offset += whole.len();
+        let line = bare(whole);
+        if blank(line) {
+            // The block ends here unless a paste goes on with another field after blanks.
+            let continues = tolerant
+                && lines.clone().find(|l| !blank(bare(l))).is_some_and(|next| {
+                    let next = bare(next);
+                    field_name(next).is_some() && !next.starts_with("--")
+                });
+            if !continues {
+                break;
+            }
+            while let Some(skipped) = lines.next_if(|l| blank(bare(l))) {
+                offset += skipped.len();
+            }
             continue;
         }
         let folded = line.starts_with([' ', '\t']);
-        match FIELD_START.captures(line) {
-            Some(caps) if !folded && starts_field(line, caps.get(1).map_or("", |m| m.as_str())) => {
-                let name = caps.get(1).map_or("", |m| m.as_str());
+        match field_name(line) {
+            Some(name) if !folded && starts_field(line, name) => {
                 let value = line.get(name.len() + 1..).unwrap_or("").trim();
                 fields.push(HeaderField {
                     name: name.to_owned(),
                     value: value.to_owned(),
-                    raw: (*line).to_owned(),
+                    raw: line.to_owned(),
                 });
             }
             _ => {
@@ -115,7 +104,6 @@ pub fn split_fields_until(text: &str, tolerant: bool) -> (HeaderBlock, usize) {
             }
         }
     }
-    let offset: usize = lines.iter().take(end + 1).map(|l| l.len()).sum();
     (HeaderBlock { fields }, offset.min(text.len()))
 }
 

@@ -146,7 +146,8 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
             name: name.to_owned(),
         });
     }
-    if tracking_log::sniff(&text) {
+    let console = console::Sniffed::read(&text);
+    if tracking_log::sniff(&text, &console) {
         return tracking_log::parse(&text, name);
     }
     if graph::sniff(&text) {
@@ -158,14 +159,14 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     if eac_text::sniff(&text) {
         return eac_text::parse(&text, name);
     }
-    if powershell::sniff(&text) {
+    if powershell::sniff(&console) {
         return powershell::parse(&text, name);
     }
     if ndr::sniff(&text) {
         return ndr::parse(&text, name);
     }
-    if eml::sniff(&text) {
-        return eml::parse_bytes(bytes, name);
+    if let Some(block) = eml::sniff(&text) {
+        return Ok(eml::parse(bytes, block));
     }
     if headers_paste::sniff(&text) {
         return headers_paste::parse(&text, name);
@@ -187,23 +188,33 @@ fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 fn looks_binary_text(text: &str) -> bool {
-    let sample: Vec<char> = text.chars().take(4096).collect();
-    if sample.is_empty() {
-        return false;
-    }
-    let bad = sample
-        .iter()
-        .filter(|&&c| {
-            (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}'))
-                || c == char::REPLACEMENT_CHARACTER
-        })
-        .count();
-    bad * 20 > sample.len()
+    let (seen, bad) = text
+        .chars()
+        .take(4096)
+        .fold((0usize, 0usize), |(seen, bad), c| {
+            let control = (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}'))
+                || c == char::REPLACEMENT_CHARACTER;
+            (seen + 1, bad + usize::from(control))
+        });
+    bad * 20 > seen
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_with_cr_line_ends_is_a_message() {
+        let bytes = b"Received: from a (a [192.0.2.1]) by b.example with SMTP; Tue, 14 Jan 2025 15:12:44 +0000\rFrom: a@example.com\rTo: b@contoso.com\rSubject: hi\rMessage-ID: <x@example.com>\rMIME-Version: 1.0\r\rBody\r";
+        let parsed = load_bytes("cr.eml", bytes).unwrap();
+        assert_eq!(parsed.info.kind, InputKind::Eml);
+        let Some(Evidence::Headers(headers)) = parsed.evidence.first() else {
+            panic!("headers");
+        };
+        assert_eq!(headers.subject.as_deref(), Some("hi"));
+        assert_eq!(headers.block.fields.len(), 6);
+        assert_eq!(headers.body.as_deref(), Some(&b"Body\r"[..]));
+    }
 
     #[test]
     fn empty_and_binary_inputs_are_refused_with_their_name() {

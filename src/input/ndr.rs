@@ -8,16 +8,17 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::{Parsed, fields, headers_paste};
 use crate::case::{Evidence, InputKind, NdrReport};
 use crate::error::InputError;
 
-/// Text that only NDRs and DSNs carry.
+/// Text that only NDRs and DSNs carry (ASCII case-insensitive, as [`MARKER_WORDS`]).
 static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?im)(Diagnostic information for administrators|^\s*Generating server:|Remote Server returned|report-type=\x22?delivery-status|^Content-Type:\s*message/delivery-status|Delivery has failed to these recipients|^\s*Final-Recipient:\s*rfc822;|couldn't be delivered|could not be delivered|Delivery Status Notification \(Failure\))",
+        r"(?im-u)(Diagnostic information for administrators|^\s*Generating server:|Remote Server returned|report-type=\x22?delivery-status|^Content-Type:\s*message/delivery-status|Delivery has failed to these recipients|^\s*Final-Recipient:\s*rfc822;|couldn't be delivered|could not be delivered|Delivery Status Notification \(Failure\))",
     )
     .expect("static regex")
 });
@@ -56,10 +57,29 @@ static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// A literal every [`MARKERS`] alternative holds: one SIMD pass rules most inputs out
+/// before the line-anchored expression runs over them.
+static MARKER_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "diagnostic information for administrators",
+            "generating server:",
+            "remote server returned",
+            "delivery-status",
+            "final-recipient:",
+            "delivery has failed to these recipients",
+            "couldn't be delivered",
+            "could not be delivered",
+            "delivery status notification (failure)",
+        ])
+        .expect("static patterns")
+});
+
 /// True for an NDR or DSN.
 pub fn sniff(text: &str) -> bool {
     let head = super::console::head(text);
-    MARKERS.is_match(head) && CODE.is_match(head)
+    MARKER_WORDS.is_match(head) && MARKERS.is_match(head) && CODE.is_match(head)
 }
 
 /// Parses the report.

@@ -4,27 +4,31 @@
 //! Localised event names are mapped by the event-name table. Reference §1.5–§1.6.
 
 use super::console::{self, Record};
-use super::trace_rows::{self, Formats, Row, normalize_key};
+use super::trace_rows::{self, Formats, Row, key_is};
 use super::{Parsed, dates};
 use crate::case::{Evidence, InputKind, TraceFormat};
 use crate::error::InputError;
 
 /// True when the names are those of a trace cmdlet's objects.
-fn is_trace(record: &Record) -> bool {
-    let keys: Vec<String> = record.iter().map(|(k, _)| normalize_key(k)).collect();
-    let has = |name: &str| keys.iter().any(|k| k == name);
+fn is_trace(keys: &[&str]) -> bool {
+    let has = |name: &str| keys.iter().any(|k| key_is(k, name));
     has("messagetraceid")
         || (has("event") && (has("detail") || has("date")))
         || (has("received") && (has("status") || has("senderaddress")))
 }
 
+/// [`is_trace`] of a parsed record.
+fn record_is_trace(record: &Record) -> bool {
+    is_trace(&record.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+}
+
 /// True when the text holds a trace cmdlet's list or table output.
-pub fn sniff(text: &str) -> bool {
-    let text = console::head(text);
-    console::list_records(text).iter().any(is_trace)
-        || console::table_records(text)
+pub fn sniff(console: &console::Sniffed<'_>) -> bool {
+    console.lists.iter().any(|keys| is_trace(keys))
+        || console
+            .tables
             .iter()
-            .any(|t| t.first().is_some_and(is_trace))
+            .any(|t| t.first().is_some_and(record_is_trace))
 }
 
 /// Parses every list record and table row of trace cmdlets in the text.
@@ -32,7 +36,7 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
     let mut evidence = Vec::new();
     let lists: Vec<Row> = console::list_records(text)
         .into_iter()
-        .filter(is_trace)
+        .filter(record_is_trace)
         .map(Row::new)
         .collect();
     let list_formats = Formats {
@@ -47,7 +51,7 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
         per_message: false,
     };
     for table in console::table_records(text) {
-        if table.first().is_some_and(is_trace) {
+        if table.first().is_some_and(record_is_trace) {
             let rows: Vec<Row> = table.into_iter().map(Row::new).collect();
             evidence.extend(trace_rows::records(&rows, table_formats, dates::utc()));
         }
@@ -76,7 +80,7 @@ mod tests {
     #[test]
     fn german_detail_list_and_a_cut_table() {
         let text = "MessageTraceId : t1\nRecipientAddress : a@contoso.com\nDate : 14.01.2025 15:12:44\nEvent : Zustellen\nDetail : Die Nachricht wurde zugestellt.\n\nReceived             Sender Address          Recipient Address       Status\n--------             --------------          -----------------       ------\n1/14/2025 3:12:44 PM alex.wilber@contoso.com nestor.wilke@contoso... Delivered\n";
-        assert!(sniff(text));
+        assert!(sniff(&console::Sniffed::read(text)));
         let parsed = parse(text, "ps.txt").unwrap();
         let records: Vec<_> = parsed
             .evidence

@@ -141,10 +141,41 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\0' | '\u{00A0}' | '\u{202F}')
 }
 
-/// Decodes, repairs and cleans: what every text parser starts from. Text that needs no
-/// repair or cleaning is not copied again (a 100 MB export is decoded once).
+/// True when a CR ends a line on its own (classic Mac line ends), not as half of a CRLF.
+fn has_lone_cr(text: &str) -> bool {
+    text.match_indices('\r')
+        .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'))
+}
+
+/// Lone CRs as LFs, so every parser can split lines on LF; CRLF pairs are kept.
+fn lone_cr_to_lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') {
+            '\n'
+        } else {
+            c
+        });
+    }
+    out
+}
+
+/// Decodes, repairs and cleans: what every text parser starts from. Lone CR line ends
+/// become LF. Text that needs no repair or cleaning is not copied again (a 100 MB export
+/// is decoded once).
 pub fn normalize(bytes: &[u8]) -> String {
     let (mut text, _) = decode(bytes);
+    if has_lone_cr(&text) {
+        text = lone_cr_to_lf(&text);
+    }
+    if text.is_ascii() {
+        // Nothing to repair, and NUL is the only invisible character ASCII has.
+        if text.as_bytes().contains(&0) {
+            text = strip_invisible(&text);
+        }
+        return text;
+    }
     if text.contains('€') {
         text = repair_mojibake(&text);
     }
@@ -173,6 +204,12 @@ mod tests {
         let mut bom = vec![0xFF, 0xFE];
         bom.extend(&le);
         assert_eq!(decode(&bom).0, text);
+    }
+
+    #[test]
+    fn lone_cr_line_ends_become_lf_and_crlf_stays() {
+        assert_eq!(normalize(b"a\rb\r\nc\r"), "a\nb\r\nc\n");
+        assert_eq!(normalize(b"a\r\nb"), "a\r\nb");
     }
 
     #[test]

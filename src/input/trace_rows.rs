@@ -116,6 +116,15 @@ pub fn normalize_key(name: &str) -> String {
         .collect()
 }
 
+/// True when `name` normalises to `key` (see [`normalize_key`]), without allocating: the
+/// sniffers ask this of every line of every input.
+pub fn key_is(name: &str, key: &str) -> bool {
+    name.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
+        .eq(key.bytes())
+}
+
 impl Row {
     /// A row from raw column names and values (list records, JSON objects: each row has
     /// its own names).

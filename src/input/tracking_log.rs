@@ -4,7 +4,7 @@
 //! `DELIVER` to the members) are kept per recipient. Reference §1.9.
 
 use super::console::{self, Record};
-use super::trace_rows::{self, Formats, Row, normalize_key};
+use super::trace_rows::{self, Formats, Row, key_is};
 use super::{Parsed, dates};
 use crate::case::{Evidence, InputKind, TraceFormat};
 use crate::error::InputError;
@@ -15,21 +15,24 @@ fn fields_line(text: &str) -> Option<&str> {
         .find_map(|l| l.trim().strip_prefix("#Fields:"))
 }
 
-fn is_tracking(record: &Record) -> bool {
-    let keys: Vec<String> = record.iter().map(|(k, _)| normalize_key(k)).collect();
-    let has = |name: &str| keys.iter().any(|k| k == name);
+fn is_tracking(keys: &[&str]) -> bool {
+    let has = |name: &str| keys.iter().any(|k| key_is(k, name));
     has("eventid") && has("timestamp") && (has("source") || has("internalmessageid"))
 }
 
+/// [`is_tracking`] of a parsed record.
+fn record_is_tracking(record: &Record) -> bool {
+    is_tracking(&record.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+}
+
 /// True for a tracking log file or `Get-MessageTrackingLog` output.
-pub fn sniff(text: &str) -> bool {
+pub fn sniff(text: &str, console: &console::Sniffed<'_>) -> bool {
     fields_line(text).is_some_and(|f| f.contains("event-id"))
-        || console::list_records(console::head(text))
+        || console.lists.iter().any(|keys| is_tracking(keys))
+        || console
+            .tables
             .iter()
-            .any(is_tracking)
-        || console::table_records(console::head(text))
-            .iter()
-            .any(|t| t.first().is_some_and(is_tracking))
+            .any(|t| t.first().is_some_and(record_is_tracking))
 }
 
 /// Parses the log or the console output.
@@ -62,11 +65,11 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
     } else {
         let mut rows: Vec<Row> = console::list_records(text)
             .into_iter()
-            .filter(is_tracking)
+            .filter(record_is_tracking)
             .map(Row::new)
             .collect();
         for table in console::table_records(text) {
-            if table.first().is_some_and(is_tracking) {
+            if table.first().is_some_and(record_is_tracking) {
                 rows.extend(table.into_iter().map(Row::new));
             }
         }
