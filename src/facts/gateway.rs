@@ -6,6 +6,7 @@ use chrono::{DateTime, FixedOffset};
 
 use super::MessageFacts;
 use crate::case::{CaseMessage, EventKind, TraceRecord};
+use crate::diagnosis::Hop;
 use crate::knowledge::Knowledge;
 use crate::knowledge::vendors::{GatewayKind, VendorProfile};
 
@@ -91,6 +92,19 @@ pub fn detect(
                 .unwrap_or_default()
         })
         .collect();
+    let hop_hosts: Vec<(&Hop, Vec<&str>)> = facts
+        .headers
+        .iter()
+        .flat_map(|h| &h.hops)
+        .map(|hop| {
+            let hosts = [&hop.from, &hop.by]
+                .into_iter()
+                .flatten()
+                .flat_map(|h| h.split_whitespace())
+                .collect();
+            (hop, hosts)
+        })
+        .collect();
     for profile in &knowledge.vendors.profiles {
         let mut g = GatewayFacts {
             vendor: profile.id.clone(),
@@ -162,15 +176,9 @@ pub fn detect(
                 }
             }
         }
-        if let Some(header_facts) = &facts.headers {
-            for hop in &header_facts.hops {
-                let runs = [&hop.from, &hop.by]
-                    .into_iter()
-                    .flatten()
-                    .any(|h| h.split_whitespace().any(|w| profile.matches_host(w)));
-                if runs {
-                    g.hops.push((hop.index, hop.ip.clone()));
-                }
+        for (hop, hosts) in &hop_hosts {
+            if hosts.iter().any(|h| profile.matches_host(h)) {
+                g.hops.push((hop.index, hop.ip.clone()));
             }
         }
         g.connectors.sort();

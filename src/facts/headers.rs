@@ -15,6 +15,7 @@ pub mod dkim_body;
 pub mod dkim_signature;
 pub mod received;
 pub mod received_date;
+pub mod received_tls;
 
 use crate::case::{HeaderSource, MessageHeaders};
 use crate::diagnosis::{Antispam, Authentication, Hop, Status};

@@ -152,17 +152,13 @@ fn base_header(header: &str) -> &str {
 
 /// True when `host` is `suffix` or ends with `.suffix` (label boundary).
 pub fn host_has_suffix(host: &str, suffix: &str) -> bool {
-    let host = host.trim().trim_end_matches('.');
-    let suffix = suffix.trim().trim_start_matches('.');
-    if host.len() < suffix.len() {
-        return false;
-    }
-    let cut = host.len() - suffix.len();
-    let Some(tail) = host.get(cut..) else {
-        return false;
-    };
-    tail.eq_ignore_ascii_case(suffix)
-        && (cut == 0 || host.get(..cut).is_some_and(|h| h.ends_with('.')))
+    let host = host.trim().trim_end_matches('.').as_bytes();
+    let suffix = suffix.trim().trim_start_matches('.').as_bytes();
+    host.len().checked_sub(suffix.len()).is_some_and(|cut| {
+        host.get(cut..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
+            && (cut == 0 || host.get(cut - 1) == Some(&b'.'))
+    })
 }
 
 impl AntispamFields {

@@ -8,6 +8,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::AssetError;
+use super::antispam_fields::host_has_suffix;
 
 include!(concat!(env!("OUT_DIR"), "/vendor_files.rs"));
 
@@ -87,14 +88,9 @@ impl VendorProfile {
     /// True when `host` is the vendor's (a suffix match on a label boundary, so
     /// `notinkyphishfence.com` is not INKY).
     pub fn matches_host(&self, host: &str) -> bool {
-        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-        self.host_suffixes.iter().any(|suffix| {
-            let suffix = suffix.trim_start_matches('.').to_ascii_lowercase();
-            host == suffix
-                || host
-                    .strip_suffix(&suffix)
-                    .is_some_and(|head| head.ends_with('.'))
-        })
+        self.host_suffixes
+            .iter()
+            .any(|suffix| host_has_suffix(host, suffix))
     }
 
     /// True when a transport rule name is the vendor's.

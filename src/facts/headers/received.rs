@@ -5,11 +5,9 @@
 //! keyword; hops without `from` (Postfix `(Postfix, from userid 1001)`, SendGrid) are hops.
 
 use std::net::IpAddr;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use super::received_date::{self, DateProblem, ReceivedDate};
+use super::received_tls::{self, find_ascii_ci};
 
 /// Longest Received value read; real ones are under 1 KB, longer ones are junk or attacks.
 const MAX_VALUE: usize = 8 * 1024;
@@ -48,20 +46,6 @@ pub struct ReceivedFields {
     /// Why the date could not be used.
     pub date_problem: Option<DateProblem>,
 }
-
-static TLS_VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(TLS|SSL)v?[ _-]?(\d)(?:[._](\d))?\b").expect("static regex")
-});
-static CIPHER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)
-        \bcipher[=\ ]+([A-Z0-9_-]+)
-        | \b(?:TLS|SSL)v?[\ _-]?\d(?:[._]\d)?:([A-Z0-9_-]+):\d+
-        | \bTLS\d(?:\.\d)?,\s*\d+\s*bits,\s*([A-Z0-9_-]+)
-        | \b([A-Z0-9]+(?:-[A-Z0-9]+){2,})\s+encrypted\b",
-    )
-    .expect("static regex")
-});
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Token<'a> {
@@ -216,13 +200,9 @@ fn bracketed(comment: &str) -> Option<(IpAddr, Option<String>)> {
 }
 
 fn helo_in(comment: &str) -> Option<String> {
-    let lower = comment.to_ascii_lowercase();
-    let at = lower.find("helo=").map(|i| i + 5).or_else(|| {
-        lower
-            .find("helo ")
-            .or_else(|| lower.find("ehlo "))
-            .map(|i| i + 5)
-    })?;
+    let at = find_ascii_ci(comment, "helo=")
+        .or_else(|| find_ascii_ci(comment, "helo ").or_else(|| find_ascii_ci(comment, "ehlo ")))
+        .map(|i| i + 5)?;
     let rest = comment.get(at..)?.trim_start();
     let name = rest
         .split(|c: char| c.is_whitespace() || c == ')' || c == ',')
@@ -254,15 +234,18 @@ enum Keyword {
 }
 
 fn keyword(word: &str) -> Option<Keyword> {
-    match word.to_ascii_lowercase().as_str() {
-        "from" => Some(Keyword::From),
-        "by" => Some(Keyword::By),
-        "with" => Some(Keyword::With),
-        "id" => Some(Keyword::Id),
-        "for" => Some(Keyword::For),
-        "via" => Some(Keyword::Via),
-        _ => None,
-    }
+    const KEYWORDS: [(&str, Keyword); 6] = [
+        ("from", Keyword::From),
+        ("by", Keyword::By),
+        ("with", Keyword::With),
+        ("id", Keyword::Id),
+        ("for", Keyword::For),
+        ("via", Keyword::Via),
+    ];
+    KEYWORDS
+        .iter()
+        .find(|(name, _)| word.eq_ignore_ascii_case(name))
+        .map(|&(_, k)| k)
 }
 
 /// What a clause collected: its first word, the words after it and its comments.
@@ -274,10 +257,11 @@ struct Clause<'a> {
 
 /// Reads one Received value (unfolded).
 pub fn parse(value: &str) -> ReceivedFields {
-    let value = match value.char_indices().nth(MAX_VALUE) {
-        Some((cut, _)) => value.get(..cut).unwrap_or(value),
-        None => value,
-    };
+    // Fewer bytes than the limit means fewer characters: only long values are counted.
+    let cut = (value.len() > MAX_VALUE)
+        .then(|| value.char_indices().nth(MAX_VALUE))
+        .flatten();
+    let value = cut.map_or(value, |(cut, _)| value.get(..cut).unwrap_or(value));
     let (clauses, date_text) = split_date(value);
     let mut fields = ReceivedFields::default();
     match date_text.map(received_date::parse) {
@@ -484,25 +468,9 @@ fn read_with(clause: &Clause<'_>, fields: &mut ReceivedFields) {
 }
 
 fn read_tls(value: &str, fields: &mut ReceivedFields) {
-    if let Some(caps) = TLS_VERSION.captures(value) {
-        let family = caps
-            .get(1)
-            .map_or("TLS", |m| m.as_str())
-            .to_ascii_uppercase();
-        let major = caps.get(2).map_or("", |m| m.as_str());
-        let minor = caps.get(3).map_or("0", |m| m.as_str());
-        fields.tls_version = Some(if family == "SSL" {
-            format!("SSL{major}")
-        } else {
-            format!("TLS{major}.{minor}")
-        });
-    }
-    if fields.tls_cipher.is_none()
-        && let Some(caps) = CIPHER.captures(value)
-    {
-        fields.tls_cipher = (1..=4)
-            .find_map(|i| caps.get(i))
-            .map(|m| m.as_str().to_owned());
+    fields.tls_version = received_tls::version(value);
+    if fields.tls_cipher.is_none() {
+        fields.tls_cipher = received_tls::cipher(value);
     }
 }
 
