@@ -150,10 +150,23 @@ fn base_header(header: &str) -> &str {
     }
 }
 
-/// True when `host` is `suffix` or ends with `.suffix` (label boundary).
-pub fn host_has_suffix(host: &str, suffix: &str) -> bool {
-    let host = host.trim().trim_end_matches('.').as_bytes();
-    let suffix = suffix.trim().trim_start_matches('.').as_bytes();
+/// A host name as [`has_label_suffix`] takes it: trimmed, without its root dot.
+pub fn bare_host(host: &str) -> Option<&str> {
+    let host = host.trim().trim_end_matches('.');
+    (!host.is_empty()).then_some(host)
+}
+
+/// A suffix as [`has_label_suffix`] takes it: trimmed, without a leading dot.
+pub fn bare_suffix(suffix: &str) -> &str {
+    suffix.trim().trim_start_matches('.')
+}
+
+/// True when `host` is `suffix` or ends with `.suffix` (a label boundary, so
+/// `notoutlook.com` is not `outlook.com`), in any ASCII case. Both are bare already (see
+/// [`bare_host`], [`bare_suffix`]): suffixes are made bare once when loaded, hosts once per
+/// lookup, not once per suffix.
+pub fn has_label_suffix(host: &str, suffix: &str) -> bool {
+    let (host, suffix) = (host.as_bytes(), suffix.as_bytes());
     host.len().checked_sub(suffix.len()).is_some_and(|cut| {
         host.get(cut..)
             .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
@@ -190,7 +203,12 @@ impl AntispamFields {
             fields: file.field,
             custom_spam: file.custom_spam,
             compauth: file.compauth,
-            microsoft_hosts: file.hosts.microsoft,
+            microsoft_hosts: file
+                .hosts
+                .microsoft
+                .iter()
+                .map(|s| bare_suffix(s).to_owned())
+                .collect(),
             two_level_suffixes: file
                 .domains
                 .two_level_public_suffixes
@@ -290,9 +308,11 @@ impl AntispamFields {
 
     /// True when `host` is a Microsoft 365 / Exchange Online server name.
     pub fn is_microsoft_host(&self, host: &str) -> bool {
-        self.microsoft_hosts
-            .iter()
-            .any(|suffix| host_has_suffix(host, suffix))
+        bare_host(host).is_some_and(|host| {
+            self.microsoft_hosts
+                .iter()
+                .any(|suffix| has_label_suffix(host, suffix))
+        })
     }
 
     /// The organizational domain (RFC 7489 relaxed alignment) of `domain`: its last two

@@ -8,7 +8,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::AssetError;
-use super::antispam_fields::host_has_suffix;
+use super::antispam_fields::{bare_host, bare_suffix, has_label_suffix};
 
 include!(concat!(env!("OUT_DIR"), "/vendor_files.rs"));
 
@@ -66,7 +66,7 @@ pub struct VendorProfile {
     pub display_name: String,
     /// Deployment shape.
     pub kind: GatewayKind,
-    /// Host-name suffixes (matched on label boundaries).
+    /// Host-name suffixes (matched on label boundaries), made bare when loaded.
     pub host_suffixes: Vec<String>,
     /// Connector-name patterns.
     pub connector_patterns: Vec<Regex>,
@@ -88,9 +88,11 @@ impl VendorProfile {
     /// True when `host` is the vendor's (a suffix match on a label boundary, so
     /// `notinkyphishfence.com` is not INKY).
     pub fn matches_host(&self, host: &str) -> bool {
-        self.host_suffixes
-            .iter()
-            .any(|suffix| host_has_suffix(host, suffix))
+        bare_host(host).is_some_and(|host| {
+            self.host_suffixes
+                .iter()
+                .any(|suffix| has_label_suffix(host, suffix))
+        })
     }
 
     /// True when a transport rule name is the vendor's.
@@ -147,7 +149,11 @@ impl VendorProfiles {
             id: raw.id,
             display_name: raw.display_name,
             kind: raw.kind,
-            host_suffixes: raw.host_suffixes,
+            host_suffixes: raw
+                .host_suffixes
+                .iter()
+                .map(|s| bare_suffix(s).to_owned())
+                .collect(),
             connector_patterns: compile(raw.connector_name_patterns, name)?,
             rule_patterns: compile(raw.rule_name_patterns, name)?,
             header_markers: raw.header_markers,
