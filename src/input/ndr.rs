@@ -8,7 +8,6 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::{Parsed, fields, headers_paste};
@@ -57,29 +56,31 @@ static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// A literal every [`MARKERS`] alternative holds: one SIMD pass rules most inputs out
-/// before the line-anchored expression runs over them.
-static MARKER_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build([
-            "diagnostic information for administrators",
-            "generating server:",
-            "remote server returned",
-            "delivery-status",
-            "final-recipient:",
-            "delivery has failed to these recipients",
-            "couldn't be delivered",
-            "could not be delivered",
-            "delivery status notification (failure)",
-        ])
-        .expect("static patterns")
+/// A literal every [`MARKERS`] alternative holds, in lower case: one pass over the
+/// lower-cased head (the regex engine searches a literal alternation with SIMD) rules most
+/// inputs out before the line-anchored expression runs. Case-insensitive automata were
+/// slower: their prefilter keys on `:` and `(`, which every header line has.
+static MARKER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    let words = [
+        "diagnostic information for administrators",
+        "generating server:",
+        "remote server returned",
+        "delivery-status",
+        "final-recipient:",
+        "delivery has failed to these recipients",
+        "couldn't be delivered",
+        "could not be delivered",
+        "delivery status notification (failure)",
+    ];
+    Regex::new(&words.map(regex::escape).join("|")).expect("static regex")
 });
 
 /// True for an NDR or DSN.
 pub fn sniff(text: &str) -> bool {
     let head = super::console::head(text);
-    MARKER_WORDS.is_match(head) && MARKERS.is_match(head) && CODE.is_match(head)
+    MARKER_WORDS.is_match(&head.to_ascii_lowercase())
+        && MARKERS.is_match(head)
+        && CODE.is_match(head)
 }
 
 /// Parses the report.
