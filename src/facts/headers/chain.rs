@@ -111,8 +111,11 @@ impl ReceivedChain {
 }
 
 fn evidence_line(value: &str) -> String {
-    let text: String = value.chars().take(400).collect();
-    format!("Received: {text}")
+    let cut = value
+        .char_indices()
+        .nth(400)
+        .map_or(value.len(), |(at, _)| at);
+    format!("Received: {}", value.get(..cut).unwrap_or(value))
 }
 
 /// Reads every Received header of `block` into a chain.

@@ -42,9 +42,11 @@ fn spaces(value: &str, at: usize) -> usize {
 
 /// Where `needle` (ASCII, lower case) first occurs in `text`, in any ASCII case.
 pub fn find_ascii_ci(text: &str, needle: &str) -> Option<usize> {
-    text.as_bytes()
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    let needle = needle.as_bytes();
+    let first = *needle.first()?;
+    text.as_bytes().windows(needle.len()).position(|w| {
+        w.first().map(u8::to_ascii_lowercase) == Some(first) && w.eq_ignore_ascii_case(needle)
+    })
 }
 
 /// True when `text` holds `word` (ASCII, lower case) at `at`, in any case.
