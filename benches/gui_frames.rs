@@ -10,6 +10,8 @@ use egui_kittest::Harness;
 use mailflow::step::Step;
 use mailflow::ui::{App, Page};
 
+mod support;
+
 const EVENTS: usize = 100_000;
 
 /// An extended report of one message whose journey has 100 000 events.

@@ -8,6 +8,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mailflow::case::Case;
 use mailflow::engine::{self, Options};
 
+mod support;
+
 const ROWS: usize = 100_000;
 
 /// A V2 summary export: one row per message and recipient, statuses mixed.

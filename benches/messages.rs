@@ -12,6 +12,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mailflow::case::Case;
 use mailflow::engine::{self, Options};
 
+mod support;
+
 /// Twenty Received hops, oldest last as on the wire: the sender's relays, a gateway, EOP
 /// and the Exchange Online mailbox servers, with the usual authentication and anti-spam
 /// stamps.
