@@ -180,6 +180,20 @@ mod tests {
     }
 
     #[test]
+    fn long_runs_of_blank_lines_in_a_paste_are_skipped_once() {
+        // Each blank line used to rescan the run after it: this took minutes.
+        let text = format!(
+            "Received: from a by b; Tue, 14 Jan 2025 15:12:44 +0000\n{}Subject: hi\n\nbody",
+            "\r\n".repeat(200_000)
+        );
+        let (block, body_at) = split_fields_until(&text, true);
+        assert_eq!(block.fields.len(), 2);
+        assert_eq!(&text[body_at..], "body");
+        let (message, _) = split_fields_until(&text, false);
+        assert_eq!(message.fields.len(), 1);
+    }
+
+    #[test]
     fn ordinary_prose_is_not_headers() {
         assert!(!sniff(
             "Note: the user says mail is missing.\nAction: check it.\n"
