@@ -54,6 +54,24 @@ pub struct FailedQuery {
 }
 
 impl FailedQuery {
+    /// The failure of a `record_type` query for `name`, about `domain`, needed for
+    /// `purpose`.
+    pub fn new(
+        record_type: &str,
+        name: &str,
+        domain: &str,
+        purpose: impl Into<String>,
+        failure: DnsFailure,
+    ) -> Self {
+        Self {
+            name: name.to_owned(),
+            record_type: record_type.to_owned(),
+            domain: domain.to_owned(),
+            purpose: purpose.into(),
+            failure,
+        }
+    }
+
     /// An evidence line: `TXT example.net → SERVFAIL (…)`.
     pub fn evidence(&self) -> String {
         format!("{} {} → {}", self.record_type, self.name, self.failure)

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use hickory_resolver::proto::rr::{RData, RecordType};
 
 use super::resolver::Resolver;
-use super::reverse_name;
+use super::{answer_line, reverse_name};
 use crate::facts::online::{BlocklistAnswer, BlocklistCheck, BlocklistOutcome, DnsFailure};
 use crate::knowledge::dnsbl::{AnswerKind, Blocklist};
 
@@ -36,10 +36,11 @@ pub(crate) async fn check(resolver: &Resolver, ip: IpAddr, list: &Blocklist) -> 
                 })
                 .collect();
             let shown: Vec<String> = addresses.iter().map(ToString::to_string).collect();
+            let line = answer_line("A", &name, &shown);
             result.evidence.push(if shown.is_empty() {
-                format!("A {name} → no records (not listed)")
+                format!("{line} (not listed)")
             } else {
-                format!("A {name} → {}", shown.join(", "))
+                line
             });
             classify(list, &addresses)
         }

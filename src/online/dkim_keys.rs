@@ -3,8 +3,8 @@
 
 use base64::Engine as _;
 
-use super::quote;
 use super::resolver::Resolver;
+use super::{answer_line, quote};
 use crate::facts::online::{DkimKeyCheck, DkimKeyOutcome, DnsFailure, FailedQuery};
 
 /// Looks up the key for `d=domain`, `s=selector`.
@@ -23,26 +23,23 @@ pub(crate) async fn check(
     let mut failed = Vec::new();
     match resolver.txt(&name).await {
         Ok(texts) => {
-            check.evidence.push(if texts.is_empty() {
-                format!("TXT {name} → no records")
-            } else {
-                let shown: Vec<String> = texts.iter().map(|t| quote(t)).collect();
-                format!("TXT {name} → {}", shown.join(", "))
-            });
+            let shown: Vec<String> = texts.iter().map(|t| quote(t)).collect();
+            check.evidence.push(answer_line("TXT", &name, &shown));
             if let Some(record) = texts.first() {
                 check.outcome = parse(record);
             }
         }
         Err(DnsFailure::NxDomain) => check.evidence.push(format!("TXT {name} → NXDOMAIN")),
         Err(failure) => {
-            check.evidence.push(format!("TXT {name} → {failure}"));
-            failed.push(FailedQuery {
-                name: name.clone(),
-                record_type: "TXT".into(),
-                domain: domain.to_owned(),
-                purpose: format!("DKIM key of selector {selector}"),
-                failure: failure.clone(),
-            });
+            let query = FailedQuery::new(
+                "TXT",
+                &name,
+                domain,
+                format!("DKIM key of selector {selector}"),
+                failure.clone(),
+            );
+            check.evidence.push(query.evidence());
+            failed.push(query);
             check.outcome = DkimKeyOutcome::Failed(failure);
         }
     }

@@ -1,8 +1,8 @@
 //! The DMARC record of the From domain, falling back to its organisational domain as
 //! receivers do (RFC 7489 §6.6.3).
 
-use super::quote;
 use super::resolver::Resolver;
+use super::{answer_line, quote};
 use crate::facts::online::{DmarcCheck, DmarcOutcome, DmarcRecord, DnsFailure, FailedQuery};
 use crate::knowledge::Knowledge;
 
@@ -26,12 +26,8 @@ pub(crate) async fn check(resolver: &Resolver, domain: &str) -> (DmarcCheck, Vec
                     .iter()
                     .filter(|t| t.trim_start().to_ascii_lowercase().starts_with("v=dmarc1"))
                     .collect();
-                check.evidence.push(if texts.is_empty() {
-                    format!("TXT {name} → no records")
-                } else {
-                    let shown: Vec<String> = texts.iter().map(|t| quote(t)).collect();
-                    format!("TXT {name} → {}", shown.join(", "))
-                });
+                let shown: Vec<String> = texts.iter().map(|t| quote(t)).collect();
+                check.evidence.push(answer_line("TXT", &name, &shown));
                 match records.as_slice() {
                     [] => {}
                     [record] => {
@@ -51,14 +47,9 @@ pub(crate) async fn check(resolver: &Resolver, domain: &str) -> (DmarcCheck, Vec
                 check.evidence.push(format!("TXT {name} → NXDOMAIN"));
             }
             Err(failure) => {
-                check.evidence.push(format!("TXT {name} → {failure}"));
-                failed.push(FailedQuery {
-                    name: name.clone(),
-                    record_type: "TXT".into(),
-                    domain: domain.to_owned(),
-                    purpose: "DMARC record".into(),
-                    failure: failure.clone(),
-                });
+                let query = FailedQuery::new("TXT", &name, domain, "DMARC record", failure.clone());
+                check.evidence.push(query.evidence());
+                failed.push(query);
                 check.outcome = DmarcOutcome::Failed(failure);
                 break;
             }

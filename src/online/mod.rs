@@ -445,6 +445,17 @@ fn arpa_zone(ip: IpAddr) -> &'static str {
     }
 }
 
+/// The evidence line of a query that was answered: `TXT name → "v=spf1 …", "…"`, or
+/// `TXT name → no records` for an empty answer. (A failed query's line is
+/// [`FailedQuery::evidence`](crate::facts::online::FailedQuery::evidence).)
+fn answer_line(record_type: &str, name: &str, shown: &[String]) -> String {
+    if shown.is_empty() {
+        format!("{record_type} {name} → no records")
+    } else {
+        format!("{record_type} {name} → {}", shown.join(", "))
+    }
+}
+
 /// Shortens a record for an evidence line.
 fn quote(text: &str) -> String {
     let short: String = text.chars().take(300).collect();

@@ -3,6 +3,7 @@
 
 use hickory_resolver::proto::rr::{RData, RecordType};
 
+use super::answer_line;
 use super::resolver::Resolver;
 use crate::facts::online::{FailedQuery, MxCheck};
 
@@ -34,21 +35,12 @@ pub(crate) async fn check(resolver: &Resolver, domain: &str) -> (MxCheck, Vec<Fa
                 .iter()
                 .map(|(pref, host)| format!("{pref} {}", if host.is_empty() { "." } else { host }))
                 .collect();
-            check.evidence.push(if shown.is_empty() {
-                format!("MX {domain} → no records")
-            } else {
-                format!("MX {domain} → {}", shown.join(", "))
-            });
+            check.evidence.push(answer_line("MX", domain, &shown));
         }
         Err(failure) => {
-            check.evidence.push(format!("MX {domain} → {failure}"));
-            failed.push(FailedQuery {
-                name: domain.to_owned(),
-                record_type: "MX".into(),
-                domain: domain.to_owned(),
-                purpose: "MX records".into(),
-                failure: failure.clone(),
-            });
+            let query = FailedQuery::new("MX", domain, domain, "MX records", failure.clone());
+            check.evidence.push(query.evidence());
+            failed.push(query);
             check.failure = Some(failure);
         }
     }

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use hickory_resolver::proto::rr::{RData, RecordType};
 
 use super::resolver::Resolver;
-use super::{arpa_zone, reverse_name};
+use super::{answer_line, arpa_zone, reverse_name};
 use crate::facts::online::{DnsFailure, FailedQuery, PtrCheck};
 
 /// Names checked for forward confirmation; more PTR records than this are unusual.
@@ -32,22 +32,19 @@ pub(crate) async fn check(resolver: &Resolver, ip: IpAddr) -> (PtrCheck, Vec<Fai
                     _ => None,
                 })
                 .collect();
-            check.evidence.push(if check.names.is_empty() {
-                format!("PTR {name} → no records")
-            } else {
-                format!("PTR {name} → {}", check.names.join(", "))
-            });
+            check.evidence.push(answer_line("PTR", &name, &check.names));
         }
         Err(DnsFailure::NxDomain) => check.evidence.push(format!("PTR {name} → NXDOMAIN")),
         Err(failure) => {
-            check.evidence.push(format!("PTR {name} → {failure}"));
-            failed.push(FailedQuery {
-                name: name.clone(),
-                record_type: "PTR".into(),
-                domain: ip.to_string(),
-                purpose: "reverse DNS of the sending IP".into(),
-                failure: failure.clone(),
-            });
+            let query = FailedQuery::new(
+                "PTR",
+                &name,
+                &ip.to_string(),
+                "reverse DNS of the sending IP",
+                failure.clone(),
+            );
+            check.evidence.push(query.evidence());
+            failed.push(query);
             check.failure = Some(failure);
         }
     }
@@ -64,14 +61,7 @@ pub(crate) async fn check(resolver: &Resolver, ip: IpAddr) -> (PtrCheck, Vec<Fai
                     })
                     .collect();
                 let shown: Vec<String> = addresses.iter().map(ToString::to_string).collect();
-                check.evidence.push(format!(
-                    "{kind} {host} → {}",
-                    if shown.is_empty() {
-                        "no records".to_owned()
-                    } else {
-                        shown.join(", ")
-                    }
-                ));
+                check.evidence.push(answer_line(kind, host, &shown));
                 if addresses.contains(&ip) {
                     check.confirmed.push(host.clone());
                 }

@@ -17,8 +17,8 @@ use mail_auth::common::parse::TxtRecordParser as _;
 use mail_auth::spf::verify::SpfParameters;
 use mail_auth::spf::{Macro, Mechanism, Spf};
 
-use super::quote;
 use super::resolver::Resolver;
+use super::{answer_line, quote};
 use crate::facts::online::{DnsFailure, FailedQuery, SpfCheck, SpfIpResult, SpfVerdict};
 
 /// RFC 7208 §4.6.4: more DNS-querying terms than this is a permerror.
@@ -68,14 +68,9 @@ pub(crate) async fn check(
     let root = match resolver.txt(domain).await {
         Ok(texts) => texts,
         Err(failure) => {
-            walk.note(format!("TXT {domain} → {failure}"));
-            walk.failed.push(FailedQuery {
-                name: domain.to_owned(),
-                record_type: "TXT".into(),
-                domain: domain.to_owned(),
-                purpose: "SPF record".into(),
-                failure: failure.clone(),
-            });
+            let query = FailedQuery::new("TXT", domain, domain, "SPF record", failure.clone());
+            walk.note(query.evidence());
+            walk.failed.push(query);
             check.verdict = if failure == DnsFailure::NxDomain {
                 SpfVerdict::Missing
             } else {
@@ -86,12 +81,8 @@ pub(crate) async fn check(
         }
     };
     let records = spf_records(&root);
-    walk.note(if root.is_empty() {
-        format!("TXT {domain} → no records")
-    } else {
-        let shown: Vec<String> = root.iter().map(|t| quote(t)).collect();
-        format!("TXT {domain} → {}", shown.join(", "))
-    });
+    let shown: Vec<String> = root.iter().map(|t| quote(t)).collect();
+    walk.note(answer_line("TXT", domain, &shown));
     match records.as_slice() {
         [] => {
             check.evidence = walk.evidence;
@@ -152,15 +143,16 @@ pub(crate) async fn check(
                     .push(format!("{parent} includes {target}, which does not exist"));
             }
             Err(failure) => {
-                walk.note(format!("TXT {target} → {failure}"));
                 walk.temperrors.push(format!("TXT {target}: {failure}"));
-                walk.failed.push(FailedQuery {
-                    name: target.clone(),
-                    record_type: "TXT".into(),
-                    domain: target.clone(),
-                    purpose: format!("SPF record included by {parent}"),
+                let query = FailedQuery::new(
+                    "TXT",
+                    &target,
+                    &target,
+                    format!("SPF record included by {parent}"),
                     failure,
-                });
+                );
+                walk.note(query.evidence());
+                walk.failed.push(query);
             }
         }
     }
