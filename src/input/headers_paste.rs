@@ -5,7 +5,6 @@
 
 use super::{Parsed, eml};
 use crate::case::{Evidence, HeaderBlock, HeaderField, HeaderSource, InputKind};
-use crate::error::InputError;
 
 /// The field-name at a line start: printable ASCII without space or colon (RFC 5322
 /// `ftext`), at most 76 characters, then a colon. A byte scan, as this runs on every line
@@ -132,28 +131,23 @@ pub fn looks_like_headers(block: &HeaderBlock) -> bool {
     mail >= 1 && block.fields.len() >= 3 || basic >= 3
 }
 
-/// True when the text starts with a header block.
-pub fn sniff(text: &str) -> bool {
-    looks_like_headers(&split_fields(text))
+/// The header block and the offset where it ends, when the text starts with one: the
+/// evidence that this is a paste of headers, and what [`parse`] reads.
+pub fn sniff(text: &str) -> Option<(HeaderBlock, usize)> {
+    let (block, body_at) = split_fields_until(text, true);
+    looks_like_headers(&block).then_some((block, body_at))
 }
 
-/// Parses a pasted header block (a body after it, if any, is kept for the DKIM check).
-pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
-    let (block, body_at) = split_fields_until(text, true);
-    if !looks_like_headers(&block) {
-        return Err(InputError::Malformed {
-            kind: InputKind::Headers.describe().into(),
-            reason: "no message header fields".into(),
-            name: name.to_owned(),
-        });
-    }
+/// Builds the evidence of the pasted header block [`sniff`] found in `text` (a body after
+/// it, if any, is kept for the DKIM check).
+pub fn parse(text: &str, (block, body_at): (HeaderBlock, usize)) -> Parsed {
     let body = text.get(body_at..).filter(|b| !b.trim().is_empty());
     let mut headers = eml::describe(HeaderSource::Pasted, block);
     headers.body = body.map(|b| b.as_bytes().to_vec());
-    Ok(Parsed {
+    Parsed {
         kind: InputKind::Headers,
         evidence: vec![Evidence::Headers(headers)],
-    })
+    }
 }
 
 #[cfg(test)]
@@ -176,7 +170,7 @@ mod tests {
             Some("CIP:192.0.2.1;CTRY:US; SFV:SPM;")
         );
         assert!(block.fields[0].raw.contains("\r\n by b.example"));
-        assert!(sniff(text));
+        assert!(sniff(text).is_some());
     }
 
     #[test]
@@ -195,8 +189,6 @@ mod tests {
 
     #[test]
     fn ordinary_prose_is_not_headers() {
-        assert!(!sniff(
-            "Note: the user says mail is missing.\nAction: check it.\n"
-        ));
+        assert!(sniff("Note: the user says mail is missing.\nAction: check it.\n").is_none());
     }
 }

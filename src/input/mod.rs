@@ -168,8 +168,8 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     if let Some(block) = eml::sniff(&text) {
         return Ok(eml::parse(bytes, block));
     }
-    if headers_paste::sniff(&text) {
-        return headers_paste::parse(&text, name);
+    if let Some(block) = headers_paste::sniff(&text) {
+        return Ok(headers_paste::parse(&text, block));
     }
     Err(InputError::UnknownKind {
         name: name.to_owned(),
