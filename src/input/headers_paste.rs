@@ -45,15 +45,7 @@ pub fn split_fields(text: &str) -> HeaderBlock {
 /// its blank line), for callers that need the body. `tolerant` allows blank lines inside
 /// the block (pastes), not in a message (where the first blank line starts the body).
 pub fn split_fields_until(text: &str, tolerant: bool) -> (HeaderBlock, usize) {
-    fn bare(line: &str) -> &str {
-        line.trim_end_matches(['\r', '\n'])
-    }
     let blank = |line: &str| line.trim().is_empty();
-    let preamble = |line: &str| {
-        blank(line)
-            || line.trim().eq_ignore_ascii_case(OUTLOOK_PREAMBLE)
-            || line.starts_with("From ")
-    };
     let mut lines = text.split_inclusive('\n').peekable();
     let mut offset = 0;
     while let Some(line) = lines.next_if(|l| preamble(bare(l))) {
@@ -104,6 +96,32 @@ pub fn split_fields_until(text: &str, tolerant: bool) -> (HeaderBlock, usize) {
         }
     }
     (HeaderBlock { fields }, offset.min(text.len()))
+}
+
+/// A line without its line end.
+fn bare(line: &str) -> &str {
+    line.trim_end_matches(['\r', '\n'])
+}
+
+/// Lines a header block may follow: blank lines, Outlook's first line, an mbox `From `
+/// line.
+fn preamble(line: &str) -> bool {
+    let trimmed = line.trim();
+    trimmed.is_empty()
+        || trimmed.eq_ignore_ascii_case(OUTLOOK_PREAMBLE)
+        || line.starts_with("From ")
+}
+
+/// True when the first line after the preamble starts a header field whose name begins
+/// with a letter (`Received:`, `X-…:`). Checked on the first line alone, so a message is
+/// told from a trace export without reading its body; trace formats never open this way
+/// (`#Software:`, `"Received",…`, `Received   : …`, `{`).
+pub fn opens_with_field(text: &str) -> bool {
+    let Some(line) = text.split_inclusive('\n').map(bare).find(|l| !preamble(l)) else {
+        return false;
+    };
+    line.starts_with(|c: char| c.is_ascii_alphabetic())
+        && field_name(line).is_some_and(|name| starts_field(line, name))
 }
 
 /// A `Name:` at a line start begins a field when a space follows the colon (or nothing

@@ -146,6 +146,15 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
             name: name.to_owned(),
         });
     }
+    // A text that opens with a message's header block is a message or an NDR: the trace
+    // sniffers, which would read its whole body, are skipped.
+    let opens_with_field = headers_paste::opens_with_field(&text);
+    if opens_with_field && let Some(block) = eml::sniff(&text) {
+        if ndr::sniff(&text) {
+            return ndr::parse(&text, name);
+        }
+        return Ok(eml::parse(bytes, block));
+    }
     let console = console::Sniffed::read(&text);
     if tracking_log::sniff(&text, &console) {
         return tracking_log::parse(&text, name);
@@ -165,7 +174,7 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     if ndr::sniff(&text) {
         return ndr::parse(&text, name);
     }
-    if let Some(block) = eml::sniff(&text) {
+    if !opens_with_field && let Some(block) = eml::sniff(&text) {
         return Ok(eml::parse(bytes, block));
     }
     if let Some(block) = headers_paste::sniff(&text) {
@@ -214,6 +223,17 @@ mod tests {
         assert_eq!(headers.subject.as_deref(), Some("hi"));
         assert_eq!(headers.block.fields.len(), 6);
         assert_eq!(headers.body.as_deref(), Some(&b"Body\r"[..]));
+    }
+
+    #[test]
+    fn a_message_quoting_trace_output_in_its_body_is_a_message() {
+        let text = "Received: from a (a [192.0.2.1]) by b.example with SMTP; Tue, 14 Jan 2025 15:12:44 +0000\r\nFrom: a@example.com\r\nTo: b@contoso.com\r\nSubject: the trace you asked for\r\nMessage-ID: <x@example.com>\r\n\r\nReceived             Sender Address   Recipient Address   Status\r\n--------             --------------   -----------------   ------\r\n1/14/2025 3:12:44 PM a@example.com    b@contoso.com       Failed\r\n\r\nMessageTraceId : 4b9e2c71-0d3a-4f6e-fe21-08dd34a1c9f2\r\nStatus         : Failed\r\n";
+        let parsed = load_bytes("fwd.eml", text.as_bytes()).unwrap();
+        assert_eq!(parsed.info.kind, InputKind::Eml);
+        let Some(Evidence::Headers(headers)) = parsed.evidence.first() else {
+            panic!("headers");
+        };
+        assert_eq!(headers.subject.as_deref(), Some("the trace you asked for"));
     }
 
     #[test]
