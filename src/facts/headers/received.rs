@@ -53,12 +53,22 @@ enum Token<'a> {
     Comment(&'a str),
 }
 
-/// Words and (nested) comments; `[...]` and `<...>` stay inside their word.
+/// Words and (nested) comments; `[...]` and `<...>` stay inside their word. Read byte by
+/// byte: the delimiters are ASCII, and only a non-ASCII character is decoded (to see whether
+/// it is white space).
 fn tokens(text: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 8 + 4);
     let mut depth = 0usize;
     let mut start: Option<usize> = None;
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (c, len) = if b.is_ascii() {
+            (char::from(b), 1)
+        } else {
+            let c = text.get(i..).and_then(|t| t.chars().next()).unwrap_or(' ');
+            (c, c.len_utf8())
+        };
         if depth > 0 {
             match c {
                 '(' => depth += 1,
@@ -71,6 +81,7 @@ fn tokens(text: &str) -> Vec<Token<'_>> {
                 }
                 _ => {}
             }
+            i += len;
             continue;
         }
         match c {
@@ -79,7 +90,7 @@ fn tokens(text: &str) -> Vec<Token<'_>> {
                     out.push(Token::Word(text.get(s..i).unwrap_or("")));
                 }
                 depth = 1;
-                start = Some(i + c.len_utf8());
+                start = Some(i + 1);
             }
             c if c.is_whitespace() => {
                 if let Some(s) = start.take() {
@@ -92,6 +103,7 @@ fn tokens(text: &str) -> Vec<Token<'_>> {
                 }
             }
         }
+        i += len;
     }
     if let Some(s) = start {
         let rest = text.get(s..).unwrap_or("");
@@ -110,14 +122,16 @@ fn date_separator(text: &str) -> Option<usize> {
     let mut angle = false;
     let mut quoted = false;
     let mut last = None;
-    for (i, c) in text.char_indices() {
-        match c {
-            '"' if depth == 0 => quoted = !quoted,
-            '(' if !quoted => depth += 1,
-            ')' if !quoted => depth = depth.saturating_sub(1),
-            '<' if depth == 0 && !quoted => angle = true,
-            '>' if depth == 0 && !quoted => angle = false,
-            ';' if depth == 0 && !angle && !quoted => last = Some(i),
+    // Bytes, not characters: every byte compared is ASCII, which never occurs inside a
+    // multi-byte character.
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'"' if depth == 0 => quoted = !quoted,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth = depth.saturating_sub(1),
+            b'<' if depth == 0 && !quoted => angle = true,
+            b'>' if depth == 0 && !quoted => angle = false,
+            b';' if depth == 0 && !angle && !quoted => last = Some(i),
             _ => {}
         }
     }

@@ -49,6 +49,12 @@ pub fn find_ascii_ci(text: &str, needle: &str) -> Option<usize> {
     })
 }
 
+/// True when `text` holds `encrypted` in any case: found from its `y`, a byte hosts and
+/// ciphers rarely hold, rather than by comparing at every byte.
+fn has_encrypted(text: &[u8]) -> bool {
+    memchr::memchr2_iter(b'y', b'Y', text).any(|y| y >= 4 && word_at(text, y - 4, b"encrypted"))
+}
+
 /// True when `text` holds `word` (ASCII, lower case) at `at`, in any case.
 fn word_at(text: &[u8], at: usize, word: &[u8]) -> bool {
     text.get(at..at + word.len())
@@ -221,7 +227,7 @@ fn encrypted_suffix(value: &str, at: usize) -> Option<(usize, usize)> {
 pub fn cipher(value: &str) -> Option<String> {
     let text = value.as_bytes();
     // Only `NAME encrypted` starts at any word; the other shapes start with c, t or s.
-    let encrypted = find_ascii_ci(value, "encrypted").is_some();
+    let encrypted = has_encrypted(text);
     let may_start = |b: u8| {
         b.is_ascii_alphanumeric()
             && (encrypted || matches!(b.to_ascii_lowercase(), b'c' | b't' | b's'))
