@@ -22,12 +22,34 @@ static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-static FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?im)^\s*(?P<name>Status|Action|Diagnostic-Code|Remote-MTA|Reporting-MTA|Final-Recipient|Original-Recipient|Generating server|X-Display-Name):[ \t]*(?P<value>[^\r\n]*)",
-    )
-    .expect("static regex")
-});
+/// The delivery-status and Exchange NDR fields [`parse`] reads, in lower case.
+const FIELD_NAMES: [&str; 9] = [
+    "status",
+    "action",
+    "diagnostic-code",
+    "remote-mta",
+    "reporting-mta",
+    "final-recipient",
+    "original-recipient",
+    "generating server",
+    "x-display-name",
+];
+
+/// The `Name: value` lines of `text` whose name (after leading white space, in any ASCII
+/// case) is one of [`FIELD_NAMES`]: the name in lower case and the rest of the line after
+/// the colon and blanks. A line scan: a regular expression anchored at line starts was a
+/// third of the time spent on a 40 KB NDR.
+fn report_fields(text: &str) -> impl Iterator<Item = (&'static str, &str)> {
+    text.split('\n').filter_map(|line| {
+        let line = line.trim_start();
+        let (name, rest) = line.split_once(':')?;
+        let name = FIELD_NAMES
+            .into_iter()
+            .find(|known| name.eq_ignore_ascii_case(known))?;
+        let value = rest.trim_start_matches([' ', '\t']);
+        Some((name, value.split('\r').next().unwrap_or(value)))
+    })
+}
 
 static REMOTE_RETURNED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)Remote Server returned\s*'(?P<text>[^'\r\n]{1,2000})'").expect("static regex")
@@ -75,22 +97,45 @@ static MARKER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&words.map(regex::escape).join("|")).expect("static regex")
 });
 
+/// The first enhanced status code in `text` ([`CODE`]'s `code` group). The expression has no
+/// literal to search for, so a long text was scanned by the regex engine byte by byte;
+/// here memchr finds each `2.`, `4.` or `5.` and the expression only reads the few
+/// characters around it.
+fn first_code(text: &str) -> Option<&str> {
+    memchr::memchr_iter(b'.', text.as_bytes())
+        .filter(|&dot| dot > 0 && matches!(text.as_bytes().get(dot - 1), Some(b'2' | b'4' | b'5')))
+        .find_map(|dot| {
+            // From the character before the digit (or the start) to eleven characters
+            // after it: the longest code (`5.123.123`) and what may follow it (`.x`).
+            let digit = dot - 1;
+            let start = text
+                .get(..digit)
+                .and_then(|before| before.char_indices().next_back())
+                .map_or(0, |(at, _)| at);
+            let end = text
+                .get(digit..)?
+                .char_indices()
+                .nth(11)
+                .map_or(text.len(), |(at, _)| digit + at);
+            let window = text.get(start..end)?;
+            let code = CODE.captures(window)?.name("code")?;
+            (start + code.start() == digit).then(|| text.get(digit..start + code.end()))?
+        })
+}
+
 /// True for an NDR or DSN.
 pub fn sniff(text: &str) -> bool {
     let head = super::console::head(text);
     MARKER_WORDS.is_match(&head.to_ascii_lowercase())
         && MARKERS.is_match(head)
-        && CODE.is_match(head)
+        && first_code(head).is_some()
 }
 
 /// Parses the report.
 pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
     let mut report = NdrReport::default();
-    for caps in FIELD.captures_iter(text) {
-        let (Some(field), Some(value)) = (caps.name("name"), caps.name("value")) else {
-            continue;
-        };
-        let value = value.as_str().trim();
+    for (field, value) in report_fields(text) {
+        let value = value.trim();
         let after_type = || {
             value
                 .split_once(';')
@@ -98,12 +143,9 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
                 .trim()
                 .to_owned()
         };
-        match field.as_str().to_ascii_lowercase().as_str() {
+        match field {
             "status" if report.status_code.is_none() => {
-                report.status_code = CODE
-                    .captures(value)
-                    .and_then(|c| c.name("code"))
-                    .map(|m| m.as_str().to_owned());
+                report.status_code = first_code(value).map(str::to_owned);
             }
             "action" if report.action.is_none() => report.action = fields::value(value),
             "diagnostic-code" if report.diagnostic.is_none() => {
@@ -141,11 +183,9 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
     }
     let code_source = report.diagnostic.clone().unwrap_or_default();
     if report.status_code.is_none() {
-        report.status_code = CODE
-            .captures(&code_source)
-            .or_else(|| CODE.captures(report_text))
-            .and_then(|c| c.name("code"))
-            .map(|m| m.as_str().to_owned());
+        report.status_code = first_code(&code_source)
+            .or_else(|| first_code(report_text))
+            .map(str::to_owned);
     }
     report.smtp_reply = REPLY
         .captures(&code_source)
@@ -243,6 +283,86 @@ fn summary(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The expression [`report_fields`] replaced, kept as its oracle.
+    static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?im)^\s*(?P<name>Status|Action|Diagnostic-Code|Remote-MTA|Reporting-MTA|Final-Recipient|Original-Recipient|Generating server|X-Display-Name):[ \t]*(?P<value>[^\r\n]*)",
+        )
+        .unwrap()
+    });
+
+    /// Texts to compare on: every shared sample and corpus file, and generated strings
+    /// dense in digits, dots and field-like lines.
+    fn texts() -> Vec<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    out.push(String::from_utf8_lossy(&bytes).into_owned());
+                }
+            }
+        }
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+        let mut out = Vec::new();
+        walk(&shared.join("samples"), &mut out);
+        walk(&shared.join("corpus"), &mut out);
+        assert!(out.len() > 50, "the shared samples and corpus are read");
+        const PIECES: [&str; 14] = [
+            "2",
+            "4",
+            "5",
+            "1",
+            ".",
+            "12",
+            "x",
+            " ",
+            "\n",
+            "\r\n",
+            "\u{663}",
+            "Status:",
+            " status :",
+            "\tAction:\t",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 16) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            out.push(text);
+        }
+        out
+    }
+
+    #[test]
+    fn scans_agree_with_the_regular_expressions_they_replace() {
+        for text in texts() {
+            let oracle = CODE
+                .captures(&text)
+                .and_then(|c| c.name("code"))
+                .map(|m| m.as_str());
+            assert_eq!(first_code(&text), oracle, "code in {text:?}");
+            let oracle: Vec<(String, &str)> = FIELD
+                .captures_iter(&text)
+                .map(|c| {
+                    (
+                        c["name"].to_ascii_lowercase(),
+                        c.name("value").unwrap().as_str(),
+                    )
+                })
+                .collect();
+            let scanned: Vec<(String, &str)> = report_fields(&text)
+                .map(|(n, v)| (n.to_owned(), v))
+                .collect();
+            assert_eq!(scanned, oracle, "fields of {text:?}");
+        }
+    }
 
     fn report(text: &str) -> NdrReport {
         let Ok(Parsed { evidence, .. }) = parse(text, "n.txt") else {
