@@ -106,11 +106,12 @@ pub fn detect(
         })
         .collect();
     for profile in &knowledge.vendors.profiles {
+        // Named once seen: most profiles are not, and need no copies of their names.
         let mut g = GatewayFacts {
-            vendor: profile.id.clone(),
-            display_name: profile.display_name.clone(),
+            vendor: String::new(),
+            display_name: String::new(),
             kind: profile.kind,
-            console: profile.console.clone(),
+            console: None,
             hand_offs: Vec::new(),
             arrivals: Vec::new(),
             rules: Vec::new(),
@@ -190,6 +191,9 @@ pub fn detect(
             || !g.headers.is_empty()
             || !g.hops.is_empty();
         if seen {
+            g.vendor.clone_from(&profile.id);
+            g.display_name.clone_from(&profile.display_name);
+            g.console.clone_from(&profile.console);
             found.push(g);
         }
     }
