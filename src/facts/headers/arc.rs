@@ -53,9 +53,11 @@ impl ArcChain {
     }
 }
 
-fn instance_of(value: &str) -> Option<u32> {
-    let tags = TagList::parse(value);
-    tags.get("i").and_then(|i| i.parse().ok())
+/// One ARC header, read.
+enum Read {
+    Seal(TagList),
+    MessageSignature(TagList),
+    Results((Option<u32>, Option<String>, Vec<auth_results::MethodResult>)),
 }
 
 /// Collects the ARC set of `block`.
@@ -73,17 +75,24 @@ pub fn chain(block: &HeaderBlock) -> ArcChain {
         instances.len() - 1
     };
     for (position, field) in block.fields.iter().enumerate() {
-        let name = field.name.to_ascii_lowercase();
-        let kind = match name.as_str() {
-            "arc-seal" => 0,
-            "arc-message-signature" => 1,
-            "arc-authentication-results" => 2,
-            _ => continue,
-        };
-        let instance = if kind == 2 {
-            auth_results::parse(&field.value).0
+        // Each header is parsed once: its instance and what it records come from one read.
+        let read = if field.name.eq_ignore_ascii_case("arc-seal") {
+            Read::Seal(TagList::parse(&field.value))
+        } else if field.name.eq_ignore_ascii_case("arc-message-signature") {
+            Read::MessageSignature(TagList::parse(&field.value))
+        } else if field
+            .name
+            .eq_ignore_ascii_case("arc-authentication-results")
+        {
+            Read::Results(auth_results::parse(&field.value))
         } else {
-            instance_of(&field.value)
+            continue;
+        };
+        let instance = match &read {
+            Read::Seal(tags) | Read::MessageSignature(tags) => {
+                tags.get("i").and_then(|i| i.parse().ok())
+            }
+            Read::Results((instance, _, _)) => *instance,
         };
         let Some(i) = instance.filter(|i| (1..=MAX_INSTANCE).contains(i)) else {
             problems.push(format!("{} without a valid instance (i=)", field.name));
@@ -93,23 +102,21 @@ pub fn chain(block: &HeaderBlock) -> ArcChain {
         let Some(entry) = instances.get_mut(index) else {
             continue;
         };
-        let duplicate = match kind {
-            0 => std::mem::replace(&mut entry.has_seal, true),
-            1 => std::mem::replace(&mut entry.has_message_signature, true),
-            _ => entry.results.is_some(),
+        let duplicate = match read {
+            Read::Seal(_) => std::mem::replace(&mut entry.has_seal, true),
+            Read::MessageSignature(_) => std::mem::replace(&mut entry.has_message_signature, true),
+            Read::Results(_) => entry.results.is_some(),
         };
         if duplicate {
             problems.push(format!("two {} headers for instance i={i}", field.name));
             continue;
         }
-        match kind {
-            0 => {
-                let tags = TagList::parse(&field.value);
+        match read {
+            Read::Seal(tags) => {
                 entry.cv = tags.get("cv").map(str::to_ascii_lowercase);
                 entry.sealer = tags.get("d").map(str::to_ascii_lowercase);
             }
-            2 => {
-                let (_, authserv_id, results) = auth_results::parse(&field.value);
+            Read::Results((_, authserv_id, results)) => {
                 entry.results = Some(AuthResults {
                     header: field.name.clone(),
                     position,
@@ -119,7 +126,7 @@ pub fn chain(block: &HeaderBlock) -> ArcChain {
                     value: field.value.clone(),
                 });
             }
-            _ => {}
+            Read::MessageSignature(_) => {}
         }
     }
     instances.sort_by_key(|x| x.instance);
