@@ -33,22 +33,30 @@ pub struct SpamField {
 impl SpamField {
     /// `SFV:SPM — Spam filtering verdict: Spam: … (documented)`, for evidence lists.
     pub fn describe(&self) -> String {
-        let label = if self.key.is_empty() {
-            format!("{}: {}", self.header, self.value)
+        let mut out = String::with_capacity(96);
+        if self.key.is_empty() {
+            out.push_str(&self.header);
+            out.push_str(": ");
         } else {
-            format!("{}:{}", self.key, self.value)
-        };
-        let meaning = match (&self.meaning, &self.value_meaning) {
-            (_, Some(v)) => format!("{}: {v}", self.name),
-            (Some(m), None) => format!("{}: {m}", self.name),
-            (None, None) => "not documented; internal or unknown field".to_owned(),
-        };
-        let source = self
-            .source
-            .as_deref()
-            .map(|s| format!(" ({s})"))
-            .unwrap_or_default();
-        format!("{label} — {meaning}{source}")
+            out.push_str(&self.key);
+            out.push(':');
+        }
+        out.push_str(&self.value);
+        out.push_str(" — ");
+        match self.value_meaning.as_ref().or(self.meaning.as_ref()) {
+            Some(meaning) => {
+                out.push_str(&self.name);
+                out.push_str(": ");
+                out.push_str(meaning);
+            }
+            None => out.push_str("not documented; internal or unknown field"),
+        }
+        if let Some(source) = &self.source {
+            out.push_str(" (");
+            out.push_str(source);
+            out.push(')');
+        }
+        out
     }
 }
 
