@@ -120,6 +120,8 @@ pub struct StatusCodes {
     entries: Vec<CodeEntry>,
     /// Compiled `match_text` of each entry, same order.
     patterns: Vec<Option<Regex>>,
+    /// The code range of each entry, same order: read once, not at every lookup.
+    ranges: Vec<(CodeParts, CodeParts)>,
 }
 
 /// An enhanced status code as its three numbers, for range comparison.
@@ -163,13 +165,15 @@ impl StatusCodes {
             name: name.into(),
         })?;
         let mut patterns = Vec::with_capacity(file.code.len());
+        let mut ranges = Vec::with_capacity(file.code.len());
         for entry in &file.code {
-            if bounds(&entry.code).is_none() {
+            let Some(range) = bounds(&entry.code) else {
                 return Err(super::AssetError::Invalid {
                     reason: format!("{:?} is not a code or a code range", entry.code),
                     name: name.into(),
                 });
-            }
+            };
+            ranges.push(range);
             let pattern = entry
                 .match_text
                 .as_deref()
@@ -186,6 +190,7 @@ impl StatusCodes {
         Ok(Self {
             entries: file.code,
             patterns,
+            ranges,
         })
     }
 
@@ -205,10 +210,7 @@ impl StatusCodes {
     pub fn lookup_in(&self, code: &str, text: &str) -> Option<&CodeEntry> {
         let target = parts(code)?;
         let mut best: Option<(u32, bool, usize)> = None;
-        for (i, entry) in self.entries.iter().enumerate() {
-            let Some((low, high)) = bounds(&entry.code) else {
-                continue;
-            };
+        for (i, &(low, high)) in self.ranges.iter().enumerate() {
             if target < low || high < target {
                 continue;
             }

@@ -12,7 +12,7 @@ use crate::analyzers::{Analyzer, Context, event_line};
 use crate::case::{EventKind, TraceEvent};
 use crate::diagnosis::{Finding, Severity, Status};
 use crate::facts::{CodeOrigin, CodeSeen, Journey};
-use crate::knowledge::status_codes::CodeCategory;
+use crate::knowledge::status_codes::{CodeCategory, rfc3463};
 use crate::step::Step;
 
 /// Explains throttling, deferrals and expiry.
@@ -58,8 +58,8 @@ impl Analyzer for Throttling {
 fn category(cx: &Context<'_>, code: &CodeSeen) -> CodeCategory {
     cx.knowledge
         .status_codes
-        .explain_in(&code.code, &code.source_line)
-        .category
+        .lookup_in(&code.code, &code.source_line)
+        .map_or_else(|| rfc3463(&code.code).category, |entry| entry.category)
 }
 
 /// The kinds of delay this analyzer explains.
