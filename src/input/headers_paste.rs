@@ -31,6 +31,9 @@ const MAIL_FIELDS: &[&str] = &[
     "x-ms-exchange-organization-network-message-id",
 ];
 
+/// Exchange's own fields, all of which say "these are e-mail headers".
+const EXCHANGE_PREFIX: &str = "x-ms-exchange-";
+
 /// Outlook's first line in the "Internet headers" box.
 const OUTLOOK_PREAMBLE: &str = "Microsoft Mail Internet Headers Version 2.0";
 
@@ -138,8 +141,10 @@ pub fn looks_like_headers(block: &HeaderBlock) -> bool {
         .fields
         .iter()
         .filter(|f| {
-            MAIL_FIELDS.contains(&f.name.to_ascii_lowercase().as_str())
-                || f.name.to_ascii_lowercase().starts_with("x-ms-exchange-")
+            MAIL_FIELDS.iter().any(|m| f.name.eq_ignore_ascii_case(m))
+                || f.name
+                    .get(..EXCHANGE_PREFIX.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(EXCHANGE_PREFIX))
         })
         .count();
     let basic = ["from", "to", "subject", "date"]
