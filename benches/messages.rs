@@ -1,6 +1,9 @@
-//! Diagnoses whole messages next to `mail-parser`'s bare parse of the same bytes: a typical
-//! 20-hop Exchange Online message, and a 150 MB message (a 149 MB base64 attachment, the
-//! shape `shared/badinput/gen/gen_badinput.py --big` writes as `huge_150mb.eml`).
+//! Diagnoses whole messages next to `mail-parser`'s bare parse of the same bytes: a 20-hop
+//! Exchange Online message with a one-line body (a diagnosis reads headers, so this is
+//! its worst case next to the parse), the same headers with the text and HTML body Outlook
+//! sends, every message in `shared/corpus` (real public messages and authored Exchange
+//! Online ones), and a 150 MB message (a 149 MB base64 attachment, the shape
+//! `shared/badinput/gen/gen_badinput.py --big` writes as `huge_150mb.eml`).
 //!
 //! The target is a full diagnosis within twice the bare parse.
 
@@ -75,6 +78,69 @@ fn twenty_hops() -> Vec<u8> {
     out.into_bytes()
 }
 
+/// The same headers with the body Outlook sends: `multipart/alternative` with a text part
+/// and a quoted-printable HTML part, about 45 KB.
+fn twenty_hops_with_html_body() -> Vec<u8> {
+    let headers = String::from_utf8(twenty_hops()).expect("ASCII");
+    let cut = headers
+        .find("MIME-Version")
+        .expect("the headers end with MIME fields");
+    let mut out = headers.get(..cut).unwrap_or_default().to_owned();
+    out.push_str(concat!(
+        "MIME-Version: 1.0\r\n",
+        "Content-Type: multipart/alternative; boundary=\"_000_report_\"\r\n\r\n",
+        "--_000_report_\r\n",
+        "Content-Type: text/plain; charset=\"utf-8\"\r\n",
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+    ));
+    for line in 0..80 {
+        let _ = write!(
+            out,
+            "Line {line} of the quarterly report: revenue, costs and the r=C3=A9sum=C3=A9 f=\r\nor the board.\r\n"
+        );
+    }
+    out.push_str(concat!(
+        "\r\n--_000_report_\r\n",
+        "Content-Type: text/html; charset=\"utf-8\"\r\n",
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+        "<html><head><meta http-equiv=3D\"Content-Type\" content=3D\"text/html; charset=3Dutf-8\">=\r\n</head><body>\r\n",
+    ));
+    for paragraph in 0..400 {
+        let _ = write!(
+            out,
+            "<p class=3D\"MsoNormal\" style=3D\"margin:0;font-family:Aptos,sans-serif\">Paragraph {paragraph} of the report, r=C3=A9sum=C3=A9 and figures</p>\r\n"
+        );
+    }
+    out.push_str("</body></html>\r\n\r\n--_000_report_--\r\n");
+    out.into_bytes()
+}
+
+/// Every `.eml` under `shared/corpus`, when the shared folder is beside the checkout.
+fn corpus_messages() -> Vec<Vec<u8>> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "eml")
+                && let Ok(bytes) = std::fs::read(&path)
+            {
+                out.push(bytes);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        &mut out,
+    );
+    out
+}
+
 /// 150 MB: a short text part and a base64 attachment of pseudo-random bytes.
 fn huge_message() -> Vec<u8> {
     let mut out = Vec::with_capacity(151_000_000);
@@ -122,17 +188,51 @@ fn bare_parse(bytes: &[u8]) -> usize {
         .map_or(0, |m| m.parts.len())
 }
 
-fn messages(c: &mut Criterion) {
-    let typical = twenty_hops();
-    let mut group = c.benchmark_group("message-20-hops");
-    group.throughput(Throughput::Bytes(typical.len() as u64));
+/// Diagnosis and bare parse of `message`, side by side in one group.
+fn compare(c: &mut Criterion, name: &str, message: &[u8]) {
+    let mut group = c.benchmark_group(name);
+    group.throughput(Throughput::Bytes(message.len() as u64));
     group.bench_function("mailflow-diagnosis", |b| {
-        b.iter(|| diagnose(black_box(&typical)));
+        b.iter(|| diagnose(black_box(message)));
     });
     group.bench_function("mail-parser-parse", |b| {
-        b.iter(|| bare_parse(black_box(&typical)));
+        b.iter(|| bare_parse(black_box(message)));
     });
     group.finish();
+}
+
+fn messages(c: &mut Criterion) {
+    compare(c, "message-20-hops", &twenty_hops());
+    compare(
+        c,
+        "message-20-hops-html-body",
+        &twenty_hops_with_html_body(),
+    );
+
+    let corpus: Vec<Vec<u8>> = corpus_messages()
+        .into_iter()
+        .filter(|m| mailflow::input::load_bytes("message.eml", m).is_ok())
+        .collect();
+    if corpus.is_empty() {
+        eprintln!("shared/corpus is not beside the checkout: the corpus benchmark is skipped");
+    } else {
+        let mut group = c.benchmark_group(format!("corpus-{}-messages", corpus.len()));
+        group.throughput(Throughput::Bytes(
+            corpus.iter().map(|m| m.len() as u64).sum(),
+        ));
+        group.bench_function("mailflow-diagnosis", |b| {
+            b.iter(|| corpus.iter().map(|m| diagnose(black_box(m))).sum::<usize>());
+        });
+        group.bench_function("mail-parser-parse", |b| {
+            b.iter(|| {
+                corpus
+                    .iter()
+                    .map(|m| bare_parse(black_box(m)))
+                    .sum::<usize>()
+            });
+        });
+        group.finish();
+    }
 
     let huge = huge_message();
     let mut group = c.benchmark_group("message-150mb");
