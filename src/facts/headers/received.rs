@@ -53,65 +53,69 @@ enum Token<'a> {
     Comment(&'a str),
 }
 
-/// Words and (nested) comments; `[...]` and `<...>` stay inside their word. Read byte by
-/// byte: the delimiters are ASCII, and only a non-ASCII character is decoded (to see whether
-/// it is white space).
+/// Bytes that end a run of word bytes: ASCII white space (as `char::is_whitespace` has it),
+/// `(`, and every non-ASCII byte (its character may be white space).
+const fn stops_word(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ' | b'(') || !b.is_ascii()
+}
+
+/// Words and (nested) comments; `[...]` and `<...>` stay inside their word. Runs of word
+/// bytes are skipped whole and comments are crossed from parenthesis to parenthesis, so
+/// a character is decoded only where a non-ASCII byte stops a run.
 fn tokens(text: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::with_capacity(text.len() / 8 + 4);
-    let mut depth = 0usize;
-    let mut start: Option<usize> = None;
     let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 8 + 4);
+    let mut word: Option<usize> = None;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        let (c, len) = if b.is_ascii() {
-            (char::from(b), 1)
-        } else {
-            let c = text.get(i..).and_then(|t| t.chars().next()).unwrap_or(' ');
-            (c, c.len_utf8())
-        };
-        if depth > 0 {
-            match c {
-                '(' => depth += 1,
-                ')' => {
+        if b == b'(' {
+            if let Some(start) = word.take() {
+                out.push(Token::Word(text.get(start..i).unwrap_or("")));
+            }
+            let inner = i + 1;
+            let mut depth = 1usize;
+            let mut close = None;
+            for at in memchr::memchr2_iter(b'(', b')', bytes.get(inner..).unwrap_or_default()) {
+                if bytes.get(inner + at) == Some(&b'(') {
+                    depth += 1;
+                } else {
                     depth -= 1;
                     if depth == 0 {
-                        let from = start.take().unwrap_or(i);
-                        out.push(Token::Comment(text.get(from..i).unwrap_or("").trim()));
+                        close = Some(inner + at);
+                        break;
                     }
                 }
-                _ => {}
+            }
+            let Some(close) = close else {
+                out.push(Token::Comment(text.get(inner..).unwrap_or("").trim()));
+                return out;
+            };
+            out.push(Token::Comment(text.get(inner..close).unwrap_or("").trim()));
+            i = close + 1;
+            continue;
+        }
+        let (white, len) = if b.is_ascii() {
+            (stops_word(b), 1)
+        } else {
+            let c = text.get(i..).and_then(|t| t.chars().next()).unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if white {
+            if let Some(start) = word.take() {
+                out.push(Token::Word(text.get(start..i).unwrap_or("")));
             }
             i += len;
             continue;
         }
-        match c {
-            '(' => {
-                if let Some(s) = start.take() {
-                    out.push(Token::Word(text.get(s..i).unwrap_or("")));
-                }
-                depth = 1;
-                start = Some(i + 1);
-            }
-            c if c.is_whitespace() => {
-                if let Some(s) = start.take() {
-                    out.push(Token::Word(text.get(s..i).unwrap_or("")));
-                }
-            }
-            _ => {
-                if start.is_none() {
-                    start = Some(i);
-                }
-            }
-        }
+        word.get_or_insert(i);
         i += len;
-    }
-    if let Some(s) = start {
-        let rest = text.get(s..).unwrap_or("");
-        out.push(if depth > 0 {
-            Token::Comment(rest.trim())
-        } else {
-            Token::Word(rest)
+        // The rest of an ASCII word, in one step.
+        i += bytes.get(i..).map_or(0, |rest| {
+            rest.iter().take_while(|&&b| !stops_word(b)).count()
         });
+    }
+    if let Some(start) = word {
+        out.push(Token::Word(text.get(start..).unwrap_or("")));
     }
     out
 }
