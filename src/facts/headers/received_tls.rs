@@ -55,27 +55,6 @@ fn has_encrypted(text: &[u8]) -> bool {
     memchr::memchr2_iter(b'y', b'Y', text).any(|y| y >= 4 && word_at(text, y - 4, b"encrypted"))
 }
 
-/// Byte offsets of the ASCII letters and digits in `value` that start a word (a word
-/// boundary before them) and whose lower-cased byte `first` accepts, in order. The previous
-/// byte is carried along, so each byte costs a comparison or two; only after a non-ASCII
-/// byte is the character before decoded.
-fn word_starts(value: &str, first: impl Fn(u8) -> bool) -> impl Iterator<Item = usize> {
-    let text = value.as_bytes();
-    let mut previous: Option<u8> = None;
-    text.iter().enumerate().filter_map(move |(i, &b)| {
-        let before = previous.replace(b);
-        if !b.is_ascii_alphanumeric() || !first(b.to_ascii_lowercase()) {
-            return None;
-        }
-        let starts = match before {
-            None => true,
-            Some(p) if p.is_ascii() => !(p.is_ascii_alphanumeric() || p == b'_'),
-            Some(_) => boundary_before(value, i),
-        };
-        starts.then_some(i)
-    })
-}
-
 /// True when `text` holds `word` (ASCII, lower case) at `at`, in any case.
 fn word_at(text: &[u8], at: usize, word: &[u8]) -> bool {
     text.get(at..at + word.len())
@@ -110,7 +89,10 @@ fn version_after(value: &str, at: usize, tail_boundary: bool) -> Option<(usize, 
 /// The first `TLS`/`SSL` version in `value`, as `TLS1.2` or `SSL3`.
 pub fn version(value: &str) -> Option<String> {
     let text = value.as_bytes();
-    word_starts(value, |b| matches!(b, b't' | b's')).find_map(|i| {
+    (0..text.len()).find_map(|i| {
+        if !matches!(text.get(i).map(u8::to_ascii_lowercase), Some(b't' | b's')) {
+            return None;
+        }
         let family = if word_at(text, i, b"tls") {
             "TLS"
         } else if word_at(text, i, b"ssl") {
@@ -118,6 +100,9 @@ pub fn version(value: &str) -> Option<String> {
         } else {
             return None;
         };
+        if !boundary_before(value, i) {
+            return None;
+        }
         let (_, major, minor) = version_after(value, i + 3, true)?;
         let major = char::from(major);
         Some(if family == "SSL" {
@@ -243,7 +228,12 @@ pub fn cipher(value: &str) -> Option<String> {
     let text = value.as_bytes();
     // Only `NAME encrypted` starts at any word; the other shapes start with c, t or s.
     let encrypted = has_encrypted(text);
-    word_starts(value, |b| encrypted || matches!(b, b'c' | b't' | b's'))
+    let may_start = |b: u8| {
+        b.is_ascii_alphanumeric()
+            && (encrypted || matches!(b.to_ascii_lowercase(), b'c' | b't' | b's'))
+    };
+    (0..text.len())
+        .filter(|&i| text.get(i).copied().is_some_and(may_start) && boundary_before(value, i))
         .find_map(|i| {
             let tls = word_at(text, i, b"tls") || word_at(text, i, b"ssl");
             let span = if word_at(text, i, b"cipher") {
