@@ -120,40 +120,48 @@ pub fn diagnose_in(
             ..StepReport::empty(step)
         })
         .collect();
-    let header_facts = facts.headers.as_ref();
+    let message_out = message_info(message, &facts);
+    let trace = trace_out(message, &facts);
+    let ndr = facts.decisive_code.as_ref().map(|code| {
+        let entry = knowledge
+            .status_codes
+            .explain_in(&code.code, &code.source_line);
+        NdrOut {
+            code: code.code.clone(),
+            side: entry.side_for(code.generated_locally()),
+            meaning: entry.meaning,
+        }
+    });
+    let recipients = facts
+        .recipients
+        .iter()
+        .map(|r| RecipientOutcome {
+            recipient: r.recipient.clone(),
+            status: r.status,
+            location: r.location.clone(),
+        })
+        .collect();
+    // The facts are done with: what the contract shows of them is moved, not copied.
+    let (hops, authentication, antispam) = match facts.headers {
+        Some(h) => (h.hops, Some(h.authentication), Some(h.antispam)),
+        None => (Vec::new(), None, None),
+    };
     Ok(Diagnosis {
         schema_version: SCHEMA_VERSION,
         tool: crate::diagnosis::Tool::default(),
         inputs: case.inputs.iter().map(InputRef::from).collect(),
-        verdict: decision.verdict.clone(),
+        verdict: decision.verdict,
         messages,
         selected_message: selected,
         steps,
-        message: Some(message_info(message, &facts)),
-        trace: trace_out(message, &facts),
-        hops: header_facts.map(|h| h.hops.clone()).unwrap_or_default(),
-        authentication: header_facts.map(|h| h.authentication.clone()),
-        antispam: header_facts.map(|h| h.antispam.clone()),
-        rules: facts.rules.clone(),
-        ndr: facts.decisive_code.as_ref().map(|code| {
-            let entry = knowledge
-                .status_codes
-                .explain_in(&code.code, &code.source_line);
-            NdrOut {
-                code: code.code.clone(),
-                side: entry.side_for(code.generated_locally()),
-                meaning: entry.meaning,
-            }
-        }),
-        recipients: facts
-            .recipients
-            .iter()
-            .map(|r| RecipientOutcome {
-                recipient: r.recipient.clone(),
-                status: r.status,
-                location: r.location.clone(),
-            })
-            .collect(),
+        message: Some(message_out),
+        trace,
+        hops,
+        authentication,
+        antispam,
+        rules: facts.rules,
+        ndr,
+        recipients,
         decision_chain: decision.chain,
         next_actions: decision.next_actions,
     })
