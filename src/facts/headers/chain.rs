@@ -111,11 +111,19 @@ impl ReceivedChain {
 }
 
 fn evidence_line(value: &str) -> String {
-    let cut = value
-        .char_indices()
-        .nth(400)
-        .map_or(value.len(), |(at, _)| at);
-    format!("Received: {}", value.get(..cut).unwrap_or(value))
+    // Up to 400 bytes hold at most 400 characters: only longer values are counted.
+    let cut = if value.len() <= 400 {
+        value.len()
+    } else {
+        value
+            .char_indices()
+            .nth(400)
+            .map_or(value.len(), |(at, _)| at)
+    };
+    let mut line = String::with_capacity(cut + 10);
+    line.push_str("Received: ");
+    line.push_str(value.get(..cut).unwrap_or(value));
+    line
 }
 
 /// Reads every Received header of `block` into a chain.
