@@ -500,19 +500,26 @@ impl App {
         let diagnosis = self.analysis.as_ref().map(|a| &a.diagnosis);
         match self.page {
             Page::Step(Step::Trace) => {
+                let timeline = self
+                    .analysis
+                    .as_ref()
+                    .map(|a| &a.timeline)
+                    .filter(|t| !t.rows.is_empty());
+                // The event timeline takes what its rows need, up to half the page, and
+                // the findings above it the rest; without a trace they have all of it.
+                let page = ui.available_height();
+                let findings = timeline.map_or(page, |t| {
+                    (page - pages::trace::table_height(ui, t.rows.len())).max(page * 0.5)
+                });
                 egui::ScrollArea::vertical()
                     .id_salt("trace_top")
-                    .max_height(ui.available_height() * 0.5)
+                    .max_height(findings)
                     .show(ui, |ui| {
                         pages::step_intro_ui(ui, Step::Trace, diagnosis, &mut self.checklist);
                     });
-                if let Some(analysis) = self
-                    .analysis
-                    .as_ref()
-                    .filter(|a| !a.timeline.rows.is_empty())
-                {
+                if let Some(timeline) = timeline {
                     ui.separator();
-                    pages::trace::table_ui(ui, &analysis.timeline);
+                    pages::trace::table_ui(ui, timeline);
                 }
             }
             page => {

@@ -8,6 +8,7 @@
 )]
 mod dns;
 mod inputs;
+mod layout;
 mod navigation;
 mod online;
 mod walk;

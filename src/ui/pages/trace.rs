@@ -80,6 +80,16 @@ impl Timeline {
     }
 }
 
+/// The height [`table_ui`] needs to show `rows` rows without scrolling, with the separator
+/// above it: its count line, header and rows.
+pub fn table_height(ui: &egui::Ui, rows: usize) -> f32 {
+    let spacing = ui.spacing();
+    spacing.interact_size.y
+        + (rows as f32 + 1.0) * theme::ROW_HEIGHT
+        + 4.0 * spacing.item_spacing.y
+        + 8.0
+}
+
 /// Draws the timeline table; only the rows in view are laid out.
 pub fn table_ui(ui: &mut egui::Ui, timeline: &Timeline) {
     let rows = &timeline.rows;
