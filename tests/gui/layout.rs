@@ -55,7 +55,7 @@ fn without_a_trace_the_findings_have_the_whole_page() {
 }
 
 #[test]
-fn a_short_timeline_leaves_the_findings_above_it_in_full() {
+fn a_short_timeline_is_shown_whole_and_leaves_the_findings_above_it_in_full() {
     let mut harness = harness(App::default(), 640.0);
     harness.state_mut().load_sample();
     settle(&mut harness);
@@ -66,6 +66,13 @@ fn a_short_timeline_leaves_the_findings_above_it_in_full() {
         "Exchange Online Protection spam filter judged it spam",
     );
     assert!(finding > 0.0, "the sample's junk finding is shown");
+    // The table lays out only the rows in view: its last row is there, above the bar.
+    let last_row = bottom_of(&harness, "2025-12-03 09:48:00 +00:00");
+    let bar = top_of(&harness, "Next");
+    assert!(
+        last_row > 0.0 && last_row <= bar,
+        "the timeline's last row ends at {last_row}, the bottom bar starts at {bar}"
+    );
     let table = top_of(&harness, "Journey");
     assert!(
         finding <= table,

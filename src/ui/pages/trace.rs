@@ -81,13 +81,15 @@ impl Timeline {
 }
 
 /// The height [`table_ui`] needs to show `rows` rows without scrolling, with the separator
-/// above it: its count line, header and rows.
+/// above it: its count line, the header and rows (each followed by item spacing), and a
+/// row's height for the separator and margins.
 pub fn table_height(ui: &egui::Ui, rows: usize) -> f32 {
     let spacing = ui.spacing();
+    let pitch = theme::ROW_HEIGHT + spacing.item_spacing.y;
     spacing.interact_size.y
-        + (rows as f32 + 1.0) * theme::ROW_HEIGHT
-        + 4.0 * spacing.item_spacing.y
-        + 8.0
+        + spacing.item_spacing.y
+        + (rows as f32 + 1.0) * pitch
+        + theme::ROW_HEIGHT
 }
 
 /// Draws the timeline table; only the rows in view are laid out.
