@@ -31,5 +31,8 @@ pub mod online;
 pub mod step;
 pub mod verdict;
 
+#[cfg(test)]
+mod testing;
+
 #[cfg(feature = "gui")]
 pub mod ui;

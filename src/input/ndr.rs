@@ -326,13 +326,7 @@ mod tests {
             " status :",
             "\tAction:\t",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d_u64);
         for _ in 0..20_000 {
             let pieces = next() % 16;
             out.push(

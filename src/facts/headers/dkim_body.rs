@@ -321,18 +321,12 @@ mod tests {
     #[test]
     fn bodies_hashed_as_they_are_agree_with_line_by_line_canonicalization() {
         const PIECES: [&[u8]; 8] = [b"word", b"x", b" ", b"\r\n", b"\r\n", b"\t", b"\n", b"\r"];
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15_u64);
         let mut as_is = 0;
         for _ in 0..20_000 {
             let len = next() % 24;
             // Mostly words, spaces and CRLFs; tabs, bare LFs and CRs now and then.
-            let pieces = if next() % 2 == 0 { 5 } else { 8 };
+            let pieces = if next().is_multiple_of(2) { 5 } else { 8 };
             let body: Vec<u8> = (0..len)
                 .flat_map(|_| PIECES[(next() % pieces) as usize].iter().copied())
                 .collect();
