@@ -1,7 +1,8 @@
 //! Step 1 shares its page between the findings and the event timeline: neither may hide
 //! the other. A widget's rectangle is where it was laid out, so a finding laid out below
-//! the top of the timeline (or of the bottom bar) is one the reader cannot see. The
-//! windows are shorter than the other tests' so the findings do not fit in half of them.
+//! the top of the timeline is one the reader cannot see; where nothing is drawn below the
+//! findings, clipping shows as a scroll bar. The windows are shorter than the other
+//! tests' so the findings do not fit in half of them.
 
 use std::sync::Arc;
 
