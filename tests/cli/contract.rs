@@ -1,7 +1,5 @@
 //! Every shared sample gives contract-valid JSON on stdout with exit 0.
 
-use std::process::Command;
-
 use serde_json::Value;
 
 pub(super) fn schema() -> jsonschema::Validator {
@@ -58,12 +56,8 @@ fn selecting_a_message_by_index_and_id() {
 fn markdown_and_text_formats_print_the_verdict() {
     let sample = super::support::sample("02-eac-copytext-junk-multiline-enGB.txt");
     for format in ["md", "text"] {
-        let output = Command::new(env!("CARGO_BIN_EXE_mailflow"))
-            .args(["diagnose", "--format", format, sample.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(0));
-        let text = String::from_utf8(output.stdout).unwrap();
+        let stdout = super::support::diagnose_cli(["--format", format, sample.to_str().unwrap()]);
+        let text = String::from_utf8(stdout).unwrap();
         assert!(text.contains("Junk"), "{format}: {text}");
     }
 }

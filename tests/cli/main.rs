@@ -14,17 +14,5 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().into()).collect();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mailflow"))
-        .arg("diagnose")
-        .args(&args)
-        .output()
-        .expect("run mailflow");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("stdout is one JSON object")
+    serde_json::from_slice(&support::diagnose_cli(args)).expect("stdout is one JSON object")
 }

@@ -7,8 +7,8 @@
 //! the diff.
 
 use std::cell::RefCell;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::LazyLock;
 
 use chrono::DateTime;
@@ -663,13 +663,12 @@ fn hostile_message_headers_are_inert_in_every_format() {
 fn cli_output_has_no_raw_control_characters() {
     let fixture = support::fixture("export/hostile-eac-copytext.txt");
     for format in ["text", "md", "html", "json"] {
-        let output = Command::new(env!("CARGO_BIN_EXE_mailflow"))
-            .args(["diagnose", "--format", format])
-            .arg(&fixture)
-            .output()
-            .expect("run mailflow");
-        assert_eq!(output.status.code(), Some(0), "{format}");
-        let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+        let stdout = support::diagnose_cli([
+            OsStr::new("--format"),
+            OsStr::new(format),
+            fixture.as_os_str(),
+        ]);
+        let stdout = String::from_utf8(stdout).expect("UTF-8 output");
         assert_printable(&stdout, format);
         assert!(
             stdout.contains("alert(6)"),
@@ -973,20 +972,13 @@ fn a_redacted_bundle_leaves_the_raw_inputs_out() {
 fn cli_writes_a_bundle_atomically_and_prints_its_path() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("case.zip");
-    let output = Command::new(env!("CARGO_BIN_EXE_mailflow"))
-        .args(["diagnose", "--bundle"])
-        .arg(&target)
-        .arg(support::sample("02-eac-copytext-junk-multiline-enGB.txt"))
-        .output()
-        .expect("run mailflow");
+    let stdout = support::diagnose_cli([
+        OsStr::new("--bundle"),
+        target.as_os_str(),
+        support::sample("02-eac-copytext-junk-multiline-enGB.txt").as_os_str(),
+    ]);
     assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout).trim(),
+        String::from_utf8_lossy(&stdout).trim(),
         target.display().to_string()
     );
     let members = read_zip(&target);
@@ -1000,21 +992,15 @@ fn cli_writes_a_bundle_atomically_and_prints_its_path() {
 #[test]
 fn cli_names_a_bundle_in_a_folder_after_the_case() {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_mailflow"))
-        .args(["diagnose", "--redact", "--bundle"])
-        .arg(dir.path())
-        .arg(support::sample("02-eac-copytext-junk-multiline-enGB.txt"))
-        .output()
-        .expect("run mailflow");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = support::diagnose_cli([
+        OsStr::new("--redact"),
+        OsStr::new("--bundle"),
+        dir.path().as_os_str(),
+        support::sample("02-eac-copytext-junk-multiline-enGB.txt").as_os_str(),
+    ]);
     let expected = dir.path().join("mailflow-2024-12-06-Subject-1.zip");
     assert_eq!(
-        String::from_utf8_lossy(&output.stdout).trim(),
+        String::from_utf8_lossy(&stdout).trim(),
         expected.display().to_string()
     );
     assert!(
@@ -1028,18 +1014,14 @@ fn cli_names_a_bundle_in_a_folder_after_the_case() {
 fn cli_writes_html_to_a_file_and_redacts_on_request() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("report.html");
-    let output = Command::new(env!("CARGO_BIN_EXE_mailflow"))
-        .args(["diagnose", "--format", "html", "--redact", "--output"])
-        .arg(&target)
-        .arg(support::sample("02-eac-copytext-junk-multiline-enGB.txt"))
-        .output()
-        .expect("run mailflow");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    support::diagnose_cli([
+        OsStr::new("--format"),
+        OsStr::new("html"),
+        OsStr::new("--redact"),
+        OsStr::new("--output"),
+        target.as_os_str(),
+        support::sample("02-eac-copytext-junk-multiline-enGB.txt").as_os_str(),
+    ]);
     let html = std::fs::read_to_string(&target).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(!html.contains("lee.gu"));

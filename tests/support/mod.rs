@@ -4,7 +4,9 @@
 
 pub mod dns;
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use mailflow::case::Case;
 use mailflow::diagnosis::Diagnosis;
@@ -54,4 +56,26 @@ pub fn codes(d: &Diagnosis) -> Vec<String> {
         .iter()
         .flat_map(|s| s.findings.iter().map(|f| f.code.clone()))
         .collect()
+}
+
+/// Runs the `mailflow` binary's `diagnose` with `args`, checks it exited 0 (showing its
+/// stderr when not) and returns what it printed.
+pub fn diagnose_cli<I, S>(args: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let args: Vec<OsString> = args.into_iter().map(|a| a.as_ref().into()).collect();
+    let output = Command::new(env!("CARGO_BIN_EXE_mailflow"))
+        .arg("diagnose")
+        .args(&args)
+        .output()
+        .expect("run mailflow");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
 }
