@@ -266,11 +266,24 @@ fn keyword(word: &str) -> Option<Keyword> {
         .map(|&(_, k)| k)
 }
 
-/// What a clause collected: its first word, the words after it and its comments.
-#[derive(Default)]
-struct Clause<'a> {
-    words: Vec<&'a str>,
-    comments: Vec<&'a str>,
+/// The tokens of the `from`, `by` and `with` clauses, each tagged with its clause, in
+/// order: one list for the three, read back clause by clause.
+struct Clauses<'a>(Vec<(Keyword, Token<'a>)>);
+
+impl<'a> Clauses<'a> {
+    fn words(&self, clause: Keyword) -> impl Iterator<Item = &'a str> + '_ {
+        self.0.iter().filter_map(move |&(k, token)| match token {
+            Token::Word(word) if k == clause => Some(word),
+            _ => None,
+        })
+    }
+
+    fn comments(&self, clause: Keyword) -> impl Iterator<Item = &'a str> + '_ {
+        self.0.iter().filter_map(move |&(k, token)| match token {
+            Token::Comment(text) if k == clause => Some(text),
+            _ => None,
+        })
+    }
 }
 
 /// Reads one Received value (unfolded).
@@ -302,18 +315,15 @@ pub fn parse(value: &str) -> ReceivedFields {
         tokens = inner_tokens;
     }
 
-    let mut from = Clause::default();
-    let mut by = Clause::default();
-    let mut with = Clause::default();
+    let mut clauses = Clauses(Vec::with_capacity(tokens.len()));
     let mut current: Option<Keyword> = None;
     let mut seen_from = false;
     for token in tokens {
         match token {
-            Token::Comment(text) => match current {
-                Some(Keyword::From) => from.comments.push(text),
-                Some(Keyword::By) => by.comments.push(text),
+            Token::Comment(_) => match current {
+                Some(k @ (Keyword::From | Keyword::By)) => clauses.0.push((k, token)),
                 Some(Keyword::With) => {
-                    with.comments.push(text);
+                    clauses.0.push((Keyword::With, token));
                     current = None;
                 }
                 _ => {}
@@ -337,15 +347,11 @@ pub fn parse(value: &str) -> ReceivedFields {
                     continue;
                 }
                 match current {
-                    Some(Keyword::From) => from.words.push(word),
-                    Some(Keyword::By) => {
-                        if fields.by.is_none() {
-                            fields.by = Some(clean_host(word));
-                        } else {
-                            by.words.push(word);
-                        }
+                    Some(Keyword::From) => clauses.0.push((Keyword::From, token)),
+                    Some(Keyword::By) if fields.by.is_none() => {
+                        fields.by = Some(clean_host(word));
                     }
-                    Some(Keyword::With) => with.words.push(word),
+                    Some(Keyword::With) => clauses.0.push((Keyword::With, token)),
                     Some(Keyword::Id) => {
                         fields.id = Some(
                             word.trim_matches(|c: char| c == '<' || c == '>' || c == ';')
@@ -364,14 +370,14 @@ pub fn parse(value: &str) -> ReceivedFields {
                         fields.via = Some(word.trim_end_matches(';').to_owned());
                         current = None;
                     }
-                    None => {}
+                    Some(Keyword::By) | None => {}
                 }
             }
         }
     }
-    read_from(&from, &mut fields);
-    read_by(&by, &mut fields);
-    read_with(&with, &mut fields);
+    read_from(&clauses, &mut fields);
+    read_by(&clauses, &mut fields);
+    read_with(&clauses, &mut fields);
     read_tls(value, &mut fields);
     if fields.for_addr.is_none() {
         // `…; Thu, 20 Mar 03 10:06:43 +0100 for <asrg@ietf.org>`
@@ -387,21 +393,17 @@ pub fn parse(value: &str) -> ReceivedFields {
     fields
 }
 
-fn read_from(clause: &Clause<'_>, fields: &mut ReceivedFields) {
-    let Some((&first, rest)) = clause.words.split_first() else {
+fn read_from(clauses: &Clauses<'_>, fields: &mut ReceivedFields) {
+    let comments = || clauses.comments(Keyword::From);
+    let Some(first) = clauses.words(Keyword::From).next() else {
         // `from ([1.2.3.4]) by …`: the name is missing, the comment holds the address.
-        if let Some((ip, name)) = clause.comments.iter().find_map(|c| bracketed(c)) {
+        if let Some((ip, name)) = comments().find_map(bracketed) {
             fields.from_ip = Some(ip.to_string());
             fields.from_rdns = name;
-        } else if let Some(ip) = clause
-            .comments
-            .iter()
-            .flat_map(|c| c.split_whitespace())
-            .find_map(ip_in)
-        {
+        } else if let Some(ip) = comments().flat_map(str::split_whitespace).find_map(ip_in) {
             fields.from_ip = Some(ip.to_string());
         }
-        for comment in &clause.comments {
+        for comment in comments() {
             if let Some(helo) = helo_in(comment) {
                 fields.helo = Some(helo);
             }
@@ -410,7 +412,7 @@ fn read_from(clause: &Clause<'_>, fields: &mut ReceivedFields) {
     };
     fields.from = Some(clean_host(first)).filter(|h| !h.is_empty());
     let mut ip: Option<IpAddr> = None;
-    for comment in &clause.comments {
+    for comment in comments() {
         if ip.is_none()
             && let Some((found, name)) = bracketed(comment)
         {
@@ -424,14 +426,10 @@ fn read_from(clause: &Clause<'_>, fields: &mut ReceivedFields) {
         }
     }
     if ip.is_none() {
-        ip = clause
-            .comments
-            .iter()
-            .flat_map(|c| c.split_whitespace())
-            .find_map(ip_in);
+        ip = comments().flat_map(str::split_whitespace).find_map(ip_in);
     }
     if ip.is_none() {
-        ip = rest.iter().find_map(|w| ip_in(w));
+        ip = clauses.words(Keyword::From).skip(1).find_map(ip_in);
     }
     if ip.is_none() {
         ip = ip_in(first);
@@ -439,7 +437,7 @@ fn read_from(clause: &Clause<'_>, fields: &mut ReceivedFields) {
     fields.from_ip = ip.map(|ip| ip.to_string());
     if fields.from_rdns.is_none() {
         // Exchange writes `from host (1.2.3.4)`: the name is the one the receiver saw.
-        let named = clause.comments.iter().find_map(|c| {
+        let named = comments().find_map(|c| {
             let mut words = c.split_whitespace();
             let name = words.next()?;
             let second = words.next()?;
@@ -450,31 +448,31 @@ fn read_from(clause: &Clause<'_>, fields: &mut ReceivedFields) {
     }
 }
 
-fn read_by(clause: &Clause<'_>, fields: &mut ReceivedFields) {
-    let ip = clause
-        .comments
-        .iter()
+fn read_by(clauses: &Clauses<'_>, fields: &mut ReceivedFields) {
+    let ip = clauses
+        .comments(Keyword::By)
         .find_map(|c| bracketed(c).map(|(ip, _)| ip))
         .or_else(|| {
-            clause
-                .comments
-                .iter()
+            clauses
+                .comments(Keyword::By)
                 .filter_map(|c| c.split_whitespace().next())
                 .find_map(ip_in)
         });
     fields.by_ip = ip.map(|ip| ip.to_string());
 }
 
-fn read_with(clause: &Clause<'_>, fields: &mut ReceivedFields) {
-    if clause.words.is_empty() {
-        return;
+fn read_with(clauses: &Clauses<'_>, fields: &mut ReceivedFields) {
+    let mut joined = String::new();
+    for word in clauses.words(Keyword::With) {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(word);
     }
-    let joined = clause.words.join(" ");
-    let joined = joined.trim_end_matches(';');
+    joined.truncate(joined.trim_end_matches(';').len());
     // `ESMTP/TLS/DHE-RSA-AES256-GCM-SHA384`
     let mut parts = joined.split('/');
-    let protocol = parts.next().unwrap_or(joined);
-    if let (Some(tls), Some(cipher)) = (parts.next(), parts.next())
+    if let (Some(protocol), Some(tls), Some(cipher)) = (parts.next(), parts.next(), parts.next())
         && tls.eq_ignore_ascii_case("TLS")
         && !cipher.is_empty()
     {
@@ -482,13 +480,14 @@ fn read_with(clause: &Clause<'_>, fields: &mut ReceivedFields) {
         fields.with = Some(protocol.to_owned());
         return;
     }
-    fields.with = Some(joined.to_owned()).filter(|w| !w.is_empty());
+    fields.with = Some(joined).filter(|w| !w.is_empty());
 }
 
 fn read_tls(value: &str, fields: &mut ReceivedFields) {
-    fields.tls_version = received_tls::version(value);
+    let (version, cipher) = received_tls::read(value);
+    fields.tls_version = version;
     if fields.tls_cipher.is_none() {
-        fields.tls_cipher = received_tls::cipher(value);
+        fields.tls_cipher = cipher;
     }
 }
 

@@ -120,7 +120,7 @@ enum Token<'a> {
 
 /// Splits on white space and commas; a parenthesised comment (nested) is one token.
 fn tokens(text: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(MAX_TOKENS);
     let mut depth = 0usize;
     let mut start: Option<usize> = None;
     for (i, c) in text.char_indices() {
@@ -178,12 +178,23 @@ fn zone_by_name(name: &str) -> Option<i32> {
         .map(|&(_, minutes)| minutes)
 }
 
-fn month_by_name(word: &str) -> Option<u32> {
-    let word = word.to_ascii_lowercase();
-    if word.len() < 3 {
-        return None;
-    }
+/// Where `word` (three letters or more, any ASCII case) stands in `abbreviations`, by its
+/// first three letters.
+fn abbreviation_index(word: &str, abbreviations: &[&str]) -> Option<usize> {
     let prefix = word.get(..3)?;
+    abbreviations
+        .iter()
+        .position(|a| a.eq_ignore_ascii_case(prefix))
+}
+
+/// True when `word` begins `name` (lower case), in any ASCII case.
+fn begins(name: &str, word: &str) -> bool {
+    name.as_bytes()
+        .get(..word.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(word.as_bytes()))
+}
+
+fn month_by_name(word: &str) -> Option<u32> {
     let full = [
         "january",
         "february",
@@ -198,19 +209,14 @@ fn month_by_name(word: &str) -> Option<u32> {
         "november",
         "december",
     ];
-    let index = MONTHS.iter().position(|m| *m == prefix)?;
+    let index = abbreviation_index(word, &MONTHS)?;
     let name = full.get(index)?;
-    (word.len() == 3 || name.starts_with(word.as_str()) || word == "sept")
+    (word.len() == 3 || begins(name, word) || word.eq_ignore_ascii_case("sept"))
         .then_some(index as u32 + 1)
 }
 
 fn weekday_by_name(word: &str) -> Option<u32> {
-    let word = word.to_ascii_lowercase();
-    if word.len() < 3 {
-        return None;
-    }
-    let prefix = word.get(..3)?;
-    let index = WEEKDAYS.iter().position(|d| *d == prefix)?;
+    let index = abbreviation_index(word, &WEEKDAYS)?;
     let full = [
         "monday",
         "tuesday",
@@ -221,7 +227,7 @@ fn weekday_by_name(word: &str) -> Option<u32> {
         "sunday",
     ];
     let name = full.get(index)?;
-    (name.starts_with(word.as_str())).then_some(index as u32)
+    begins(name, word).then_some(index as u32)
 }
 
 fn number(text: &str, max_len: usize) -> Option<u32> {

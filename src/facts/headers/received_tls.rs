@@ -7,6 +7,10 @@
 //! here, and two regex searches a hop were a tenth of a whole diagnosis. The tests check
 //! the scans against the regular expressions they replace.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
+
 /// A word character for `\b`, as the regex crate reads it (Unicode letters, digits, `_`).
 fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -86,13 +90,38 @@ fn version_after(value: &str, at: usize, tail_boundary: bool) -> Option<(usize, 
     (!tail_boundary || boundary_after(value, i)).then_some((i, major, None))
 }
 
-/// The first `TLS`/`SSL` version in `value`, as `TLS1.2` or `SSL3`.
-pub fn version(value: &str) -> Option<String> {
+/// Where `tls`, `ssl` and `cipher` (any ASCII case) start a word in `value`, in order:
+/// every shape but `NAME encrypted` starts at one of them. Found with SIMD substring
+/// searches over an ASCII-lower-cased copy, so the bytes between them are never visited
+/// one by one.
+fn keyword_starts(value: &str) -> Vec<usize> {
+    static NEEDLES: LazyLock<[memmem::Finder<'static>; 3]> = LazyLock::new(|| {
+        [
+            memmem::Finder::new("tls"),
+            memmem::Finder::new("ssl"),
+            memmem::Finder::new("cipher"),
+        ]
+    });
+    let folded = value.as_bytes().to_ascii_lowercase();
+    let mut starts: Vec<usize> = NEEDLES
+        .iter()
+        .flat_map(|needle| needle.find_iter(&folded))
+        .filter(|&i| boundary_before(value, i))
+        .collect();
+    starts.sort_unstable();
+    starts
+}
+
+/// The TLS version and cipher of one Received value, read from one candidate list.
+pub fn read(value: &str) -> (Option<String>, Option<String>) {
+    let starts = keyword_starts(value);
+    (version_at(value, &starts), cipher_at(value, &starts))
+}
+
+/// The first `TLS`/`SSL` version among `starts`, as `TLS1.2` or `SSL3`.
+fn version_at(value: &str, starts: &[usize]) -> Option<String> {
     let text = value.as_bytes();
-    (0..text.len()).find_map(|i| {
-        if !matches!(text.get(i).map(u8::to_ascii_lowercase), Some(b't' | b's')) {
-            return None;
-        }
+    starts.iter().find_map(|&i| {
         let family = if word_at(text, i, b"tls") {
             "TLS"
         } else if word_at(text, i, b"ssl") {
@@ -100,9 +129,6 @@ pub fn version(value: &str) -> Option<String> {
         } else {
             return None;
         };
-        if !boundary_before(value, i) {
-            return None;
-        }
         let (_, major, minor) = version_after(value, i + 3, true)?;
         let major = char::from(major);
         Some(if family == "SSL" {
@@ -224,35 +250,36 @@ fn encrypted_suffix(value: &str, at: usize) -> Option<(usize, usize)> {
 }
 
 /// The first cipher name in `value`, in whichever of the shapes above comes first.
-pub fn cipher(value: &str) -> Option<String> {
+/// `starts` are the keyword starts of [`keyword_starts`]; only when `encrypted` occurs can
+/// a name start elsewhere, and then every word start is tried.
+fn cipher_at(value: &str, starts: &[usize]) -> Option<String> {
     let text = value.as_bytes();
-    // Only `NAME encrypted` starts at any word; the other shapes start with c, t or s.
-    let encrypted = has_encrypted(text);
-    let may_start = |b: u8| {
-        b.is_ascii_alphanumeric()
-            && (encrypted || matches!(b.to_ascii_lowercase(), b'c' | b't' | b's'))
+    let shape_at = |i: usize, encrypted: bool| {
+        let tls = word_at(text, i, b"tls") || word_at(text, i, b"ssl");
+        let span = if word_at(text, i, b"cipher") {
+            cipher_keyword(text, i)
+        } else {
+            None
+        };
+        span.or_else(|| tls.then(|| colon_triple(value, i)).flatten())
+            .or_else(|| bits_clause(value, i))
+            .or_else(|| encrypted.then(|| encrypted_suffix(value, i)).flatten())
     };
-    (0..text.len())
-        .filter(|&i| text.get(i).copied().is_some_and(may_start) && boundary_before(value, i))
-        .find_map(|i| {
-            let tls = word_at(text, i, b"tls") || word_at(text, i, b"ssl");
-            let span = if word_at(text, i, b"cipher") {
-                cipher_keyword(text, i)
-            } else {
-                None
-            };
-            span.or_else(|| tls.then(|| colon_triple(value, i)).flatten())
-                .or_else(|| bits_clause(value, i))
-                .or_else(|| encrypted.then(|| encrypted_suffix(value, i)).flatten())
-        })
-        .and_then(|(start, end)| value.get(start..end))
+    let span = if has_encrypted(text) {
+        (0..text.len())
+            .filter(|&i| {
+                text.get(i).is_some_and(u8::is_ascii_alphanumeric) && boundary_before(value, i)
+            })
+            .find_map(|i| shape_at(i, true))
+    } else {
+        starts.iter().find_map(|&i| shape_at(i, false))
+    };
+    span.and_then(|(start, end)| value.get(start..end))
         .map(str::to_owned)
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::LazyLock;
-
     use super::*;
     use regex::Regex;
 
@@ -308,8 +335,9 @@ mod tests {
     ];
 
     fn agree(value: &str) {
-        assert_eq!(version(value), oracle_version(value), "version of {value}");
-        assert_eq!(cipher(value), oracle_cipher(value), "cipher of {value}");
+        let (version, cipher) = read(value);
+        assert_eq!(version, oracle_version(value), "version of {value}");
+        assert_eq!(cipher, oracle_cipher(value), "cipher of {value}");
     }
 
     #[test]
@@ -335,6 +363,57 @@ mod tests {
             for cut in (0..=value.len()).filter(|&c| value.is_char_boundary(c)) {
                 agree(&value[..cut]);
             }
+        }
+    }
+
+    /// The pieces generated values are made of: keywords in several cases, the bytes
+    /// that end or continue them, and words around them.
+    const PIECES: &[&str] = &[
+        "TLS",
+        "tls",
+        "Tls",
+        "SSL",
+        "ssl",
+        "v",
+        "V",
+        "1",
+        "2",
+        "13",
+        ".",
+        "_",
+        "-",
+        ":",
+        " ",
+        "=",
+        ",",
+        "(",
+        ")",
+        "cipher",
+        "CIPHER",
+        "ciphers",
+        "bits",
+        "128",
+        "AES",
+        "ECDHE-RSA",
+        "-GCM",
+        "encrypted",
+        "ENCRYPTED",
+        "x",
+        "é",
+        "\u{a0}",
+        "my",
+        "sslv",
+    ];
+
+    #[test]
+    fn scans_agree_with_the_regular_expressions_on_generated_values() {
+        let mut next = crate::testing::xorshift(0x5851_f42d_4c95_7f2d_u64);
+        for _ in 0..20_000 {
+            let pieces = next() % 14;
+            let value: String = (0..pieces)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            agree(&value);
         }
     }
 }
