@@ -55,6 +55,10 @@ pub fn split_fields_until(text: &str, tolerant: bool) -> (HeaderBlock, usize) {
         offset += line.len();
     }
     let mut fields: Vec<HeaderField> = Vec::new();
+    // The field being read: its name and first line, and the lines folded onto it, so
+    // each field's strings are allocated once at their final size.
+    let mut open: Option<(&str, &str)> = None;
+    let mut folds: Vec<&str> = Vec::new();
     while let Some(whole) = lines.next() {
         offset += whole.len();
         let line = bare(whole);
@@ -76,29 +80,48 @@ pub fn split_fields_until(text: &str, tolerant: bool) -> (HeaderBlock, usize) {
         let folded = line.starts_with([' ', '\t']);
         match field_name(line) {
             Some(name) if !folded && starts_field(line, name) => {
-                let value = line.get(name.len() + 1..).unwrap_or("").trim();
-                fields.push(HeaderField {
-                    name: name.to_owned(),
-                    value: value.to_owned(),
-                    raw: line.to_owned(),
-                });
-            }
-            _ => {
-                if let Some(field) = fields.last_mut() {
-                    field.raw.push_str("\r\n");
-                    field.raw.push_str(line);
-                    let more = line.trim();
-                    if !more.is_empty() {
-                        if !field.value.is_empty() {
-                            field.value.push(' ');
-                        }
-                        field.value.push_str(more);
-                    }
+                if let Some((name, first)) = open.replace((name, line)) {
+                    fields.push(field(name, first, &folds));
                 }
+                folds.clear();
             }
+            // A line before any field is not part of the block.
+            _ if open.is_some() => folds.push(line),
+            _ => {}
         }
     }
+    if let Some((name, first)) = open {
+        fields.push(field(name, first, &folds));
+    }
     (HeaderBlock { fields }, offset.min(text.len()))
+}
+
+/// One field from its first line (which starts with `name:`) and its folded lines: `raw`
+/// joins the lines with CRLF, `value` joins their trimmed text with single spaces.
+fn field(name: &str, first: &str, folds: &[&str]) -> HeaderField {
+    let first_value = first.get(name.len() + 1..).unwrap_or("").trim();
+    let mut raw =
+        String::with_capacity(first.len() + folds.iter().map(|l| l.len() + 2).sum::<usize>());
+    raw.push_str(first);
+    let mut value =
+        String::with_capacity(first_value.len() + folds.iter().map(|l| l.len() + 1).sum::<usize>());
+    value.push_str(first_value);
+    for line in folds {
+        raw.push_str("\r\n");
+        raw.push_str(line);
+        let more = line.trim();
+        if !more.is_empty() {
+            if !value.is_empty() {
+                value.push(' ');
+            }
+            value.push_str(more);
+        }
+    }
+    HeaderField {
+        name: name.to_owned(),
+        value,
+        raw,
+    }
 }
 
 /// A line without its line end.
