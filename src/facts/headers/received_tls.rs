@@ -44,12 +44,16 @@ fn spaces(value: &str, at: usize) -> usize {
     })
 }
 
-/// Where `needle` (ASCII, lower case) first occurs in `text`, in any ASCII case.
+/// Where `needle` (ASCII, lower case) first occurs in `text`, in any ASCII case: only
+/// where its first letter occurs is the rest compared.
 pub fn find_ascii_ci(text: &str, needle: &str) -> Option<usize> {
     let needle = needle.as_bytes();
     let first = *needle.first()?;
-    text.as_bytes().windows(needle.len()).position(|w| {
-        w.first().map(u8::to_ascii_lowercase) == Some(first) && w.eq_ignore_ascii_case(needle)
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), bytes).find(|&i| {
+        bytes
+            .get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
     })
 }
 
