@@ -486,6 +486,56 @@ fn slow_sender_hop_clock_skew_and_bulk_in_a_paste() {
 }
 
 #[test]
+fn a_webmail_message_through_a_relay_reads_cleanly() {
+    let d = support::diagnose(&[support::fixture("headers/webmail-relay-inbox.txt")]);
+    assert_eq!(d.verdict.status, Status::Delivered);
+    // Only hop 3 moved the message between servers without TLS: hop 1 is the webmail's
+    // own submission stamp (no `from`), hop 2 the relay's loopback content filter.
+    let chain = finding(&d, "received-chain");
+    assert!(
+        chain.detail.contains("Hop 3 used plain SMTP without TLS."),
+        "{}",
+        chain.detail
+    );
+    // Meanings that end in a full stop are not given a second one.
+    let verdict = finding(&d, "spam-verdict");
+    assert!(
+        verdict.detail.contains(
+            "judged the message clean. SCL:1 — Not spam: delivered to the Inbox. CAT:NONE"
+        ),
+        "{}",
+        verdict.detail
+    );
+    assert!(!verdict.detail.contains(".."), "{}", verdict.detail);
+    let entry = finding(&d, "microsoft-365-entry");
+    assert!(!entry.detail.contains(".)."), "{}", entry.detail);
+    let reputation = d
+        .step(mailflow::step::Step::External)
+        .and_then(|s| {
+            s.findings
+                .iter()
+                .find(|f| f.code == "sender-reputation-hints")
+        })
+        .expect("reputation hints");
+    assert!(
+        reputation
+            .evidence
+            .iter()
+            .any(|l| l.starts_with("Received: from out-54.relay.mail.example")),
+        "{:?}",
+        reputation.evidence
+    );
+    assert!(
+        reputation
+            .evidence
+            .iter()
+            .all(|l| !l.starts_with("Received: Received:")),
+        "{:?}",
+        reputation.evidence
+    );
+}
+
+#[test]
 fn own_domain_spoof_is_a_problem_for_our_side() {
     let d = support::diagnose(&[support::fixture("headers/own-domain-spoof.txt")]);
     assert_eq!(d.verdict.status, Status::Junk);

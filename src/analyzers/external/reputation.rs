@@ -43,7 +43,7 @@ impl Analyzer for Reputation {
             .map(|f| format!("{}: {}:{}", f.header, f.key, f.value))
             .collect();
         if let Some(hop) = entry {
-            evidence.push(format!("Received: {}", hop.line));
+            evidence.push(hop.line.clone());
         }
         if let Some(range) = ip_text
             .trim()
@@ -200,7 +200,11 @@ fn summary(facts: &HeaderFacts, ip: &str, ptr: Option<&str>, offline: bool) -> F
                 "9.25" => "first contact safety tip".into(),
                 _ => "a safety tip Mailflow does not know".into(),
             });
-        detail.push(format!("SFTY:{}: {meaning}.", field.value));
+        detail.push(format!(
+            "SFTY:{}: {}.",
+            field.value,
+            meaning.trim_end_matches('.')
+        ));
         if field.value != "9.25" {
             severity = Severity::Warning;
         }

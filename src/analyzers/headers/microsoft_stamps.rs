@@ -92,7 +92,7 @@ impl Analyzer for MicrosoftStamps {
                     field
                         .value_meaning
                         .as_deref()
-                        .map(|m| format!(" ({m})"))
+                        .map(|m| format!(" ({})", m.trim_end_matches('.')))
                         .unwrap_or_default()
                 )
                 .ok();

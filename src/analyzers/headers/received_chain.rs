@@ -107,6 +107,9 @@ impl Analyzer for ReceivedChain {
             )
             .ok();
         }
+        // Only transfers between servers: a stamp without `from` is a server taking the
+        // message from its own submission (Gmail's first `by … with SMTP`), and loopback
+        // hops never leave the machine.
         let plain: Vec<_> = chain
             .hops
             .iter()
@@ -114,6 +117,13 @@ impl Analyzer for ReceivedChain {
                 h.fields.with.as_deref().is_some_and(|w| {
                     w.eq_ignore_ascii_case("SMTP") || w.eq_ignore_ascii_case("ESMTP")
                 }) && h.fields.tls_version.is_none()
+                    && h.fields.from.is_some()
+                    && !h
+                        .fields
+                        .from_ip
+                        .as_deref()
+                        .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
+                        .is_some_and(|ip| ip.is_loopback())
                     && h.operator != Operator::Microsoft365
             })
             .map(|h| h.index.to_string())

@@ -48,6 +48,7 @@ impl Analyzer for SpamVerdict {
                             .value_meaning
                             .as_deref()
                             .unwrap_or("not a documented value")
+                            .trim_end_matches('.')
                     ));
                     if advice.is_none() && is_spam {
                         advice.clone_from(&field.advice);
@@ -91,7 +92,7 @@ impl Analyzer for SpamVerdict {
             if !summary.is_empty() {
                 out.push(
                     Finding::new("spam-verdict", severity, title)
-                        .detail(parts.join(". "))
+                        .detail(format!("{}.", parts.join(". ")))
                         .evidence_lines(field_lines(
                             cx,
                             &[
