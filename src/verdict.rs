@@ -4,6 +4,7 @@
 
 use crate::case::CaseMessage;
 use crate::diagnosis::{DecidedBy, NextAction, Status, Verdict};
+use crate::facts::headers::FilterSkip;
 use crate::facts::{Cause, CodeSeen, MessageFacts};
 use crate::knowledge::Knowledge;
 
@@ -61,13 +62,10 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
         .and_then(|a| a.cat.clone())
         .unwrap_or_default()
         .to_ascii_uppercase();
-    let ipv = antispam
-        .and_then(|a| a.ipv.clone())
-        .unwrap_or_default()
-        .to_ascii_uppercase();
     let scl = antispam
         .and_then(|a| a.scl)
         .or_else(|| facts.journeys.iter().rev().find_map(|j| j.scl));
+    let skip = facts.headers.as_ref().and_then(|h| h.spam.filter_skip());
     let vendor = vendor_verdict(facts, knowledge);
     let final_journey = facts
         .recipients
@@ -150,12 +148,17 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
             Some(_) => DecidedBy::RecipientServer,
             None => DecidedBy::Unknown,
         },
-        Status::Delivered if sfv == "SKN" || sfv == "SKS" || scl == Some(-1) => {
-            DecidedBy::TransportRule
-        }
-        Status::Delivered if sfv == "SFE" || sfv == "SKA" || ipv == "CAL" => {
+        Status::Delivered if skip == Some(FilterSkip::Internal) => DecidedBy::None,
+        Status::Delivered
+            if matches!(skip, Some(FilterSkip::SafeSender | FilterSkip::AllowList)) =>
+        {
             DecidedBy::AllowBlockList
         }
+        Status::Delivered if sfv == "SKS" || skip == Some(FilterSkip::Rule) => {
+            DecidedBy::TransportRule
+        }
+        // A trace's SCL -1 with no headers to say why.
+        Status::Delivered if skip.is_none() && scl == Some(-1) => DecidedBy::TransportRule,
         Status::Delivered | Status::Expanded => DecidedBy::None,
         Status::Unknown if facts.recipients.iter().any(|r| r.lost_at_gateway.is_some()) => {
             DecidedBy::ThirdPartyGateway

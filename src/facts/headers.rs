@@ -22,7 +22,7 @@ use crate::diagnosis::{Antispam, Authentication, Hop, Status};
 use crate::knowledge::Knowledge;
 
 pub use alignment::Alignment;
-pub use antispam::{AntispamFacts, SpamField};
+pub use antispam::{AntispamFacts, FilterSkip, SpamField};
 pub use arc::ArcChain;
 pub use auth_results::{AuthResults, MethodResult, ReceivedSpf};
 pub use chain::{Operator, ReceivedChain, ReceivedHop};
@@ -377,6 +377,16 @@ fn contract_antispam(spam: &AntispamFacts) -> Antispam {
     }
 }
 
+/// Why the filter did not judge it, as the placement's parenthesis.
+fn skip_words(skip: FilterSkip) -> &'static str {
+    match skip {
+        FilterSkip::Internal => " (internal mail: not spam-filtered)",
+        FilterSkip::Rule => " (a mail flow rule bypassed spam filtering)",
+        FilterSkip::SafeSender => " (the sender is on the user's Safe Senders list)",
+        FilterSkip::AllowList => " (an allow list let it skip spam filtering)",
+    }
+}
+
 /// Where the headers prove the message was placed, when no trace says so.
 fn placement(spam: &AntispamFacts) -> Option<(Status, String)> {
     let sfv = spam.verdict("SFV").unwrap_or_default();
@@ -386,7 +396,7 @@ fn placement(spam: &AntispamFacts) -> Option<(Status, String)> {
         .mailbox_value("dest")
         .map(|d| d.trim().to_ascii_uppercase())
         .filter(|d| !d.is_empty());
-    let bypassed = scl == Some(-1) || sfv == "SKN";
+    let skip = spam.filter_skip();
     let quarantine_stamp = spam
         .organization_value("X-MS-Exchange-Organization-Quarantine")
         .is_some()
@@ -401,11 +411,7 @@ fn placement(spam: &AntispamFacts) -> Option<(Status, String)> {
         ));
     }
     if let Some(dest) = dest {
-        let why = if bypassed {
-            " (a mail flow rule bypassed spam filtering)"
-        } else {
-            ""
-        };
+        let why = skip.map_or("", skip_words);
         return match dest.as_str() {
             "J" => Some((Status::Junk, "Junk Email folder".to_owned())),
             "I" => Some((Status::Delivered, format!("Inbox{why}"))),
@@ -417,11 +423,8 @@ fn placement(spam: &AntispamFacts) -> Option<(Status, String)> {
             _ => None,
         };
     }
-    if bypassed {
-        return Some((
-            Status::Delivered,
-            "Inbox (a mail flow rule bypassed spam filtering)".to_owned(),
-        ));
+    if let Some(skip @ (FilterSkip::Rule | FilterSkip::Internal)) = skip {
+        return Some((Status::Delivered, format!("Inbox{}", skip_words(skip))));
     }
     if matches!(sfv.as_str(), "SPM" | "SKS" | "SKB" | "BLK") || scl.is_some_and(|s| s >= 5) {
         return Some((

@@ -232,7 +232,7 @@ fn authored(name: &str) -> std::path::PathBuf {
     support::shared().join("corpus/authored").join(name)
 }
 
-use mailflow::diagnosis::{Severity, Status};
+use mailflow::diagnosis::{DecidedBy, Severity, Status};
 
 #[test]
 fn authored_spoof_with_ipv6_cip_lands_in_junk_as_spoof() {
@@ -532,6 +532,52 @@ fn a_webmail_message_through_a_relay_reads_cleanly() {
             .all(|l| !l.starts_with("Received: Received:")),
         "{:?}",
         reputation.evidence
+    );
+}
+
+#[test]
+fn internal_mail_skips_spam_filtering_without_a_rule() {
+    let d = support::diagnose(&[support::fixture("headers/internal-mapi.txt")]);
+    assert_eq!(d.verdict.status, Status::Delivered);
+    assert_eq!(d.verdict.decided_by, DecidedBy::None);
+    let location = d.verdict.location.as_deref().unwrap_or_default();
+    assert!(location.contains("internal"), "{location}");
+    let codes = support::codes(&d);
+    for code in ["internal-not-filtered", "authentication-results-internal"] {
+        assert!(codes.contains(&code.to_owned()), "{code} in {codes:?}");
+    }
+    for code in [
+        "filter-skipped-by-rule",
+        "spam-filter-bypassed-by-rule",
+        "authentication-results-missing",
+    ] {
+        assert!(!codes.contains(&code.to_owned()), "{code} in {codes:?}");
+    }
+}
+
+#[test]
+fn a_safe_sender_with_scl_minus_one_is_an_allow_list_not_a_rule() {
+    let text = std::fs::read_to_string(support::fixture("headers/internal-mapi.txt"))
+        .expect("fixture")
+        .replace(
+            "X-MS-Exchange-Organization-AuthAs: Internal",
+            "X-MS-Exchange-Organization-AuthAs: Anonymous\nX-Forefront-Antispam-Report: CIP:198.51.100.7;CTRY:NL;SCL:-1;SRV:;IPV:NLI;SFV:SFE;H:mx.partner.example;CAT:NONE;DIR:INB;",
+        );
+    let d = mailflow::engine::diagnose(
+        &support::case_from_text("safe-sender.txt", &text),
+        &mailflow::engine::Options::default(),
+    )
+    .expect("diagnosis");
+    assert_eq!(d.verdict.status, Status::Delivered);
+    assert_eq!(d.verdict.decided_by, DecidedBy::AllowBlockList);
+    let codes = support::codes(&d);
+    assert!(
+        codes.contains(&"allowed-by-safe-senders".to_owned()),
+        "{codes:?}"
+    );
+    assert!(
+        !codes.contains(&"filter-skipped-by-rule".to_owned()),
+        "{codes:?}"
     );
 }
 

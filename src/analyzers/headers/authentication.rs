@@ -2,7 +2,7 @@
 //! result explained; Authentication-Results stamped by other servers, or before the
 //! message reached Microsoft 365, are named and set aside rather than believed.
 
-use super::header_facts;
+use super::{field_lines, header_facts};
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
 use crate::facts::headers::{AuthAuthority, AuthResults, MethodResult};
@@ -102,7 +102,13 @@ impl Analyzer for Authentication {
         };
         let auth = &facts.auth;
         let Some(trusted) = auth.trusted() else {
-            if facts.chain.reached_microsoft() && facts.spam.stamped() {
+            if facts.spam.internal() {
+                out.push(
+                    Finding::new("authentication-results-internal", Severity::Info, "No Authentication-Results: internal mail")
+                        .detail("Exchange Online stamps Authentication-Results on mail it receives from outside; the organization's own stamps say this message came from inside it, so SPF, DKIM and DMARC were not checked and need not be.")
+                        .evidence_lines(field_lines(cx, &["X-MS-Exchange-Organization-AuthAs", "X-MS-Exchange-Organization-MessageDirectionality"])),
+                );
+            } else if facts.chain.reached_microsoft() && facts.spam.stamped() {
                 out.push(
                     Finding::new("authentication-results-missing", Severity::Info, "No Authentication-Results from Microsoft 365")
                         .detail("Exchange Online stamps Authentication-Results on mail it receives from outside; its absence means internal mail, or a partial paste of the headers.")

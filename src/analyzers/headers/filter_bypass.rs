@@ -1,6 +1,6 @@
 //! Filtering decided before the spam filter ran: a mail flow rule (SCL -1 / SFV:SKN, or
 //! SFV:SKS), allow lists (SFV:SKA, SFV:SFE, IPV:CAL), block lists (SFV:BLK, SFV:SKB) and
-//! quarantine release (SFV:SKQ). Step 3 names the rule and judges it; this step decodes
+//! quarantine release (SFV:SKQ); internal mail, which is never spam-filtered. Step 3 names the rule and judges it; this step decodes
 //! the stamps, so every finding here is information.
 
 use std::fmt::Write as _;
@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use super::{field_lines, header_facts};
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::FilterSkip;
 use crate::step::Step;
 
 /// Explains rule, allow-list and block-list decisions.
@@ -18,6 +19,14 @@ const EVIDENCE: &[&str] = &[
     "X-MS-Exchange-Organization-SCL",
     "X-MS-Exchange-Organization-Rules-Execution-History",
     "X-Microsoft-Antispam-Mailbox-Delivery",
+];
+
+/// The stamps that say a message is internal.
+const INTERNAL_EVIDENCE: &[&str] = &[
+    "X-MS-Exchange-Organization-AuthAs",
+    "X-MS-Exchange-Organization-MessageDirectionality",
+    "X-Forefront-Antispam-Report",
+    "X-MS-Exchange-Organization-SCL",
 ];
 
 impl Analyzer for FilterBypass {
@@ -51,7 +60,24 @@ impl Analyzer for FilterBypass {
                 matches!(r, "fail" | "softfail").then(|| format!("{m}={r}"))
             })
             .collect();
-        if scl == Some(-1) || sfv == "SKN" {
+        let skip = spam.filter_skip();
+        if skip == Some(FilterSkip::Internal) {
+            out.push(
+                Finding::new(
+                    "internal-not-filtered",
+                    Severity::Info,
+                    "Internal mail: spam filtering does not apply",
+                )
+                .detail(format!(
+                    "The organization's own stamps say the message came from inside it{}. Exchange Online does not spam-filter mail between its own mailboxes, so SCL -1 here is expected; no rule or allow list was involved.",
+                    scl.map(|s| format!(" (SCL {s})")).unwrap_or_default()
+                ))
+                .evidence_lines(field_lines(cx, INTERNAL_EVIDENCE))
+                .advice("If the user cannot find it, search the mailbox and check their inbox rules; a message trace shows the delivery."),
+            );
+            return;
+        }
+        if skip == Some(FilterSkip::Rule) {
             let detail = if failed.is_empty() {
                 format!(
                     "SCL -1{}: {sfv_meaning} The message was delivered because of the rule, not because the filter judged it clean.",

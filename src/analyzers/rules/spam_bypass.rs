@@ -3,6 +3,7 @@
 
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::FilterSkip;
 use crate::step::Step;
 
 /// Flags spam-filter bypasses.
@@ -20,10 +21,11 @@ impl Analyzer for SpamBypass {
     fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let antispam = cx.facts.headers.as_ref().map(|h| &h.antispam);
         let auth = cx.facts.headers.as_ref().map(|h| &h.authentication);
-        let sfv = antispam.and_then(|a| a.sfv.as_deref()).unwrap_or("");
-        let header_bypass =
-            sfv.eq_ignore_ascii_case("SKN") || antispam.and_then(|a| a.scl) == Some(-1);
-        let trace_bypass = cx.facts.journeys.iter().any(|j| j.scl == Some(-1));
+        let skip = cx.facts.headers.as_ref().and_then(|h| h.spam.filter_skip());
+        let header_bypass = skip == Some(FilterSkip::Rule);
+        // Internal mail is never spam-filtered: its SCL -1 in a trace is no rule's doing.
+        let trace_bypass = skip != Some(FilterSkip::Internal)
+            && cx.facts.journeys.iter().any(|j| j.scl == Some(-1));
         if !header_bypass && !trace_bypass {
             return;
         }

@@ -81,6 +81,23 @@ pub struct AntispamFacts {
     pub organization_header_count: usize,
 }
 
+/// Why the spam filter did not judge the message, as far as the stamps say. The reason
+/// decides who acts: nobody for internal mail, an admin for a rule or an allow list, the
+/// user for a Safe Senders entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilterSkip {
+    /// Mail from inside the organization (`AuthAs: Internal`, `DIR:INT`, `Originating`):
+    /// Exchange Online does not spam-filter it, and stamps SCL -1.
+    Internal,
+    /// `SFV:SKN` (documented: a mail flow rule), or SCL -1 with nothing else to explain
+    /// it (setting SCL -1 is what bypass rules do).
+    Rule,
+    /// `SFV:SFE`: the user's Safe Senders list.
+    SafeSender,
+    /// `SFV:SKA` or `IPV:CAL`: an anti-spam policy allow list or the IP Allow List.
+    AllowList,
+}
+
 const ORGANIZATION_PREFIX: &str = "X-MS-Exchange-Organization-";
 
 /// The most a header value is split into fields.
@@ -249,6 +266,46 @@ impl AntispamFacts {
         number(self.microsoft_value("PCL"))
             .or_else(|| number(self.report_value("PCL")))
             .or_else(|| number(self.organization_value("X-MS-Exchange-Organization-PCL")))
+    }
+
+    /// True when the organization's own stamps say the message came from inside it.
+    /// Exchange Online removes these headers from mail arriving from outside, so a
+    /// spoofed internal sender reads `AuthAs: Anonymous`, never `Internal`.
+    pub fn internal(&self) -> bool {
+        let is = |header: &str, value: &str| {
+            self.organization_value(header)
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case(value))
+        };
+        is("X-MS-Exchange-Organization-AuthAs", "Internal")
+            || is(
+                "X-MS-Exchange-Organization-MessageDirectionality",
+                "Originating",
+            )
+            || self
+                .report_value("DIR")
+                .is_some_and(|d| d.trim().eq_ignore_ascii_case("INT"))
+    }
+
+    /// Why spam filtering did not judge the message, when it did not (see
+    /// [`FilterSkip`]); `None` when it did, or the stamps do not say.
+    pub fn filter_skip(&self) -> Option<FilterSkip> {
+        let sfv = self.verdict("SFV").unwrap_or_default();
+        let skipped = self.scl() == Some(-1) || matches!(sfv.as_str(), "SKN" | "SKI");
+        if sfv == "SKN" {
+            return Some(FilterSkip::Rule);
+        }
+        if self.internal() && skipped {
+            return Some(FilterSkip::Internal);
+        }
+        match sfv.as_str() {
+            "SFE" => return Some(FilterSkip::SafeSender),
+            "SKA" => return Some(FilterSkip::AllowList),
+            _ => {}
+        }
+        if self.verdict("IPV").as_deref() == Some("CAL") {
+            return Some(FilterSkip::AllowList);
+        }
+        (self.scl() == Some(-1)).then_some(FilterSkip::Rule)
     }
 
     /// A report value in upper case, empty values as none (`SFV`, `CAT`, `IPV`, `SRV`).
