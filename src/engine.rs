@@ -181,7 +181,8 @@ fn message_info(message: &CaseMessage, facts: &MessageFacts) -> MessageInfo {
     let mut seen = std::collections::HashSet::new();
     let from_traces = message.traces.iter().flat_map(|t| t.recipients.iter());
     let from_headers = headers.into_iter().flat_map(|h| h.recipients.iter());
-    for r in from_traces.chain(from_headers) {
+    let from_ndrs = message.ndrs.iter().flat_map(|n| n.recipients.iter());
+    for r in from_traces.chain(from_headers).chain(from_ndrs) {
         if seen.insert(r.to_ascii_lowercase()) {
             recipients.push(r.clone());
         }
@@ -189,10 +190,12 @@ fn message_info(message: &CaseMessage, facts: &MessageFacts) -> MessageInfo {
     MessageInfo {
         subject: headers
             .and_then(|h| h.subject.clone())
-            .or_else(|| trace(&|t| t.subject.clone())),
+            .or_else(|| trace(&|t| t.subject.clone()))
+            .or_else(|| message.ndrs.iter().find_map(|n| n.original_subject.clone())),
         sender: headers
             .and_then(|h| h.from.clone())
-            .or_else(|| trace(&|t| t.sender.clone())),
+            .or_else(|| trace(&|t| t.sender.clone()))
+            .or_else(|| message.ndrs.iter().find_map(|n| n.original_sender.clone())),
         recipients,
         message_id: message.message_id.clone(),
         size_bytes: headers

@@ -28,4 +28,8 @@ pub struct NdrReport {
     pub original_message_id: Option<String>,
     /// Network Message ID of the original (`X-MS-Exchange-Organization-Network-Message-Id`).
     pub original_network_id: Option<String>,
+    /// The original message's subject, encoded words decoded.
+    pub original_subject: Option<String>,
+    /// The original message's sender address.
+    pub original_sender: Option<String>,
 }

@@ -263,11 +263,14 @@ fn collect_codes(message: &CaseMessage, journeys: &[Journey]) -> Vec<CodeSeen> {
         .flat_map(|j| j.fail_codes.iter().chain(j.defer_codes.iter()).cloned())
         .collect();
     for ndr in &message.ndrs {
-        let text = [ndr.diagnostic.as_deref(), ndr.status_code.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        // The status code after the diagnostic only when the diagnostic lacks it, or the
+        // code's text would end with the code again.
+        let diagnostic = ndr.diagnostic.as_deref().unwrap_or_default();
+        let text = match ndr.status_code.as_deref() {
+            Some(code) if diagnostic.is_empty() => code.to_owned(),
+            Some(code) if !diagnostic.contains(code) => format!("{diagnostic} {code}"),
+            _ => diagnostic.to_owned(),
+        };
         for mut code in codes::scan(&text, CodeOrigin::Ndr) {
             code.from_remote |= ndr.remote_server.is_some();
             codes.push(code);

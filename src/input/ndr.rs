@@ -11,8 +11,15 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Parsed, fields, headers_paste};
-use crate::case::{Evidence, InputKind, NdrReport};
+use crate::case::{Evidence, HeaderSource, InputKind, NdrReport};
 use crate::error::InputError;
+use crate::knowledge::Knowledge;
+use crate::knowledge::ndr_phrases::NdrPhrases;
+
+/// The NDR phrases of the languages other than English.
+fn localized() -> &'static NdrPhrases {
+    &Knowledge::embedded().ndr_phrases
+}
 
 /// Text that only NDRs and DSNs carry (ASCII case-insensitive, as [`MARKER_WORDS`]).
 static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
@@ -45,7 +52,16 @@ fn report_fields(text: &str) -> impl Iterator<Item = (&'static str, &str)> {
         let (name, rest) = line.split_once(':')?;
         let name = FIELD_NAMES
             .into_iter()
-            .find(|known| name.eq_ignore_ascii_case(known))?;
+            .find(|known| name.eq_ignore_ascii_case(known))
+            .or_else(|| {
+                // `Generierender Server:`, `Serveur de génération :`.
+                let name = name.trim_end_matches([' ', '\u{a0}']);
+                localized()
+                    .generating_server
+                    .iter()
+                    .any(|label| label.eq_ignore_ascii_case(name))
+                    .then_some("generating server")
+            })?;
         let value = rest.trim_start_matches([' ', '\t']);
         Some((name, value.split('\r').next().unwrap_or(value)))
     })
@@ -53,6 +69,13 @@ fn report_fields(text: &str) -> impl Iterator<Item = (&'static str, &str)> {
 
 static REMOTE_RETURNED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)Remote Server returned\s*'(?P<text>[^'\r\n]{1,2000})'").expect("static regex")
+});
+
+/// A quoted SMTP response with its enhanced code (`'550 5.1.10 RESOLVER…'`), as every
+/// language's NDR quotes it ("Remoteserver hat '550 …' zurückgegeben").
+static QUOTED_REPLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"'(?P<text>[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}[^'\r\n]{0,2000})'")
+        .expect("static regex")
 });
 
 /// An enhanced status code that is not part of a longer dotted number (an IP, a version).
@@ -83,7 +106,7 @@ static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
 /// inputs out before the line-anchored expression runs. Case-insensitive automata were
 /// slower: their prefilter keys on `:` and `(`, which every header line has.
 static MARKER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    let words = [
+    let english = [
         "diagnostic information for administrators",
         "generating server:",
         "remote server returned",
@@ -94,7 +117,23 @@ static MARKER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         "could not be delivered",
         "delivery status notification (failure)",
     ];
-    Regex::new(&words.map(regex::escape).join("|")).expect("static regex")
+    let words: Vec<String> = english
+        .iter()
+        .map(|w| regex::escape(w))
+        .chain(localized().markers.iter().map(|w| regex::escape(w)))
+        .collect();
+    Regex::new(&words.join("|")).expect("escaped literals")
+});
+
+/// The other languages' markers alone, for texts [`MARKER_WORDS`] matched but the English
+/// [`MARKERS`] did not.
+static LOCALIZED_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
+    let words: Vec<String> = localized()
+        .markers
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect();
+    Regex::new(&words.join("|")).expect("escaped literals")
 });
 
 /// The first enhanced status code in `text` ([`CODE`]'s `code` group). The expression has no
@@ -126,8 +165,9 @@ fn first_code(text: &str) -> Option<&str> {
 /// True for an NDR or DSN.
 pub fn sniff(text: &str) -> bool {
     let head = super::console::head(text);
-    MARKER_WORDS.is_match(&head.to_ascii_lowercase())
-        && MARKERS.is_match(head)
+    let lower = head.to_ascii_lowercase();
+    MARKER_WORDS.is_match(&lower)
+        && (MARKERS.is_match(head) || LOCALIZED_MARKERS.is_match(&lower))
         && first_code(head).is_some()
 }
 
@@ -171,13 +211,14 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
             _ => {}
         }
     }
-    let original_at = ORIGINAL.find(text);
+    let original_at = original_headers(text);
     let report_text = text
-        .get(..original_at.map_or(text.len(), |m| m.start()))
+        .get(..original_at.map_or(text.len(), |(start, _)| start))
         .unwrap_or(text);
     if report.diagnostic.is_none() {
         report.diagnostic = REMOTE_RETURNED
             .captures(report_text)
+            .or_else(|| QUOTED_REPLY.captures(report_text))
             .and_then(|c| c.name("text"))
             .map(|m| m.as_str().trim().to_owned());
     }
@@ -196,8 +237,8 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
         report.recipients = admin_section_recipients(report_text);
     }
     report.summary = summary(report_text);
-    if let Some(at) = original_at {
-        let block = headers_paste::split_fields(text.get(at.end()..).unwrap_or(""));
+    if let Some((_, headers_at)) = original_at {
+        let block = headers_paste::split_fields(text.get(headers_at..).unwrap_or(""));
         if !block.is_empty() {
             report.original_message_id = block
                 .get("message-id")
@@ -206,6 +247,9 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
             report.original_network_id = block
                 .get("x-ms-exchange-organization-network-message-id")
                 .map(str::to_owned);
+            let described = super::eml::describe(HeaderSource::NdrAttachment, block.clone());
+            report.original_subject = described.subject;
+            report.original_sender = described.from;
             report.original_headers = Some(block);
         }
     }
@@ -222,12 +266,43 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
     })
 }
 
+/// Where the original message's headers are: the byte offset of their label (where the
+/// report's own text ends) and of the headers themselves. The English label and the DSN
+/// parts are found by [`ORIGINAL`], other languages' labels line by line.
+fn original_headers(text: &str) -> Option<(usize, usize)> {
+    if let Some(m) = ORIGINAL.find(text) {
+        return Some((m.start(), m.end()));
+    }
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        if NdrPhrases::after_label(&localized().original_headers, &line.to_ascii_lowercase())
+            .is_some_and(|rest| rest.trim().is_empty())
+        {
+            return Some((start, offset));
+        }
+    }
+    None
+}
+
+/// Where the administrators' section names the generating server, in any language.
+fn generating_server_line(lower: &str) -> Option<usize> {
+    let english = lower.find("generating server:");
+    let mut offset = 0;
+    let other = lower.split_inclusive('\n').find_map(|line| {
+        let start = offset;
+        offset += line.len();
+        NdrPhrases::after_label(&localized().generating_server, line).map(|_| start)
+    });
+    english.into_iter().chain(other).min()
+}
+
 /// Recipients listed in an Exchange NDR's administrator section (the address lines after
 /// "Generating server:"), else those named in "Your message to … couldn't be delivered".
 fn admin_section_recipients(text: &str) -> Vec<String> {
     let lower = text.to_ascii_lowercase();
-    let section = lower
-        .find("generating server:")
+    let section = generating_server_line(&lower)
         .and_then(|at| text.get(at..))
         .unwrap_or(text);
     let mut found: Vec<String> = Vec::new();
@@ -258,7 +333,8 @@ fn summary(text: &str) -> Option<String> {
         "delivery has failed",
         "couldn't be delivered",
     ]
-    .iter()
+    .into_iter()
+    .chain(localized().delivery_failed.iter().map(String::as_str))
     .filter_map(|m| lower.find(m))
     .min()?;
     let line_start = text
@@ -284,11 +360,18 @@ fn summary(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// The expression [`report_fields`] replaced, kept as its oracle.
+    /// The expression [`report_fields`] replaced, kept as its oracle, with the other
+    /// languages' generating-server labels (blanks allowed before their colon) added.
     static FIELD: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?im)^\s*(?P<name>Status|Action|Diagnostic-Code|Remote-MTA|Reporting-MTA|Final-Recipient|Original-Recipient|Generating server|X-Display-Name):[ \t]*(?P<value>[^\r\n]*)",
-        )
+        let labels: Vec<String> = localized()
+            .generating_server
+            .iter()
+            .map(|l| regex::escape(l))
+            .collect();
+        Regex::new(&format!(
+            r"(?im)^\s*(?:(?P<name>Status|Action|Diagnostic-Code|Remote-MTA|Reporting-MTA|Final-Recipient|Original-Recipient|Generating server|X-Display-Name)|(?P<local>{})[ \u{{a0}}]*):[ \t]*(?P<value>[^\r\n]*)",
+            labels.join("|")
+        ))
         .unwrap()
     });
 
@@ -310,7 +393,7 @@ mod tests {
         walk(&shared.join("samples"), &mut out);
         walk(&shared.join("corpus"), &mut out);
         assert!(out.len() > 50, "the shared samples and corpus are read");
-        const PIECES: [&str; 14] = [
+        const PIECES: [&str; 17] = [
             "2",
             "4",
             "5",
@@ -325,6 +408,9 @@ mod tests {
             "Status:",
             " status :",
             "\tAction:\t",
+            "Serveur de génération :",
+            "GENERIERENDER SERVER:",
+            "server di generazione\u{a0}:",
         ];
         let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d_u64);
         for _ in 0..20_000 {
@@ -350,7 +436,10 @@ mod tests {
                 .captures_iter(&text)
                 .map(|c| {
                     (
-                        c["name"].to_ascii_lowercase(),
+                        c.name("name").map_or_else(
+                            || "generating server".to_owned(),
+                            |n| n.as_str().to_ascii_lowercase(),
+                        ),
                         c.name("value").unwrap().as_str(),
                     )
                 })

@@ -8,6 +8,7 @@ pub mod antispam_fields;
 pub mod dnsbl;
 pub mod event_names;
 pub mod list_decisions;
+pub mod ndr_phrases;
 pub mod next_actions;
 pub mod status_codes;
 pub mod vendors;
@@ -31,6 +32,8 @@ pub struct Knowledge {
     pub list_decisions: list_decisions::ListDecisions,
     /// DNS blocklists the online checks query, with their answer meanings.
     pub dnsbl: dnsbl::Blocklists,
+    /// NDR headings and labels in languages other than English.
+    pub ndr_phrases: ndr_phrases::NdrPhrases,
 }
 
 static EMBEDDED: LazyLock<Knowledge> = LazyLock::new(Knowledge::parse_embedded);
@@ -58,6 +61,7 @@ impl Knowledge {
             antispam: antispam_fields::AntispamFields::embedded(),
             list_decisions: list_decisions::ListDecisions::embedded(),
             dnsbl: dnsbl::Blocklists::embedded(),
+            ndr_phrases: ndr_phrases::NdrPhrases::embedded(),
         }
     }
 }

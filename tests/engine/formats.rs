@@ -89,3 +89,89 @@ fn tracking_log_cmdlet_table() {
     assert_eq!(kind("tracking-cmdlet-table.txt"), InputKind::TrackingLog);
     assert_eq!(statuses("tracking-cmdlet-table.txt"), vec![Status::Failed]);
 }
+
+/// The German NDR with its headings and labels put into another language (French puts a
+/// space before each colon).
+fn translated(pairs: &[(&str, &str)]) -> String {
+    let mut text = std::fs::read_to_string(support::fixture("ndr/recipient-not-found-de.txt"))
+        .expect("fixture");
+    for (german, other) in pairs {
+        text = text.replace(german, other);
+    }
+    text
+}
+
+/// Exchange Online writes the NDR in the sender's language; the SMTP response and the
+/// original headers stay English.
+#[test]
+fn ndrs_in_german_french_and_english_read_alike() {
+    let french = translated(&[
+        (
+            "Diagnoseinformationen für Administratoren:",
+            "Informations de diagnostic pour les administrateurs :",
+        ),
+        ("Generierender Server:", "Serveur de génération :"),
+        ("Remoteserver hat", "Le serveur distant a retourné"),
+        ("' zurückgegeben", "'"),
+        (
+            "Ursprüngliche Nachrichtenkopfzeilen:",
+            "En-têtes de message d'origine :",
+        ),
+    ]);
+    let english = translated(&[
+        (
+            "Diagnoseinformationen für Administratoren:",
+            "Diagnostic information for administrators:",
+        ),
+        ("Generierender Server:", "Generating server:"),
+        ("Remoteserver hat", "Remote Server returned"),
+        ("' zurückgegeben", "'"),
+        (
+            "Ursprüngliche Nachrichtenkopfzeilen:",
+            "Original message headers:",
+        ),
+    ]);
+    let german = translated(&[]);
+    for (language, text) in [("de", german), ("fr", french), ("en", english)] {
+        let input = mailflow::input::load_bytes(&format!("ndr-{language}.txt"), text.as_bytes())
+            .unwrap_or_else(|e| panic!("{language}: {e}"));
+        assert_eq!(input.info.kind, InputKind::NdrText, "{language}");
+        let Some(Evidence::Ndr(ndr)) = input.evidence.first() else {
+            panic!("{language}: no NDR evidence");
+        };
+        assert_eq!(
+            ndr.generating_server.as_deref(),
+            Some("AM6PR04MB5638.eurprd04.prod.outlook.com"),
+            "{language}"
+        );
+        assert_eq!(
+            ndr.diagnostic.as_deref(),
+            Some(
+                "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient lee.gu@fabrikam.example not found by SMTP address lookup"
+            ),
+            "{language}"
+        );
+        let case = mailflow::case::Case::from_inputs(vec![input]);
+        let d = mailflow::engine::diagnose(&case, &mailflow::engine::Options::default())
+            .expect("diagnosis");
+        assert_eq!(d.verdict.status, Status::Failed, "{language}");
+        assert_eq!(d.ndr.as_ref().map(|n| n.code.as_str()), Some("5.1.10"));
+        let message = &d.messages[0];
+        assert_eq!(message.subject.as_deref(), Some("Angebot"), "{language}");
+        assert_eq!(
+            message.sender.as_deref(),
+            Some("alex.wilber@contoso.com"),
+            "{language}"
+        );
+        assert_eq!(
+            message.recipients,
+            ["lee.gu@fabrikam.example"],
+            "{language}"
+        );
+        assert!(
+            d.decision_chain.iter().all(|l| !l.ends_with("5.1.10")),
+            "{language}: {:?}",
+            d.decision_chain
+        );
+    }
+}
