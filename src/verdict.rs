@@ -3,7 +3,7 @@
 //! together: the trace says where it went, the headers say why.
 
 use crate::case::CaseMessage;
-use crate::diagnosis::{DecidedBy, NextAction, Status, Verdict};
+use crate::diagnosis::{Audience, DecidedBy, NextAction, Status, Verdict};
 use crate::facts::headers::FilterSkip;
 use crate::facts::{Cause, CodeSeen, MessageFacts};
 use crate::knowledge::Knowledge;
@@ -215,7 +215,29 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
     }
 
     let headline = headline(status, decided_by, facts, knowledge, vendor.as_ref());
-    let next_actions = knowledge.next_actions.for_outcome(status, decided_by);
+    let code = facts.decisive_code.as_ref();
+    let mut next_actions =
+        knowledge
+            .next_actions
+            .for_outcome(status, decided_by, code.map(|c| c.code.as_str()));
+    // The code's own fix first: the table's actions know the outcome, not the code. A
+    // block by a known layer (a rule, DLP, a list) has the table's own advice for it.
+    if (matches!(status, Status::Failed | Status::Pending)
+        || status == Status::Blocked && decided_by == DecidedBy::Unknown)
+        && let Some(code) = code
+        && let Some(entry) = knowledge
+            .status_codes
+            .lookup_in(&code.code, &code.source_line)
+        && !entry.fix.is_empty()
+    {
+        next_actions.insert(
+            0,
+            NextAction {
+                who: Audience::Agent,
+                text: format!("For {}: {}", code.code, entry.fix),
+            },
+        );
+    }
     Decision {
         verdict: Verdict {
             status,

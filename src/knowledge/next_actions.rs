@@ -18,6 +18,10 @@ struct Entry {
     decided_by: Option<DecidedBy>,
     who: Audience,
     text: String,
+    /// Status-code prefixes the action is for (`5.1.`): it applies only when the decisive
+    /// code starts with one. Empty: every code, and no code.
+    #[serde(default)]
+    codes: Vec<String>,
 }
 
 /// The table of next actions.
@@ -39,16 +43,28 @@ impl NextActions {
     }
 
     /// The actions for an outcome: entries for exactly this deciding layer first, then the
-    /// status's general ones.
-    pub fn for_outcome(&self, status: Status, decided_by: DecidedBy) -> Vec<NextAction> {
+    /// status's general ones; entries for status codes only when the decisive `code` is one
+    /// of theirs.
+    pub fn for_outcome(
+        &self,
+        status: Status,
+        decided_by: DecidedBy,
+        code: Option<&str>,
+    ) -> Vec<NextAction> {
+        let for_code = |e: &&Entry| {
+            e.codes.is_empty()
+                || code.is_some_and(|c| e.codes.iter().any(|p| c.starts_with(p.as_str())))
+        };
         let specific = self
             .entries
             .iter()
-            .filter(|e| e.status == status && e.decided_by == Some(decided_by));
+            .filter(|e| e.status == status && e.decided_by == Some(decided_by))
+            .filter(for_code);
         let general = self
             .entries
             .iter()
-            .filter(|e| e.status == status && e.decided_by.is_none());
+            .filter(|e| e.status == status && e.decided_by.is_none())
+            .filter(for_code);
         specific
             .chain(general)
             .map(|e| NextAction {
@@ -77,9 +93,25 @@ mod tests {
             Status::Unknown,
         ] {
             assert!(
-                !actions.for_outcome(status, DecidedBy::Unknown).is_empty(),
+                !actions
+                    .for_outcome(status, DecidedBy::Unknown, None)
+                    .is_empty(),
                 "{status:?}"
             );
         }
+    }
+
+    #[test]
+    fn address_advice_is_only_for_address_codes() {
+        let actions = NextActions::embedded();
+        let typo = |code: Option<&str>| {
+            actions
+                .for_outcome(Status::Failed, DecidedBy::RecipientServer, code)
+                .iter()
+                .any(|a| a.text.contains("typos"))
+        };
+        assert!(typo(Some("5.1.10")));
+        assert!(!typo(Some("5.7.509")));
+        assert!(!typo(None));
     }
 }

@@ -295,3 +295,54 @@ fn a_dsn_from_exchange_online_is_explained_with_its_dns_error() {
         .expect("dns-errors-reported finding");
     assert!(dns.title.contains("recipient's domain"), "{}", dns.title);
 }
+
+/// An English Exchange Online NDR pasted as text, rejected with `reply`.
+fn pasted_ndr(reply: &str) -> Diagnosis {
+    let text = format!(
+        "Delivery has failed to these recipients or groups:\n\nlee.gu@fabrikam.example\nYour message couldn't be delivered.\n\nDiagnostic information for administrators:\n\nGenerating server: BN8PR11MB3602.namprd11.prod.outlook.com\n\nlee.gu@fabrikam.example\nRemote Server returned '{reply}'\n\nOriginal message headers:\n\nFrom: Alex Wilber <alex.wilber@contoso.com>\nTo: Lee Gu <lee.gu@fabrikam.example>\nSubject: Quarterly numbers\nMessage-ID: <quarterly@contoso.com>\n"
+    );
+    let input = mailflow::input::load_bytes("ndr.txt", text.as_bytes()).expect("an NDR");
+    engine::diagnose(
+        &mailflow::case::Case::from_inputs(vec![input]),
+        &Options::default(),
+    )
+    .expect("diagnosis")
+}
+
+/// Next actions lead with the decisive code's own fix; the address advice is for address
+/// codes only.
+#[test]
+fn next_actions_follow_the_decisive_code() {
+    let actions =
+        |d: &Diagnosis| -> Vec<String> { d.next_actions.iter().map(|a| a.text.clone()).collect() };
+    let dmarc = pasted_ndr(
+        "550 5.7.509 Access denied, sending domain contoso.com does not pass DMARC verification and has a DMARC policy of reject.",
+    );
+    let texts = actions(&dmarc);
+    assert!(
+        texts[0].starts_with("For 5.7.509: The sender fixes SPF and DKIM alignment"),
+        "{texts:?}"
+    );
+    assert!(texts.iter().all(|t| !t.contains("typos")), "{texts:?}");
+
+    let unknown = pasted_ndr(
+        "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient lee.gu@fabrikam.example not found by SMTP address lookup",
+    );
+    let texts = actions(&unknown);
+    assert!(texts[0].starts_with("For 5.1.10:"), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("typos")), "{texts:?}");
+
+    let send_as = pasted_ndr(
+        "554 5.2.252 SendAsDenied; alex.wilber@contoso.com not allowed to send as sales@contoso.com; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied",
+    );
+    assert!(
+        send_as.verdict.headline.contains("no Send As permission"),
+        "{}",
+        send_as.verdict.headline
+    );
+    assert!(
+        actions(&send_as)[0].contains("grants Send As"),
+        "{:?}",
+        actions(&send_as)
+    );
+}
