@@ -50,6 +50,10 @@ fn is_spam_word(word: &str) -> bool {
     .any(|s| w.contains(s))
 }
 
+/// How every location of a message Exchange Online handed to another server begins (the
+/// trace's hand-offs and the headers' outgoing mail): Microsoft 365's part ended there.
+const HANDED_TO: &str = "Handed to";
+
 /// Decides the verdict of one message.
 pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge) -> Decision {
     let status = facts.status;
@@ -216,10 +220,16 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
 
     let headline = headline(status, decided_by, facts, knowledge, vendor.as_ref());
     let code = facts.decisive_code.as_ref();
-    let mut next_actions =
-        knowledge
-            .next_actions
-            .for_outcome(status, decided_by, code.map(|c| c.code.as_str()));
+    let handed_off = facts
+        .location
+        .as_deref()
+        .is_some_and(|l| l.starts_with(HANDED_TO));
+    let mut next_actions = knowledge.next_actions.for_outcome(
+        status,
+        decided_by,
+        code.map(|c| c.code.as_str()),
+        handed_off,
+    );
     // The code's own fix first: the table's actions know the outcome, not the code. A
     // block by a known layer (a rule, DLP, a list) has the table's own advice for it.
     if (matches!(status, Status::Failed | Status::Pending)
@@ -310,10 +320,10 @@ fn headline(
     match status {
         Status::Delivered => {
             if facts.journeys.iter().rev().find_map(|j| j.hand_off.as_ref()).is_some()
-                && facts.location.as_deref().is_some_and(|l| l.starts_with("Handed to"))
+                && facts.location.as_deref().is_some_and(|l| l.starts_with(HANDED_TO))
             {
                 format!("Delivered{to}: {location} — Microsoft 365 handed it on; what happened after is the receiving side's to check.")
-            } else if location.starts_with("Handed to") {
+            } else if location.starts_with(HANDED_TO) {
                 format!("Delivered{to}: {location} — what happened after is the receiving side's to check.")
             } else if location.contains("summary status") {
                 format!("Delivered{to} (summary status only: the trace detail would show which folder).")

@@ -166,7 +166,7 @@ pub fn derive_with(headers: &MessageHeaders, knowledge: &Knowledge) -> HeaderFac
         hops,
         authentication: contract_authentication(&auth),
         antispam: contract_antispam(&spam),
-        placement: placement(&spam),
+        placement: outbound_placement(&spam, &chain).or_else(|| placement(&spam)),
         chain,
         auth,
         spam,
@@ -375,6 +375,35 @@ fn contract_antispam(spam: &AntispamFacts) -> Antispam {
         country: nonempty(spam.report_value("CTRY")),
         client_ip: nonempty(spam.report_value("CIP")),
     }
+}
+
+/// Where an outgoing message went: Exchange Online stamps `DIR:OUT` on mail the
+/// organization sends, and its verdict is the outbound filter's, not a mailbox's. Headers
+/// with it are the recipient's copy; the first hop after Microsoft 365 names the server it
+/// was handed to, and where that server filed it is the receiving side's to tell.
+fn outbound_placement(spam: &AntispamFacts, chain: &ReceivedChain) -> Option<(Status, String)> {
+    if !spam
+        .report_value("DIR")
+        .is_some_and(|d| d.trim().eq_ignore_ascii_case("OUT"))
+    {
+        return None;
+    }
+    let handed_to = chain
+        .hops
+        .iter()
+        .skip_while(|h| h.operator != Operator::Microsoft365)
+        .find(|h| h.operator != Operator::Microsoft365)
+        .and_then(|h| h.fields.by.as_deref());
+    Some((
+        Status::Delivered,
+        handed_to.map_or_else(
+            || {
+                "Handed to the recipient's mail system by Exchange Online (outgoing mail)"
+                    .to_owned()
+            },
+            |by| format!("Handed to {by} by Exchange Online (outgoing mail)"),
+        ),
+    ))
 }
 
 /// Why the filter did not judge it, as the placement's parenthesis.

@@ -22,6 +22,10 @@ struct Entry {
     /// code starts with one. Empty: every code, and no code.
     #[serde(default)]
     codes: Vec<String>,
+    /// True: only for messages handed to a server outside Microsoft 365; false: only for
+    /// the others; absent: both.
+    #[serde(default)]
+    handed_off: Option<bool>,
 }
 
 /// The table of next actions.
@@ -44,16 +48,18 @@ impl NextActions {
 
     /// The actions for an outcome: entries for exactly this deciding layer first, then the
     /// status's general ones; entries for status codes only when the decisive `code` is one
-    /// of theirs.
+    /// of theirs; entries for handed-off messages only when `handed_off` says so.
     pub fn for_outcome(
         &self,
         status: Status,
         decided_by: DecidedBy,
         code: Option<&str>,
+        handed_off: bool,
     ) -> Vec<NextAction> {
         let for_code = |e: &&Entry| {
-            e.codes.is_empty()
-                || code.is_some_and(|c| e.codes.iter().any(|p| c.starts_with(p.as_str())))
+            (e.codes.is_empty()
+                || code.is_some_and(|c| e.codes.iter().any(|p| c.starts_with(p.as_str()))))
+                && e.handed_off.is_none_or(|h| h == handed_off)
         };
         let specific = self
             .entries
@@ -94,7 +100,7 @@ mod tests {
         ] {
             assert!(
                 !actions
-                    .for_outcome(status, DecidedBy::Unknown, None)
+                    .for_outcome(status, DecidedBy::Unknown, None, false)
                     .is_empty(),
                 "{status:?}"
             );
@@ -106,12 +112,34 @@ mod tests {
         let actions = NextActions::embedded();
         let typo = |code: Option<&str>| {
             actions
-                .for_outcome(Status::Failed, DecidedBy::RecipientServer, code)
+                .for_outcome(Status::Failed, DecidedBy::RecipientServer, code, false)
                 .iter()
                 .any(|a| a.text.contains("typos"))
         };
         assert!(typo(Some("5.1.10")));
         assert!(!typo(Some("5.7.509")));
         assert!(!typo(None));
+    }
+
+    #[test]
+    fn mailbox_advice_is_not_for_mail_handed_to_another_server() {
+        let actions = NextActions::embedded();
+        let texts = |handed_off: bool| -> Vec<String> {
+            actions
+                .for_outcome(Status::Delivered, DecidedBy::None, None, handed_off)
+                .into_iter()
+                .map(|a| a.text)
+                .collect()
+        };
+        assert!(texts(false).iter().any(|t| t.contains("inbox rules")));
+        let handed = texts(true);
+        assert!(
+            handed.iter().all(|t| !t.contains("inbox rules")),
+            "{handed:?}"
+        );
+        assert!(
+            handed.iter().any(|t| t.contains("left Microsoft 365")),
+            "{handed:?}"
+        );
     }
 }

@@ -582,6 +582,29 @@ fn a_safe_sender_with_scl_minus_one_is_an_allow_list_not_a_rule() {
 }
 
 #[test]
+fn outgoing_mail_seen_at_the_recipient_was_handed_over_not_filed() {
+    let d = support::diagnose(&[support::fixture("headers/outbound-to-webmail.txt")]);
+    assert_eq!(d.verdict.status, Status::Delivered);
+    let location = d.verdict.location.as_deref().unwrap_or_default();
+    assert!(
+        location.starts_with("Handed to mx.mail.example"),
+        "{location}"
+    );
+    let codes = support::codes(&d);
+    assert!(codes.contains(&"no-connecting-ip".to_owned()), "{codes:?}");
+    assert!(!codes.contains(&"no-reverse-dns".to_owned()), "{codes:?}");
+    let actions: Vec<&str> = d.next_actions.iter().map(|a| a.text.as_str()).collect();
+    assert!(
+        actions.iter().any(|a| a.contains("left Microsoft 365")),
+        "{actions:?}"
+    );
+    assert!(
+        actions.iter().all(|a| !a.contains("inbox rules")),
+        "{actions:?}"
+    );
+}
+
+#[test]
 fn own_domain_spoof_is_a_problem_for_our_side() {
     let d = support::diagnose(&[support::fixture("headers/own-domain-spoof.txt")]);
     assert_eq!(d.verdict.status, Status::Junk);

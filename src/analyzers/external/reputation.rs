@@ -10,6 +10,10 @@ use crate::diagnosis::{Finding, Severity};
 use crate::facts::HeaderFacts;
 use crate::step::Step;
 
+/// The CIP Exchange Online writes when no internet server connected (mail sent from inside
+/// the organization).
+const NO_CONNECTING_IP: &str = "255.255.255.255";
+
 /// Reads reputation hints from the headers.
 pub struct Reputation;
 
@@ -42,6 +46,18 @@ impl Analyzer for Reputation {
             .filter(|f| !f.value.is_empty())
             .map(|f| format!("{}: {}:{}", f.header, f.key, f.value))
             .collect();
+        if ip_text.trim() == NO_CONNECTING_IP {
+            out.push(
+                Finding::new(
+                    "no-connecting-ip",
+                    Severity::Info,
+                    "No sending IP to judge: the message came from inside Microsoft 365",
+                )
+                .detail("Exchange Online writes CIP:255.255.255.255 when no server connected to it from the internet: the message was sent by a mailbox of the organization (outgoing or internal mail). Reverse DNS, country and blocklists do not apply to that value; for outgoing mail, the receiving side judges Microsoft 365's outbound servers.")
+                .evidence_lines(evidence),
+            );
+            return;
+        }
         if let Some(hop) = entry {
             evidence.push(hop.line.clone());
         }
