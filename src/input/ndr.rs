@@ -101,10 +101,11 @@ static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// A literal every [`MARKERS`] alternative holds, in lower case: one pass over the
-/// lower-cased head (the regex engine searches a literal alternation with SIMD) rules most
-/// inputs out before the line-anchored expression runs. Case-insensitive automata were
-/// slower: their prefilter keys on `:` and `(`, which every header line has.
+/// A literal every [`MARKERS`] alternative holds, in lower case, and the other languages'
+/// markers: one pass over the lower-cased head (the regex engine searches a literal
+/// alternation with SIMD) rules most inputs out before the line-anchored expression runs.
+/// Case-insensitive automata were slower: their prefilter keys on `:` and `(`, which every
+/// header line has.
 static MARKER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     let english = [
         "diagnostic information for administrators",
@@ -286,16 +287,17 @@ fn original_headers(text: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// Where the administrators' section names the generating server, in any language.
+/// Where the administrators' section names the generating server: the English label, else
+/// another language's.
 fn generating_server_line(lower: &str) -> Option<usize> {
-    let english = lower.find("generating server:");
-    let mut offset = 0;
-    let other = lower.split_inclusive('\n').find_map(|line| {
-        let start = offset;
-        offset += line.len();
-        NdrPhrases::after_label(&localized().generating_server, line).map(|_| start)
-    });
-    english.into_iter().chain(other).min()
+    lower.find("generating server:").or_else(|| {
+        let mut offset = 0;
+        lower.split_inclusive('\n').find_map(|line| {
+            let start = offset;
+            offset += line.len();
+            NdrPhrases::after_label(&localized().generating_server, line).map(|_| start)
+        })
+    })
 }
 
 /// Recipients listed in an Exchange NDR's administrator section (the address lines after
@@ -327,16 +329,22 @@ fn admin_section_recipients(text: &str) -> Vec<String> {
 /// The first sentences a user sees ("Your message to … couldn't be delivered. … wasn't
 /// found at …"), without the e-mail headers of the NDR itself.
 fn summary(text: &str) -> Option<String> {
+    /// The user section's opening words in every language: one literal pass (SIMD) finds
+    /// the first, where a search per phrase read a 40 KB report fifteen times.
+    static START: LazyLock<Regex> = LazyLock::new(|| {
+        let words: Vec<String> = [
+            "your message to",
+            "delivery has failed",
+            "couldn't be delivered",
+        ]
+        .iter()
+        .map(|w| regex::escape(w))
+        .chain(localized().delivery_failed.iter().map(|w| regex::escape(w)))
+        .collect();
+        Regex::new(&words.join("|")).expect("escaped literals")
+    });
     let lower = text.to_ascii_lowercase();
-    let start = [
-        "your message to",
-        "delivery has failed",
-        "couldn't be delivered",
-    ]
-    .into_iter()
-    .chain(localized().delivery_failed.iter().map(String::as_str))
-    .filter_map(|m| lower.find(m))
-    .min()?;
+    let start = START.find(&lower)?.start();
     let line_start = text
         .get(..start)
         .and_then(|t| t.rfind('\n'))
