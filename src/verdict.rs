@@ -4,7 +4,7 @@
 
 use crate::case::CaseMessage;
 use crate::diagnosis::{Audience, DecidedBy, NextAction, Status, Verdict};
-use crate::facts::headers::FilterSkip;
+use crate::facts::headers::{FilterSkip, JUNK_BY_USER_SETTINGS};
 use crate::facts::{Cause, CodeSeen, MessageFacts};
 use crate::knowledge::Knowledge;
 
@@ -115,6 +115,9 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
 
     let decided_by = match status {
         Status::Junk | Status::Quarantined if sfv == "BLK" => DecidedBy::AllowBlockList,
+        Status::Junk if facts.location.as_deref() == Some(JUNK_BY_USER_SETTINGS) => {
+            DecidedBy::AllowBlockList
+        }
         Status::Junk
             if vendor.as_ref().is_some_and(|(_, _, w)| is_spam_word(w)) || sfv == "SKS" =>
         {
@@ -335,6 +338,7 @@ fn headline(
             Some((name, rule, word)) if decided_by == DecidedBy::TransportRule => format!(
                 "Delivered to the Junk Email folder{to}: {name} judged it {word} and rule '{rule}' sent it to Junk."
             ),
+            _ if decided_by == DecidedBy::AllowBlockList => format!("Delivered to the Junk Email folder{to}: the recipient's own junk email settings put it there (Blocked Senders, or 'Safe Senders only'), not the spam filter."),
             _ => format!("Delivered to the Junk Email folder{to}: {} judged it spam.", decided_by.label()),
         },
         Status::Quarantined => format!("Quarantined{to}: held by {}; it is in quarantine, not in the mailbox.", decided_by.label()),

@@ -406,6 +406,11 @@ fn outbound_placement(spam: &AntispamFacts, chain: &ReceivedChain) -> Option<(St
     ))
 }
 
+/// The placement of a message the spam filter called clean and the mailbox filed in Junk:
+/// the recipient's Blocked Senders, or their "Safe Senders only" option, decided.
+pub const JUNK_BY_USER_SETTINGS: &str =
+    "Junk Email folder (the recipient's junk email settings, not the spam filter)";
+
 /// Why the filter did not judge it, as the placement's parenthesis.
 fn skip_words(skip: FilterSkip) -> &'static str {
     match skip {
@@ -442,6 +447,9 @@ fn placement(spam: &AntispamFacts) -> Option<(Status, String)> {
     if let Some(dest) = dest {
         let why = skip.map_or("", skip_words);
         return match dest.as_str() {
+            "J" if spam.filter_said_not_spam() => {
+                Some((Status::Junk, JUNK_BY_USER_SETTINGS.to_owned()))
+            }
             "J" => Some((Status::Junk, "Junk Email folder".to_owned())),
             "I" => Some((Status::Delivered, format!("Inbox{why}"))),
             "C" => Some((

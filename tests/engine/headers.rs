@@ -605,6 +605,37 @@ fn outgoing_mail_seen_at_the_recipient_was_handed_over_not_filed() {
 }
 
 #[test]
+fn junk_the_filter_did_not_call_spam_is_the_recipients_settings() {
+    let text = std::fs::read_to_string(support::fixture("headers/webmail-relay-inbox.txt"))
+        .expect("fixture")
+        .replace("ucf:0;jmr:0;auth:0;dest:I;", "ucf:0;jmr:1;auth:0;dest:J;");
+    let d = mailflow::engine::diagnose(
+        &support::case_from_text("junk.txt", &text),
+        &mailflow::engine::Options::default(),
+    )
+    .expect("diagnosis");
+    assert_eq!(d.verdict.status, Status::Junk);
+    assert_eq!(d.verdict.decided_by, DecidedBy::AllowBlockList);
+    assert!(
+        d.verdict.headline.contains("junk email settings"),
+        "{}",
+        d.verdict.headline
+    );
+    let actions: Vec<&str> = d.next_actions.iter().map(|a| a.text.as_str()).collect();
+    assert!(
+        actions.iter().any(|a| a.contains("TrustedListsOnly")),
+        "{actions:?}"
+    );
+    assert!(
+        actions
+            .iter()
+            .all(|a| !a.contains("anti-spam policy thresholds")),
+        "{actions:?}"
+    );
+    assert!(support::codes(&d).contains(&"junk-by-user-settings".to_owned()));
+}
+
+#[test]
 fn own_domain_spoof_is_a_problem_for_our_side() {
     let d = support::diagnose(&[support::fixture("headers/own-domain-spoof.txt")]);
     assert_eq!(d.verdict.status, Status::Junk);

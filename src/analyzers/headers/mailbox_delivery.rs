@@ -65,7 +65,7 @@ impl Analyzer for MailboxDelivery {
         let ofr = spam.mailbox_value("OFR").unwrap_or("");
         let sfv = spam.verdict("SFV").unwrap_or_default();
         let scl = spam.scl();
-        let not_spam = sfv == "NSPM" || (scl.is_some_and(|s| (0..=1).contains(&s)) && sfv != "SPM");
+        let not_spam = spam.filter_said_not_spam();
         if ofr.eq_ignore_ascii_case("CustomRules") || dest.as_deref() == Some("C") {
             out.push(
                 Finding::new("inbox-rule-moved-it", Severity::Warning, format!("The user's own inbox rule filed it ({folder})"))

@@ -286,6 +286,14 @@ impl AntispamFacts {
                 .is_some_and(|d| d.trim().eq_ignore_ascii_case("INT"))
     }
 
+    /// True when the spam filter's own stamps call the message clean (SFV:NSPM, or SCL 0–1
+    /// without a spam verdict): a Junk placement then came from the recipient's junk
+    /// settings, not from the filter.
+    pub fn filter_said_not_spam(&self) -> bool {
+        let sfv = self.verdict("SFV").unwrap_or_default();
+        sfv == "NSPM" || (self.scl().is_some_and(|s| (0..=1).contains(&s)) && sfv != "SPM")
+    }
+
     /// Why spam filtering did not judge the message, when it did not (see
     /// [`FilterSkip`]); `None` when it did, or the stamps do not say.
     pub fn filter_skip(&self) -> Option<FilterSkip> {
