@@ -118,24 +118,24 @@ static MARKER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         "could not be delivered",
         "delivery status notification (failure)",
     ];
-    let words: Vec<String> = english
-        .iter()
-        .map(|w| regex::escape(w))
-        .chain(localized().markers.iter().map(|w| regex::escape(w)))
-        .collect();
-    Regex::new(&words.join("|")).expect("escaped literals")
+    any_of(
+        english
+            .into_iter()
+            .chain(localized().markers.iter().map(String::as_str)),
+    )
 });
 
 /// The other languages' markers alone, for texts [`MARKER_WORDS`] matched but the English
 /// [`MARKERS`] did not.
-static LOCALIZED_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<String> = localized()
-        .markers
-        .iter()
-        .map(|w| regex::escape(w))
-        .collect();
-    Regex::new(&words.join("|")).expect("escaped literals")
-});
+static LOCALIZED_MARKERS: LazyLock<Regex> =
+    LazyLock::new(|| any_of(localized().markers.iter().map(String::as_str)));
+
+/// One expression matching any of `words` literally: the regex engine searches a literal
+/// alternation with SIMD, in one pass however many words there are.
+fn any_of<'a>(words: impl IntoIterator<Item = &'a str>) -> Regex {
+    let escaped: Vec<String> = words.into_iter().map(regex::escape).collect();
+    Regex::new(&escaped.join("|")).expect("escaped literals")
+}
 
 /// The first enhanced status code in `text` ([`CODE`]'s `code` group). The expression has no
 /// literal to search for, so a long text was scanned by the regex engine byte by byte;
@@ -332,16 +332,15 @@ fn summary(text: &str) -> Option<String> {
     /// The user section's opening words in every language: one literal pass (SIMD) finds
     /// the first, where a search per phrase read a 40 KB report fifteen times.
     static START: LazyLock<Regex> = LazyLock::new(|| {
-        let words: Vec<String> = [
-            "your message to",
-            "delivery has failed",
-            "couldn't be delivered",
-        ]
-        .iter()
-        .map(|w| regex::escape(w))
-        .chain(localized().delivery_failed.iter().map(|w| regex::escape(w)))
-        .collect();
-        Regex::new(&words.join("|")).expect("escaped literals")
+        any_of(
+            [
+                "your message to",
+                "delivery has failed",
+                "couldn't be delivered",
+            ]
+            .into_iter()
+            .chain(localized().delivery_failed.iter().map(String::as_str)),
+        )
     });
     let lower = text.to_ascii_lowercase();
     let start = START.find(&lower)?.start();

@@ -56,43 +56,40 @@ impl NdrPhrases {
             name: NAME.into(),
         })?;
         let mut phrases = Self::default();
-        for language in file.language {
+        for Language {
+            code,
+            source,
+            delivery_failed,
+            diagnostic_heading,
+            generating_server,
+            remote_returned,
+            original_headers,
+        } in file.language
+        {
+            let invalid = |reason: &str| super::AssetError::Invalid {
+                reason: format!("{reason} for language {code}"),
+                name: NAME.into(),
+            };
+            if source.is_empty() {
+                return Err(invalid("no source"));
+            }
             let lower = |list: Vec<String>| -> Result<Vec<String>, super::AssetError> {
                 list.into_iter()
                     .map(|p| {
                         let p = p.trim().to_ascii_lowercase();
                         if p.is_empty() {
-                            Err(super::AssetError::Invalid {
-                                reason: format!("an empty phrase for language {}", language.code),
-                                name: NAME.into(),
-                            })
+                            Err(invalid("an empty phrase"))
                         } else {
                             Ok(p)
                         }
                     })
                     .collect()
             };
-            if language.source.is_empty() {
-                return Err(super::AssetError::Invalid {
-                    reason: format!("no source for language {}", language.code),
-                    name: NAME.into(),
-                });
-            }
-            phrases
-                .markers
-                .extend(lower(language.diagnostic_heading.clone())?);
-            phrases
-                .markers
-                .extend(lower(language.remote_returned.clone())?);
-            phrases
-                .delivery_failed
-                .extend(lower(language.delivery_failed.clone())?);
-            phrases
-                .generating_server
-                .extend(lower(language.generating_server.clone())?);
-            phrases
-                .original_headers
-                .extend(lower(language.original_headers.clone())?);
+            phrases.markers.extend(lower(diagnostic_heading)?);
+            phrases.markers.extend(lower(remote_returned)?);
+            phrases.delivery_failed.extend(lower(delivery_failed)?);
+            phrases.generating_server.extend(lower(generating_server)?);
+            phrases.original_headers.extend(lower(original_headers)?);
         }
         Ok(phrases)
     }
