@@ -563,11 +563,7 @@ fn a_safe_sender_with_scl_minus_one_is_an_allow_list_not_a_rule() {
             "X-MS-Exchange-Organization-AuthAs: Internal",
             "X-MS-Exchange-Organization-AuthAs: Anonymous\nX-Forefront-Antispam-Report: CIP:198.51.100.7;CTRY:NL;SCL:-1;SRV:;IPV:NLI;SFV:SFE;H:mx.partner.example;CAT:NONE;DIR:INB;",
         );
-    let d = mailflow::engine::diagnose(
-        &support::case_from_text("safe-sender.txt", &text),
-        &mailflow::engine::Options::default(),
-    )
-    .expect("diagnosis");
+    let d = support::diagnose_text("safe-sender.txt", &text);
     assert_eq!(d.verdict.status, Status::Delivered);
     assert_eq!(d.verdict.decided_by, DecidedBy::AllowBlockList);
     let codes = support::codes(&d);
@@ -609,11 +605,7 @@ fn junk_the_filter_did_not_call_spam_is_the_recipients_settings() {
     let text = std::fs::read_to_string(support::fixture("headers/webmail-relay-inbox.txt"))
         .expect("fixture")
         .replace("ucf:0;jmr:0;auth:0;dest:I;", "ucf:0;jmr:1;auth:0;dest:J;");
-    let d = mailflow::engine::diagnose(
-        &support::case_from_text("junk.txt", &text),
-        &mailflow::engine::Options::default(),
-    )
-    .expect("diagnosis");
+    let d = support::diagnose_text("junk.txt", &text);
     assert_eq!(d.verdict.status, Status::Junk);
     assert_eq!(d.verdict.decided_by, DecidedBy::AllowBlockList);
     assert!(
@@ -891,9 +883,7 @@ fn every_vendor_profile_is_detected_and_its_lookalikes_are_not() {
 #[test]
 fn authentication_reports_identifier_alignment() {
     let text = "Received: from out.mailer.example.net (198.51.100.7) by AM4PEPF00027A6C.mail.protection.outlook.com\n (10.167.16.75) with Microsoft SMTP Server id 15.20.8511.15 via Frontend Transport;\n Fri, 7 Mar 2025 08:21:53 +0000\nAuthentication-Results: spf=pass (sender IP is 198.51.100.7)\n smtp.mailfrom=bounce.mailer.example.net; dkim=pass (signature was verified)\n header.d=news.example.com;dmarc=pass action=none header.from=example.com;compauth=pass\n reason=100\nFrom: News <news@example.com>\nTo: lee.gu@contoso.com\nSubject: Newsletter\nDate: Fri, 7 Mar 2025 08:21:50 +0000\nMessage-ID: <n-1@example.com>\n";
-    let case = support::case_from_text("headers.txt", text);
-    let d = mailflow::engine::diagnose(&case, &mailflow::engine::Options::default())
-        .expect("diagnosis");
+    let d = support::diagnose_text("headers.txt", text);
     let alignment = d
         .authentication
         .and_then(|a| a.alignment)

@@ -3,7 +3,6 @@
 //! codes fall back to RFC 3463.
 
 use mailflow::diagnosis::{Diagnosis, Finding, Side};
-use mailflow::engine::{self, Options};
 use mailflow::facts::codes::{self, CodeOrigin};
 use mailflow::knowledge::Knowledge;
 use mailflow::knowledge::status_codes::CodeEntry;
@@ -44,8 +43,7 @@ fn trace(event: &str, detail: &str) -> String {
 }
 
 fn diagnose(text: &str) -> Diagnosis {
-    let case = super::support::case_from_text("trace.txt", text);
-    engine::diagnose(&case, &Options::default()).expect("diagnosis")
+    super::support::diagnose_text("trace.txt", text)
 }
 
 fn external(diagnosis: &Diagnosis) -> &[Finding] {
@@ -301,12 +299,7 @@ fn pasted_ndr(reply: &str) -> Diagnosis {
     let text = format!(
         "Delivery has failed to these recipients or groups:\n\nlee.gu@fabrikam.example\nYour message couldn't be delivered.\n\nDiagnostic information for administrators:\n\nGenerating server: BN8PR11MB3602.namprd11.prod.outlook.com\n\nlee.gu@fabrikam.example\nRemote Server returned '{reply}'\n\nOriginal message headers:\n\nFrom: Alex Wilber <alex.wilber@contoso.com>\nTo: Lee Gu <lee.gu@fabrikam.example>\nSubject: Quarterly numbers\nMessage-ID: <quarterly@contoso.com>\n"
     );
-    let input = mailflow::input::load_bytes("ndr.txt", text.as_bytes()).expect("an NDR");
-    engine::diagnose(
-        &mailflow::case::Case::from_inputs(vec![input]),
-        &Options::default(),
-    )
-    .expect("diagnosis")
+    super::support::diagnose_text("ndr.txt", &text)
 }
 
 /// Next actions lead with the decisive code's own fix; the address advice is for address

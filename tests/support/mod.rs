@@ -45,6 +45,11 @@ pub fn case_from_text(name: &str, text: &str) -> Case {
     Case::from_inputs(vec![input])
 }
 
+/// Diagnoses text as one input named `name`, first message selected.
+pub fn diagnose_text(name: &str, text: &str) -> Diagnosis {
+    engine::diagnose(&case_from_text(name, text), &Options::default()).expect("diagnosis")
+}
+
 /// Diagnoses files, first message selected.
 pub fn diagnose(paths: &[PathBuf]) -> Diagnosis {
     engine::diagnose(&case(paths), &Options::default()).expect("diagnosis")
