@@ -1,7 +1,8 @@
 //! Filtering decided before the spam filter ran: a mail flow rule (SCL -1 / SFV:SKN, or
 //! SFV:SKS), allow lists (SFV:SKA, SFV:SFE, IPV:CAL), block lists (SFV:BLK, SFV:SKB) and
-//! quarantine release (SFV:SKQ); internal mail, which is never spam-filtered. Step 3 names the rule and judges it; this step decodes
-//! the stamps, so every finding here is information.
+//! quarantine release (SFV:SKQ); and internal mail, which is never spam-filtered. Step 3
+//! names the rule and judges it; this step decodes the stamps, so every finding here is
+//! information.
 
 use std::fmt::Write as _;
 
