@@ -586,6 +586,15 @@ fn outgoing_mail_seen_at_the_recipient_was_handed_over_not_filed() {
         location.starts_with("Handed to mx.mail.example"),
         "{location}"
     );
+    let operators: Vec<&str> = d
+        .hops
+        .iter()
+        .map(|h| h.operator.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        operators,
+        ["microsoft365", "microsoft365", "recipient", "recipient"]
+    );
     let codes = support::codes(&d);
     assert!(codes.contains(&"no-connecting-ip".to_owned()), "{codes:?}");
     assert!(!codes.contains(&"no-reverse-dns".to_owned()), "{codes:?}");
@@ -625,6 +634,21 @@ fn junk_the_filter_did_not_call_spam_is_the_recipients_settings() {
         "{actions:?}"
     );
     assert!(support::codes(&d).contains(&"junk-by-user-settings".to_owned()));
+}
+
+#[test]
+fn a_slow_hand_off_of_outgoing_mail_is_after_microsoft_365() {
+    let text = std::fs::read_to_string(support::fixture("headers/outbound-to-webmail.txt"))
+        .expect("fixture")
+        .replace("02:41:15 -0800", "03:21:15 -0800");
+    let d = support::diagnose_text("outbound-late.txt", &text);
+    let slow = finding(&d, "slow-hop");
+    assert!(
+        slow.title.contains("after Microsoft 365 handed it on"),
+        "{}",
+        slow.title
+    );
+    assert!(slow.detail.contains("Defer events"), "{}", slow.detail);
 }
 
 #[test]

@@ -52,6 +52,10 @@ fn side(chain: &ReceivedChain, hop: &ReceivedHop) -> (&'static str, String) {
             "at the gateway",
             format!("The wait was at {name}: its queue, scanning or quarantine. Check its console for this message."),
         ),
+        Operator::Recipient => (
+            "after Microsoft 365 handed it on",
+            "The wait was between Microsoft 365's last stamp and the receiving side's: Exchange Online queued or retried the hand-off (a message trace shows Defer events with the receiver's reply), or the receiving servers were slow. Past the hand-off only the recipient's mail admin can say why.".to_owned(),
+        ),
         Operator::Sender | Operator::Unknown => (
             "on the sending side",
             "The wait was before the message reached Microsoft 365, on servers the sender runs; only the sender's mail admin can say why.".to_owned(),

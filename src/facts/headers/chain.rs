@@ -23,17 +23,22 @@ pub enum Operator {
     },
     /// The sending side (hops before the message reached Microsoft 365 or a gateway).
     Sender,
+    /// The receiving side (hops after Microsoft 365 or a gateway handed the message on: an
+    /// outgoing message's recipient, an on-premises server behind Exchange Online).
+    Recipient,
     /// Not known.
     Unknown,
 }
 
 impl Operator {
-    /// The contract's word: `microsoft365`, `gateway:<vendor>`, `sender`, `unknown`.
+    /// The contract's word: `microsoft365`, `gateway:<vendor>`, `sender`, `recipient`,
+    /// `unknown`.
     pub fn contract(&self) -> String {
         match self {
             Self::Microsoft365 => "microsoft365".into(),
             Self::Gateway { id, .. } => format!("gateway:{id}"),
             Self::Sender => "sender".into(),
+            Self::Recipient => "recipient".into(),
             Self::Unknown => "unknown".into(),
         }
     }
@@ -44,6 +49,7 @@ impl Operator {
             Self::Microsoft365 => "Microsoft 365".into(),
             Self::Gateway { name, .. } => format!("the {name} gateway"),
             Self::Sender => "the sending side".into(),
+            Self::Recipient => "the receiving side".into(),
             Self::Unknown => "an unknown server".into(),
         }
     }
@@ -154,10 +160,23 @@ pub fn build(block: &HeaderBlock, knowledge: &Knowledge) -> ReceivedChain {
         });
     }
 
-    // Hops before the first Microsoft 365 or gateway hop belong to the sender.
+    // Hops before the first Microsoft 365 or gateway hop belong to the sender, unknown
+    // hops after the last one to the side it was handed to.
     if let Some(first) = hops.iter().position(|h| h.operator != Operator::Unknown) {
         for hop in hops.iter_mut().take(first) {
             hop.operator = Operator::Sender;
+        }
+    }
+    if let Some(last) = hops.iter().rposition(|h| {
+        matches!(
+            h.operator,
+            Operator::Microsoft365 | Operator::Gateway { .. }
+        )
+    }) {
+        for hop in hops.iter_mut().skip(last + 1) {
+            if hop.operator == Operator::Unknown {
+                hop.operator = Operator::Recipient;
+            }
         }
     }
 
