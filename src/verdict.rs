@@ -5,7 +5,7 @@
 use crate::case::CaseMessage;
 use crate::diagnosis::{Audience, DecidedBy, NextAction, Status, Verdict};
 use crate::facts::headers::{FilterSkip, JUNK_BY_USER_SETTINGS};
-use crate::facts::{Cause, CodeSeen, MessageFacts};
+use crate::facts::{Cause, CodeSeen, HANDED_TO, MessageFacts};
 use crate::knowledge::Knowledge;
 
 /// The verdict with its reasons.
@@ -49,10 +49,6 @@ fn is_spam_word(word: &str) -> bool {
     .iter()
     .any(|s| w.contains(s))
 }
-
-/// How every location of a message Exchange Online handed to another server begins (the
-/// trace's hand-offs and the headers' outgoing mail): Microsoft 365's part ended there.
-const HANDED_TO: &str = "Handed to";
 
 /// Decides the verdict of one message.
 pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge) -> Decision {

@@ -17,6 +17,7 @@ pub mod received;
 pub mod received_date;
 pub mod received_tls;
 
+use super::HANDED_TO;
 use crate::case::{HeaderSource, MessageHeaders};
 use crate::diagnosis::{Antispam, Authentication, Hop, Status};
 use crate::knowledge::Knowledge;
@@ -398,10 +399,11 @@ fn outbound_placement(spam: &AntispamFacts, chain: &ReceivedChain) -> Option<(St
         Status::Delivered,
         handed_to.map_or_else(
             || {
-                "Handed to the recipient's mail system by Exchange Online (outgoing mail)"
-                    .to_owned()
+                format!(
+                    "{HANDED_TO} the recipient's mail system by Exchange Online (outgoing mail)"
+                )
             },
-            |by| format!("Handed to {by} by Exchange Online (outgoing mail)"),
+            |by| format!("{HANDED_TO} {by} by Exchange Online (outgoing mail)"),
         ),
     ))
 }

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, FixedOffset};
 use regex::Regex;
 
+use super::HANDED_TO;
 use super::codes::{self, CodeOrigin, CodeSeen};
 use crate::case::{EventKind, TraceEvent, TraceRecord};
 use crate::diagnosis::Status;
@@ -393,10 +394,10 @@ pub fn derive(record: &TraceRecord, index: usize, knowledge: &Knowledge) -> Jour
                 };
                 let hand = hand_off(record, event, knowledge);
                 journey.location = Some(match (&hand.host, &hand.ip) {
-                    (Some(h), Some(ip)) => format!("Handed to {h} ({ip})"),
-                    (Some(h), None) => format!("Handed to {h}"),
-                    (None, Some(ip)) => format!("Handed to {ip}"),
-                    (None, None) => "Handed to an external server".into(),
+                    (Some(h), Some(ip)) => format!("{HANDED_TO} {h} ({ip})"),
+                    (Some(h), None) => format!("{HANDED_TO} {h}"),
+                    (None, Some(ip)) => format!("{HANDED_TO} {ip}"),
+                    (None, None) => format!("{HANDED_TO} an external server"),
                 });
                 journey.hand_off = Some(hand);
             } else {
@@ -474,7 +475,7 @@ fn from_summary(
         journey.status = status;
         journey.location = Some(match (&record.to_ip, status) {
             (Some(ip), Status::Delivered) => format!(
-                "Handed to the receiving mail server at {ip} (summary status; not proof it reached an inbox)"
+                "{HANDED_TO} the receiving mail server at {ip} (summary status; not proof it reached an inbox)"
             ),
             _ => location.into(),
         });

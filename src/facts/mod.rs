@@ -161,7 +161,7 @@ fn recipient_outcomes(
             Some(profile) => (
                 Status::Unknown,
                 Some(format!(
-                    "Handed to {} for scanning; no later journey shows it coming back",
+                    "{HANDED_TO} {} for scanning; no later journey shows it coming back",
                     profile.display_name
                 )),
                 Some(profile.id.clone()),
@@ -194,6 +194,11 @@ fn recipient_outcomes(
     }
     outcomes
 }
+
+/// How every location of a message Exchange Online handed to another server begins (a
+/// gateway, a smart host, the recipient's server): Microsoft 365's part ended there, and the
+/// verdict's headline and next actions recognise such a location by this prefix.
+pub const HANDED_TO: &str = "Handed to";
 
 fn member_outcome(kinds: &[EventKind], status_text: Option<&str>) -> (Status, Option<String>) {
     let has = |k| kinds.contains(&k);
@@ -320,4 +325,19 @@ fn last_primary(codes: &[CodeSeen]) -> Option<&CodeSeen> {
         .rev()
         .find(|c| !c.nested)
         .or_else(|| codes.last())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Its location is a literal: this keeps it recognisable as a hand-off.
+    #[test]
+    fn a_member_sent_on_is_handed_to_another_server() {
+        for kind in [EventKind::Send, EventKind::SendExternal] {
+            let (status, location) = member_outcome(&[kind], None);
+            assert_eq!(status, Status::Delivered);
+            assert!(location.is_some_and(|l| l.starts_with(HANDED_TO)));
+        }
+    }
 }

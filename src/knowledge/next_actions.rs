@@ -56,7 +56,7 @@ impl NextActions {
         code: Option<&str>,
         handed_off: bool,
     ) -> Vec<NextAction> {
-        let for_code = |e: &&Entry| {
+        let applies = |e: &&Entry| {
             (e.codes.is_empty()
                 || code.is_some_and(|c| e.codes.iter().any(|p| c.starts_with(p.as_str()))))
                 && e.handed_off.is_none_or(|h| h == handed_off)
@@ -65,12 +65,12 @@ impl NextActions {
             .entries
             .iter()
             .filter(|e| e.status == status && e.decided_by == Some(decided_by))
-            .filter(for_code);
+            .filter(applies);
         let general = self
             .entries
             .iter()
             .filter(|e| e.status == status && e.decided_by.is_none())
-            .filter(for_code);
+            .filter(applies);
         specific
             .chain(general)
             .map(|e| NextAction {
