@@ -278,7 +278,7 @@ fn original_headers(text: &str) -> Option<(usize, usize)> {
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
-        if NdrPhrases::after_label(&localized().original_headers, &line.to_ascii_lowercase())
+        if NdrPhrases::after_label(&localized().original_headers, line)
             .is_some_and(|rest| rest.trim().is_empty())
         {
             return Some((start, offset));

@@ -94,14 +94,17 @@ impl NdrPhrases {
         Ok(phrases)
     }
 
-    /// True when `line` (ASCII-lower-cased) starts, after white space, with one of `labels`
+    /// True when `line` starts, after white space, with one of `labels` in any ASCII case
     /// and a colon (French puts a space before it): the rest of the line after the colon.
     pub fn after_label<'a>(labels: &[String], line: &'a str) -> Option<&'a str> {
         let line = line.trim_start();
         labels.iter().find_map(|label| {
-            let rest = line
-                .strip_prefix(label.as_str())?
-                .trim_start_matches([' ', '\u{a0}']);
+            // Equal bytes up to ASCII case end where the label ends: on a character boundary.
+            let head = line.as_bytes().get(..label.len())?;
+            if !head.eq_ignore_ascii_case(label.as_bytes()) {
+                return None;
+            }
+            let rest = line.get(label.len()..)?.trim_start_matches([' ', '\u{a0}']);
             rest.strip_prefix(':')
         })
     }
@@ -127,6 +130,13 @@ mod tests {
                 "  serveur de génération : am6pr04mb5638"
             ),
             Some(" am6pr04mb5638")
+        );
+        assert_eq!(
+            NdrPhrases::after_label(
+                &phrases.generating_server,
+                "  Serveur de génération : AM6PR04MB5638"
+            ),
+            Some(" AM6PR04MB5638")
         );
         assert_eq!(
             NdrPhrases::after_label(&phrases.generating_server, "generierender server am6"),
