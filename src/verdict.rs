@@ -351,10 +351,12 @@ fn headline(
                 _ => "the trace shows a failure without a status code.".into(),
             }
         ),
-        Status::Pending => format!(
-            "Not delivered yet{to}: Exchange Online is retrying{}.",
-            code.map(|c| format!(" after {}", code_words(c))).unwrap_or_default()
-        ),
+        Status::Pending => {
+            let after = code.map(|c| format!(" after {}", code_words(c))).unwrap_or_default();
+            // A reply that ends its own sentence (or is cut with "...") gets no second stop.
+            let stop = if after.ends_with('.') { "" } else { "." };
+            format!("Not delivered yet{to}: Exchange Online is retrying{after}{stop}")
+        }
         Status::Expanded => {
             let members = facts.recipients.iter().filter(|r| r.status != Status::Expanded).count();
             let failed = facts.recipients.iter().filter(|r| matches!(r.status, Status::Failed | Status::Blocked)).count();

@@ -12,6 +12,9 @@ pub struct NdrReport {
     pub smtp_reply: Option<u16>,
     /// The full SMTP response / diagnostic text.
     pub diagnostic: Option<String>,
+    /// The last delivery attempt's response, when the report lists attempts (a delay
+    /// notice or an expiry report, whose own code only says "delayed" or "expired").
+    pub last_attempt: Option<String>,
     /// DSN `Action:` (failed, delayed, …).
     pub action: Option<String>,
     /// The server that generated the report.
@@ -32,4 +35,22 @@ pub struct NdrReport {
     pub original_subject: Option<String>,
     /// The original message's sender address.
     pub original_sender: Option<String>,
+}
+
+impl NdrReport {
+    /// True for a delay notice: the message is not delivered yet and is being retried
+    /// (`Action: delayed`, or without an action a transient 4.x.x code whose SMTP reply, when
+    /// given, is transient too: `550 4.4.7 QUEUE.Expired` is the permanent failure that
+    /// ends the retries).
+    pub fn is_delay_notice(&self) -> bool {
+        match self.action.as_deref() {
+            Some(action) => action.eq_ignore_ascii_case("delayed"),
+            None => {
+                self.status_code
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with('4'))
+                    && self.smtp_reply.is_none_or(|reply| reply / 100 == 4)
+            }
+        }
+    }
 }

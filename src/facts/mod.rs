@@ -238,12 +238,7 @@ fn overall(recipients: &[RecipientFacts], journeys: &[Journey]) -> (Status, Opti
 /// No trace: what the NDRs and headers prove.
 fn without_trace(message: &CaseMessage, facts: &MessageFacts) -> (Status, Option<String>) {
     if let Some(ndr) = message.ndrs.first() {
-        let delayed = ndr
-            .action
-            .as_deref()
-            .is_some_and(|a| a.eq_ignore_ascii_case("delayed"))
-            || facts.decisive_code.as_ref().is_some_and(|c| c.class() == 4) && ndr.action.is_none();
-        return if delayed {
+        return if ndr.is_delay_notice() {
             (
                 Status::Pending,
                 Some("Delayed; the sending server keeps retrying (delay notice)".into()),
@@ -276,7 +271,18 @@ fn collect_codes(message: &CaseMessage, journeys: &[Journey]) -> Vec<CodeSeen> {
             Some(code) if !diagnostic.contains(code) => format!("{diagnostic} {code}"),
             _ => diagnostic.to_owned(),
         };
-        for mut code in codes::scan(&text, CodeOrigin::Ndr) {
+        // A delay notice is decided by its last attempt's error, as a trace by its last
+        // Defer; an expiry report by its own code, with the last attempt's after it.
+        let attempt = ndr.last_attempt.as_deref().unwrap_or_default();
+        let texts = if ndr.is_delay_notice() {
+            [attempt, text.as_str()]
+        } else {
+            [text.as_str(), attempt]
+        };
+        for mut code in texts
+            .into_iter()
+            .flat_map(|text| codes::scan(text, CodeOrigin::Ndr))
+        {
             code.from_remote |= ndr.remote_server.is_some();
             codes.push(code);
         }

@@ -11,11 +11,13 @@ pub mod csv_trace;
 pub mod dates;
 pub mod eac_text;
 pub mod eml;
+mod encoded_ndr;
 mod event_data;
 mod fields;
 pub mod graph;
 pub mod headers_paste;
 pub mod msg;
+mod msg_ndr;
 pub mod ndr;
 pub mod powershell;
 pub mod text;
@@ -27,7 +29,7 @@ use std::path::Path;
 
 use sha2::{Digest as _, Sha256};
 
-use crate::case::{Evidence, InputInfo, InputKind, ParsedInput};
+use crate::case::{Evidence, HeaderBlock, InputInfo, InputKind, ParsedInput};
 use crate::error::InputError;
 
 /// The largest input Mailflow reads; larger files are refused before they are read.
@@ -150,10 +152,7 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     // sniffers, which would read its whole body, are skipped.
     let opens_with_field = headers_paste::opens_with_field(&text);
     if opens_with_field && let Some(block) = eml::sniff(&text) {
-        if ndr::sniff(&text) {
-            return ndr::parse(&text, name);
-        }
-        return Ok(eml::parse(bytes, block));
+        return message(bytes, &text, block, name);
     }
     let console = console::Sniffed::read(&text);
     if tracking_log::sniff(&text, &console) {
@@ -175,7 +174,7 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
         return ndr::parse(&text, name);
     }
     if !opens_with_field && let Some(block) = eml::sniff(&text) {
-        return Ok(eml::parse(bytes, block));
+        return message(bytes, &text, block, name);
     }
     if let Some(block) = headers_paste::sniff(&text) {
         return Ok(headers_paste::parse(&text, block));
@@ -183,6 +182,36 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     Err(InputError::UnknownKind {
         name: name.to_owned(),
     })
+}
+
+/// A message, or the non-delivery report it is or carries. A delivery-status report is
+/// read from its text as it stands (its report part is never encoded); a bounce forwarded to
+/// the help desk is decoded first, since quoted-printable breaks its lines and base64 hides
+/// them; an NDR pasted into a plain message is read from its text.
+fn message(bytes: &[u8], text: &str, block: HeaderBlock, name: &str) -> Result<Parsed, InputError> {
+    let report_type = block.get("content-type").is_some_and(|t| {
+        t.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("multipart/report")
+    });
+    if report_type && ndr::sniff(text) {
+        return ndr::parse(text, name);
+    }
+    let parsed = eml::parse(bytes, block);
+    let carried = parsed.evidence.iter().find_map(|evidence| match evidence {
+        Evidence::Headers(headers) => encoded_ndr::read(headers, bytes),
+        _ => None,
+    });
+    if let Some(report) = carried {
+        return Ok(Parsed {
+            kind: InputKind::NdrText,
+            evidence: vec![Evidence::Ndr(report)],
+        });
+    }
+    if ndr::sniff(text) {
+        return ndr::parse(text, name);
+    }
+    Ok(parsed)
 }
 
 /// Raw bytes with NULs or many control characters (UTF-16 is decoded before this check

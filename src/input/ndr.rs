@@ -137,11 +137,43 @@ fn any_of<'a>(words: impl IntoIterator<Item = &'a str>) -> Regex {
     Regex::new(&escaped.join("|")).expect("escaped literals")
 }
 
+/// How English bounces are titled by other servers than Exchange (Gmail, Postfix, Exim,
+/// sendmail, qmail), in lower case: titles that do not repeat the original subject.
+const OTHER_BOUNCE_SUBJECTS: [&str; 7] = [
+    "undelivered mail",
+    "delivery status notification",
+    "mail delivery failed",
+    "delivery failure",
+    "returned mail",
+    "failure notice",
+    "non-delivery",
+];
+
+/// When `subject` is a bounce's ("FW: Undeliverable: Quarterly report",
+/// "Unzustellbar: …"), the original message's subject after Exchange's words (`""` when
+/// the bounce does not repeat it): a message so titled may carry an NDR its transfer
+/// encoding hides. Exchange's English word is here, the other languages' in
+/// `ndr_phrases.toml`.
+pub fn bounce_subject(subject: &str) -> Option<&str> {
+    let lower = subject.to_ascii_lowercase();
+    let exchange = std::iter::once("undeliverable")
+        .chain(localized().subjects.iter().map(String::as_str))
+        .find_map(|words| lower.find(words).map(|at| at + words.len()));
+    let Some(end) = exchange else {
+        return OTHER_BOUNCE_SUBJECTS
+            .iter()
+            .any(|words| lower.contains(words))
+            .then_some("");
+    };
+    let rest = subject.get(end..)?;
+    Some(rest.trim_start_matches([':', ' ', '\u{a0}']).trim_end())
+}
+
 /// The first enhanced status code in `text` ([`CODE`]'s `code` group). The expression has no
 /// literal to search for, so a long text was scanned by the regex engine byte by byte;
 /// here memchr finds each `2.`, `4.` or `5.` and the expression only reads the few
 /// characters around it.
-fn first_code(text: &str) -> Option<&str> {
+pub fn first_code(text: &str) -> Option<&str> {
     memchr::memchr_iter(b'.', text.as_bytes())
         .filter(|&dot| dot > 0 && matches!(text.as_bytes().get(dot - 1), Some(b'2' | b'4' | b'5')))
         .find_map(|dot| {
@@ -174,6 +206,20 @@ pub fn sniff(text: &str) -> bool {
 
 /// Parses the report.
 pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
+    let report = read(text).ok_or_else(|| InputError::Malformed {
+        kind: InputKind::NdrText.describe().into(),
+        reason: "a non-delivery report without a status code or diagnostic".into(),
+        name: name.to_owned(),
+    })?;
+    Ok(Parsed {
+        kind: InputKind::NdrText,
+        evidence: vec![Evidence::Ndr(report)],
+    })
+}
+
+/// The report in `text`, or `None` when it names neither a status code nor a diagnostic
+/// (nothing to diagnose from).
+pub fn read(text: &str) -> Option<NdrReport> {
     let mut report = NdrReport::default();
     for (field, value) in report_fields(text) {
         let value = value.trim();
@@ -198,17 +244,7 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
             "reporting-mta" | "generating server" if report.generating_server.is_none() => {
                 report.generating_server = fields::value(&after_type());
             }
-            "final-recipient" | "original-recipient" => {
-                let address = after_type();
-                if !address.is_empty()
-                    && !report
-                        .recipients
-                        .iter()
-                        .any(|r| r.eq_ignore_ascii_case(&address))
-                {
-                    report.recipients.push(address);
-                }
-            }
+            "final-recipient" | "original-recipient" => add_recipient(&mut report, &after_type()),
             _ => {}
         }
     }
@@ -229,42 +265,72 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
             .or_else(|| first_code(report_text))
             .map(str::to_owned);
     }
-    report.smtp_reply = REPLY
-        .captures(&code_source)
-        .or_else(|| REPLY.captures(report_text))
-        .and_then(|c| c.name("reply"))
-        .and_then(|m| m.as_str().parse().ok());
+    report.smtp_reply = smtp_reply(&code_source).or_else(|| smtp_reply(report_text));
+    report.last_attempt = last_attempt(report_text);
     if report.recipients.is_empty() {
         report.recipients = admin_section_recipients(report_text);
     }
     report.summary = summary(report_text);
     if let Some((_, headers_at)) = original_at {
-        let block = headers_paste::split_fields(text.get(headers_at..).unwrap_or(""));
-        if !block.is_empty() {
-            report.original_message_id = block
-                .get("message-id")
-                .and_then(|v| v.split_whitespace().next())
-                .map(str::to_owned);
-            report.original_network_id = block
-                .get("x-ms-exchange-organization-network-message-id")
-                .map(str::to_owned);
-            let described = super::eml::describe(HeaderSource::NdrAttachment, block.clone());
-            report.original_subject = described.subject;
-            report.original_sender = described.from;
-            report.original_headers = Some(block);
-        }
+        attach_original(
+            &mut report,
+            headers_paste::split_fields(text.get(headers_at..).unwrap_or("")),
+        );
     }
-    if report.status_code.is_none() && report.diagnostic.is_none() {
-        return Err(InputError::Malformed {
-            kind: InputKind::NdrText.describe().into(),
-            reason: "a non-delivery report without a status code or diagnostic".into(),
-            name: name.to_owned(),
-        });
+    (report.status_code.is_some() || report.diagnostic.is_some()).then_some(report)
+}
+
+/// The response of the last dated attempt line, as delay notices and expiry reports list
+/// them (`2/14/2024 3:38:22 PM - Remote Server at mx.example (192.0.2.25) returned '451
+/// 4.4.397 …'`): why the message is still not delivered.
+fn last_attempt(text: &str) -> Option<String> {
+    text.lines()
+        .filter(|line| {
+            line.trim_start().starts_with(|c: char| c.is_ascii_digit()) && line.contains(" - ")
+        })
+        .filter_map(|line| QUOTED_REPLY.captures(line)?.name("text"))
+        .next_back()
+        .map(|m| m.as_str().trim().to_owned())
+}
+
+/// Adds `address` to the report's recipients unless it is empty or already there.
+pub fn add_recipient(report: &mut NdrReport, address: &str) {
+    if !address.is_empty()
+        && !report
+            .recipients
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(address))
+    {
+        report.recipients.push(address.to_owned());
     }
-    Ok(Parsed {
-        kind: InputKind::NdrText,
-        evidence: vec![Evidence::Ndr(report)],
-    })
+}
+
+/// The SMTP reply code before the first enhanced status code in `text` (`550` of
+/// `550 5.1.10 …`).
+pub fn smtp_reply(text: &str) -> Option<u16> {
+    REPLY
+        .captures(text)
+        .and_then(|c| c.name("reply"))
+        .and_then(|m| m.as_str().parse().ok())
+}
+
+/// Ties the report to its original message through that message's header block: its
+/// Message-ID, Network Message ID, subject and sender.
+pub fn attach_original(report: &mut NdrReport, block: crate::case::HeaderBlock) {
+    if block.is_empty() {
+        return;
+    }
+    report.original_message_id = block
+        .get("message-id")
+        .and_then(|v| v.split_whitespace().next())
+        .map(str::to_owned);
+    report.original_network_id = block
+        .get("x-ms-exchange-organization-network-message-id")
+        .map(str::to_owned);
+    let described = super::eml::describe(HeaderSource::NdrAttachment, block.clone());
+    report.original_subject = described.subject;
+    report.original_sender = described.from;
+    report.original_headers = Some(block);
 }
 
 /// Where the original message's headers are: the byte offset of their label (where the
@@ -465,6 +531,21 @@ mod tests {
         match evidence.into_iter().next() {
             Some(Evidence::Ndr(r)) => r,
             _ => panic!("an NDR"),
+        }
+    }
+
+    #[test]
+    fn bounce_subjects_in_any_language_give_the_original_subject() {
+        for (subject, original) in [
+            ("FW: Undeliverable: Angebot", Some("Angebot")),
+            ("Unzustellbar: Angebot", Some("Angebot")),
+            ("Non remis : Votre commande", Some("Votre commande")),
+            ("WG: Non recapitabile: Neko", Some("Neko")),
+            ("Delivery Status Notification (Failure)", Some("")),
+            ("Undelivered Mail Returned to Sender", Some("")),
+            ("Quarterly report", None),
+        ] {
+            assert_eq!(bounce_subject(subject), original, "{subject}");
         }
     }
 

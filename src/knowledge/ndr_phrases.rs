@@ -24,6 +24,7 @@ struct Language {
     generating_server: Vec<String>,
     remote_returned: Vec<String>,
     original_headers: Vec<String>,
+    subject: Vec<String>,
 }
 
 /// Every language's phrases, ASCII-lower-cased for matching against an ASCII-lower-cased
@@ -39,6 +40,8 @@ pub struct NdrPhrases {
     pub generating_server: Vec<String>,
     /// Labels before the original message's headers.
     pub original_headers: Vec<String>,
+    /// The reports' subjects before the original subject.
+    pub subjects: Vec<String>,
 }
 
 impl NdrPhrases {
@@ -64,6 +67,7 @@ impl NdrPhrases {
             generating_server,
             remote_returned,
             original_headers,
+            subject,
         } in file.language
         {
             let invalid = |reason: &str| super::AssetError::Invalid {
@@ -90,6 +94,7 @@ impl NdrPhrases {
             phrases.delivery_failed.extend(lower(delivery_failed)?);
             phrases.generating_server.extend(lower(generating_server)?);
             phrases.original_headers.extend(lower(original_headers)?);
+            phrases.subjects.extend(lower(subject)?);
         }
         Ok(phrases)
     }
@@ -148,7 +153,7 @@ mod tests {
     fn empty_phrases_and_unknown_keys_are_refused() {
         let entry = |extra: &str| {
             format!(
-                "version = 1\n[[language]]\ncode = \"xx\"\nsource = \"I\"\ndelivery_failed = [\"a\"]\ndiagnostic_heading = [\"b\"]\ngenerating_server = [\"c\"]\nremote_returned = [\"d\"]\noriginal_headers = [\"{extra}\"]\n"
+                "version = 1\n[[language]]\ncode = \"xx\"\nsource = \"I\"\ndelivery_failed = [\"a\"]\ndiagnostic_heading = [\"b\"]\ngenerating_server = [\"c\"]\nremote_returned = [\"d\"]\noriginal_headers = [\"{extra}\"]\nsubject = [\"f\"]\n"
             )
         };
         assert!(NdrPhrases::parse(&entry("e")).is_ok());

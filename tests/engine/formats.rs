@@ -175,3 +175,75 @@ fn ndrs_in_german_french_and_english_read_alike() {
         );
     }
 }
+
+/// A bounce forwarded to the help desk from Outlook: quoted-printable breaks the quoted
+/// SMTP response across lines and base64 hides every marker. Both read as the bounce,
+/// not as the forward from the user to the help desk.
+#[test]
+fn a_bounce_forwarded_to_the_help_desk_reads_as_the_bounce() {
+    for name in ["forwarded-base64.eml", "forwarded-quoted-printable.eml"] {
+        let path = support::fixture(&format!("ndr/{name}"));
+        let input = mailflow::input::load_path(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let Some(Evidence::Ndr(ndr)) = input.evidence.first() else {
+            panic!("{name}: no NDR evidence");
+        };
+        assert_eq!(
+            ndr.diagnostic.as_deref(),
+            Some(
+                "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient lee.gu@fabrikam.example not found by SMTP address lookup"
+            ),
+            "{name}"
+        );
+        assert_eq!(
+            ndr.original_message_id.as_deref(),
+            Some("<AM6PR04MB56381A2B3C4D5E6F@AM6PR04MB5638.eurprd04.prod.outlook.com>"),
+            "{name}"
+        );
+        let d = support::diagnose(&[path]);
+        assert_eq!(d.verdict.status, Status::Failed, "{name}");
+        assert_eq!(d.ndr.as_ref().map(|n| n.code.as_str()), Some("5.1.10"));
+        let message = &d.messages[0];
+        assert_eq!(message.subject.as_deref(), Some("Angebot"), "{name}");
+        assert_eq!(
+            message.sender.as_deref(),
+            Some("alex.wilber@contoso.com"),
+            "{name}"
+        );
+        assert_eq!(message.recipients, ["lee.gu@fabrikam.example"], "{name}");
+    }
+}
+
+/// A delay notice ("400 4.4.7 Message delayed") is pending, decided by its last dated
+/// attempt's error as a trace by its last Defer; the report that ends the retries
+/// ("550 4.4.7 QUEUE.Expired") has failed, with that error as the reason it gave up.
+#[test]
+fn a_delay_notice_is_pending_and_the_expiry_report_failed() {
+    let attempt = "451 4.4.397 Error communicating with target host. -> 421 4.4.2 Connection dropped due to SocketError";
+    let delayed = support::diagnose(&[support::fixture("ndr/delayed-en.txt")]);
+    assert_eq!(delayed.verdict.status, Status::Pending);
+    assert_eq!(
+        delayed.ndr.as_ref().map(|n| n.code.as_str()),
+        Some("4.4.397")
+    );
+    assert!(
+        delayed.verdict.headline.contains(attempt),
+        "{}",
+        delayed.verdict.headline
+    );
+    assert!(!support::codes(&delayed).contains(&"retries-expired".to_owned()));
+
+    let expired = support::diagnose(&[support::fixture("ndr/expired-en.txt")]);
+    assert_eq!(expired.verdict.status, Status::Failed);
+    assert_eq!(expired.ndr.as_ref().map(|n| n.code.as_str()), Some("4.4.7"));
+    let gave_up = expired
+        .steps
+        .iter()
+        .flat_map(|s| &s.findings)
+        .find(|f| f.code == "retries-expired")
+        .expect("the expiry is explained");
+    assert!(
+        gave_up.evidence.iter().any(|e| e == attempt),
+        "{:?}",
+        gave_up.evidence
+    );
+}

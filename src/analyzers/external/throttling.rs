@@ -39,17 +39,33 @@ impl Analyzer for Throttling {
                 .filter(|c| c.origin == CodeOrigin::Ndr)
             {
                 let category = category(cx, code);
-                if let Some(kind) = Kind::of(category, code) {
-                    out.push(
-                        kind.finding(code)
-                            .detail(format!(
-                                "{} The report does not say how long the sending server has been retrying; Exchange Online gives up about {EXPIRY_HOURS} hours after the first attempt.",
-                                kind.meaning()
-                            ))
-                            .evidence(code.source_line.clone()),
-                    );
-                    break;
+                let Some(kind) = Kind::of(category, code) else {
+                    continue;
+                };
+                // A delay notice has not expired, whatever its generic code says.
+                if kind == Kind::Expired && cx.facts.status == Status::Pending {
+                    continue;
                 }
+                let last = cx
+                    .message
+                    .ndrs
+                    .iter()
+                    .find_map(|n| n.last_attempt.as_deref())
+                    .filter(|_| kind == Kind::Expired);
+                let mut finding = kind
+                    .finding(code)
+                    .detail(format!(
+                        "{} The report does not say how long the sending server has been retrying; Exchange Online gives up about {EXPIRY_HOURS} hours after the first attempt.{}",
+                        kind.meaning(),
+                        last.map(|l| format!(" The last error before it gave up: {l}"))
+                            .unwrap_or_default()
+                    ))
+                    .evidence(code.source_line.clone());
+                if let Some(last) = last {
+                    finding = finding.evidence(last);
+                }
+                out.push(finding);
+                break;
             }
         }
     }
