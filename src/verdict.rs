@@ -223,29 +223,31 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
         .location
         .as_deref()
         .is_some_and(|l| l.starts_with(HANDED_TO));
+    // The code's own fix first: the table's actions know the outcome, not the code. A
+    // block by a known layer (a rule, DLP, a list) has the table's own advice for it.
+    let code_fix = code
+        .filter(|_| {
+            matches!(status, Status::Failed | Status::Pending)
+                || status == Status::Blocked && decided_by == DecidedBy::Unknown
+        })
+        .and_then(|code| {
+            let entry = knowledge
+                .status_codes
+                .lookup_in(&code.code, &code.source_line)?;
+            (!entry.fix.is_empty()).then(|| NextAction {
+                who: Audience::Agent,
+                text: format!("For {}: {}", code.code, entry.fix),
+            })
+        });
     let mut next_actions = knowledge.next_actions.for_outcome(
         status,
         decided_by,
         code.map(|c| c.code.as_str()),
         handed_off,
+        code_fix.is_some(),
     );
-    // The code's own fix first: the table's actions know the outcome, not the code. A
-    // block by a known layer (a rule, DLP, a list) has the table's own advice for it.
-    if (matches!(status, Status::Failed | Status::Pending)
-        || status == Status::Blocked && decided_by == DecidedBy::Unknown)
-        && let Some(code) = code
-        && let Some(entry) = knowledge
-            .status_codes
-            .lookup_in(&code.code, &code.source_line)
-        && !entry.fix.is_empty()
-    {
-        next_actions.insert(
-            0,
-            NextAction {
-                who: Audience::Agent,
-                text: format!("For {}: {}", code.code, entry.fix),
-            },
-        );
+    if let Some(fix) = code_fix {
+        next_actions.insert(0, fix);
     }
     Decision {
         verdict: Verdict {

@@ -26,6 +26,10 @@ struct Entry {
     /// the others; absent: both.
     #[serde(default)]
     handed_off: Option<bool>,
+    /// True: only when the decisive code's own fix leads the actions; false: only when
+    /// there is none (a pointer to where the code is explained); absent: both.
+    #[serde(default)]
+    code_fix: Option<bool>,
 }
 
 /// The table of next actions.
@@ -48,18 +52,22 @@ impl NextActions {
 
     /// The actions for an outcome: entries for exactly this deciding layer first, then the
     /// status's general ones; entries for status codes only when the decisive `code` is one
-    /// of theirs; entries for handed-off messages only when `handed_off` says so.
+    /// of theirs; entries for handed-off messages only when `handed_off` says so; entries
+    /// that stand in for a code's own fix only when `code_fix` (the code's fix leads the
+    /// actions) says there is none.
     pub fn for_outcome(
         &self,
         status: Status,
         decided_by: DecidedBy,
         code: Option<&str>,
         handed_off: bool,
+        code_fix: bool,
     ) -> Vec<NextAction> {
         let applies = |e: &&Entry| {
             (e.codes.is_empty()
                 || code.is_some_and(|c| e.codes.iter().any(|p| c.starts_with(p.as_str()))))
                 && e.handed_off.is_none_or(|h| h == handed_off)
+                && e.code_fix.is_none_or(|f| f == code_fix)
         };
         let specific = self
             .entries
@@ -100,7 +108,7 @@ mod tests {
         ] {
             assert!(
                 !actions
-                    .for_outcome(status, DecidedBy::Unknown, None, false)
+                    .for_outcome(status, DecidedBy::Unknown, None, false, false)
                     .is_empty(),
                 "{status:?}"
             );
@@ -112,7 +120,13 @@ mod tests {
         let actions = NextActions::embedded();
         let typo = |code: Option<&str>| {
             actions
-                .for_outcome(Status::Failed, DecidedBy::RecipientServer, code, false)
+                .for_outcome(
+                    Status::Failed,
+                    DecidedBy::RecipientServer,
+                    code,
+                    false,
+                    false,
+                )
                 .iter()
                 .any(|a| a.text.contains("typos"))
         };
@@ -122,11 +136,30 @@ mod tests {
     }
 
     #[test]
+    fn the_pointer_to_the_code_stands_in_only_for_a_missing_fix() {
+        let actions = NextActions::embedded();
+        let points = |code_fix: bool| {
+            actions
+                .for_outcome(
+                    Status::Failed,
+                    DecidedBy::RecipientServer,
+                    Some("5.7.509"),
+                    false,
+                    code_fix,
+                )
+                .iter()
+                .any(|a| a.text.contains("Step 5"))
+        };
+        assert!(points(false));
+        assert!(!points(true));
+    }
+
+    #[test]
     fn mailbox_advice_is_not_for_mail_handed_to_another_server() {
         let actions = NextActions::embedded();
         let texts = |handed_off: bool| -> Vec<String> {
             actions
-                .for_outcome(Status::Delivered, DecidedBy::None, None, handed_off)
+                .for_outcome(Status::Delivered, DecidedBy::None, None, handed_off, false)
                 .into_iter()
                 .map(|a| a.text)
                 .collect()
