@@ -302,6 +302,18 @@ fn recipients_phrase(facts: &MessageFacts, status: Status) -> String {
     }
 }
 
+/// A location written to stand alone ("A custom mailbox folder …") as it reads inside a
+/// sentence: a leading article in lower case; names ("Inbox", "Junk Email folder") as they
+/// are.
+fn mid_sentence(location: &str) -> String {
+    match location.split_once(' ') {
+        Some((article @ ("A" | "An" | "The"), rest)) => {
+            format!("{} {rest}", article.to_ascii_lowercase())
+        }
+        _ => location.to_owned(),
+    }
+}
+
 fn headline(
     status: Status,
     decided_by: DecidedBy,
@@ -329,7 +341,7 @@ fn headline(
             } else if location.contains("summary status") {
                 format!("Delivered{to} (summary status only: the trace detail would show which folder).")
             } else {
-                format!("Delivered{to} to {location}: it reached the mailbox.")
+                format!("Delivered{to} to {}: it reached the mailbox.", mid_sentence(&location))
             }
         }
         Status::Junk => match vendor {

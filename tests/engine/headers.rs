@@ -693,10 +693,17 @@ fn a_users_inbox_rule_is_named() {
             .as_deref()
             .is_some_and(|l| l.contains("inbox rule"))
     );
-    assert_eq!(
-        finding(&d, "inbox-rule-moved-it").severity,
-        Severity::Warning
+    // The location stands alone ("A custom mailbox folder …") and inside the headline.
+    assert!(
+        d.verdict
+            .headline
+            .starts_with("Delivered to a custom mailbox folder"),
+        "{}",
+        d.verdict.headline
     );
+    let rule = finding(&d, "inbox-rule-moved-it");
+    assert_eq!(rule.severity, Severity::Warning);
+    assert_eq!(rule.title, "The user's own inbox rule filed it");
 }
 
 // DKIM body hashes below are computed by mail-auth's signer with a key made for the test,

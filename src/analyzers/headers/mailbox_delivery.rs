@@ -68,8 +68,8 @@ impl Analyzer for MailboxDelivery {
         let not_spam = spam.filter_said_not_spam();
         if ofr.eq_ignore_ascii_case("CustomRules") || dest.as_deref() == Some("C") {
             out.push(
-                Finding::new("inbox-rule-moved-it", Severity::Warning, format!("The user's own inbox rule filed it ({folder})"))
-                    .detail("OFR:CustomRules / dest:C: an Outlook inbox rule of the recipient moved the message, not Exchange Online's filters. (This header is undocumented; community reading.)")
+                Finding::new("inbox-rule-moved-it", Severity::Warning, "The user's own inbox rule filed it")
+                    .detail(format!("OFR:CustomRules / dest:C: an Outlook inbox rule of the recipient moved the message, not Exchange Online's filters. Folder: {folder} (This header is undocumented; community reading.)"))
                     .evidence_lines(evidence)
                     .advice("Check the user's inbox rules (Outlook > Rules, or Get-InboxRule -Mailbox user)."),
             );

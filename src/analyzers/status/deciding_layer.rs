@@ -26,7 +26,7 @@ impl Analyzer for DecidingLayer {
             _ => Severity::Info,
         };
         let title = match by {
-            DecidedBy::None => "No filter or rule intervened".to_owned(),
+            DecidedBy::None => "No filter or mail flow rule intervened".to_owned(),
             DecidedBy::Unknown => "The deciding layer is not known".to_owned(),
             other => format!("Decided by {}", other.label()),
         };
