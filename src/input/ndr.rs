@@ -67,14 +67,18 @@ fn report_fields(text: &str) -> impl Iterator<Item = (&'static str, &str)> {
     })
 }
 
+/// The response Exchange quotes after "Remote Server returned", up to the line's last quote:
+/// Exchange does not escape the apostrophes inside it ("The recipient's inbox is out of
+/// storage space").
 static REMOTE_RETURNED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)Remote Server returned\s*'(?P<text>[^'\r\n]{1,2000})'").expect("static regex")
+    Regex::new(r"(?i)Remote Server returned\s*'(?P<text>[^\r\n]{1,2000})'").expect("static regex")
 });
 
 /// A quoted SMTP response with its enhanced code (`'550 5.1.10 RESOLVER…'`), as every
-/// language's NDR quotes it ("Remoteserver hat '550 …' zurückgegeben").
+/// language's NDR quotes it ("Remoteserver hat '550 …' zurückgegeben"), up to the line's
+/// last quote as [`REMOTE_RETURNED`].
 static QUOTED_REPLY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"'(?P<text>[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}[^'\r\n]{0,2000})'")
+    Regex::new(r"'(?P<text>[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}[^\r\n]{0,2000})'")
         .expect("static regex")
 });
 

@@ -339,3 +339,42 @@ fn next_actions_follow_the_decisive_code() {
         actions(&send_as)
     );
 }
+
+/// Exchange quotes a remote server's reply without escaping its apostrophes, and Gmail's
+/// replies have them: the whole reply is read, so its wording picks the code's variant.
+#[test]
+fn gmail_replies_with_apostrophes_are_read_whole() {
+    let full = pasted_ndr("552 5.2.2 The recipient's inbox is out of storage space.");
+    let ndr = full.ndr.as_ref().expect("ndr");
+    assert_eq!(ndr.side, Side::Recipient);
+    assert!(ndr.meaning.contains("mailbox is full"), "{}", ndr.meaning);
+
+    let unauthenticated = pasted_ndr(
+        "550-5.7.1 This message does not have authentication information or fails to pass 550-5.7.1 authentication checks. To best protect our users from spam, the 550-5.7.1 message has been blocked.",
+    );
+    let ndr = unauthenticated.ndr.as_ref().expect("ndr");
+    assert_eq!(ndr.side, Side::Sender);
+    assert!(
+        unauthenticated.next_actions[0]
+            .text
+            .contains("DKIM signing"),
+        "{:?}",
+        unauthenticated.next_actions
+    );
+
+    let dmarc = pasted_ndr(
+        "550 5.7.26 Unauthenticated email from contoso.com is not accepted due to domain's DMARC policy. Please contact the administrator of contoso.com domain if this was a legitimate mail.",
+    );
+    assert!(
+        dmarc.verdict.headline.contains("unauthenticated"),
+        "{}",
+        dmarc.verdict.headline
+    );
+    let decisive = dmarc
+        .steps
+        .iter()
+        .flat_map(|s| &s.findings)
+        .flat_map(|f| &f.evidence)
+        .any(|e| e.ends_with("if this was a legitimate mail."));
+    assert!(decisive, "the reply is cut at its apostrophe");
+}
