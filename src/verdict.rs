@@ -3,10 +3,11 @@
 //! together: the trace says where it went, the headers say why.
 
 use crate::case::CaseMessage;
-use crate::diagnosis::{Audience, DecidedBy, NextAction, Status, Verdict};
+use crate::diagnosis::{Audience, DecidedBy, NextAction, Side, Status, Verdict};
 use crate::facts::headers::{FilterSkip, JUNK_BY_USER_SETTINGS};
 use crate::facts::{Cause, CodeSeen, HANDED_TO, MessageFacts};
 use crate::knowledge::Knowledge;
+use crate::knowledge::status_codes::CodeCategory;
 
 /// The verdict with its reasons.
 #[derive(Clone, Debug, Default)]
@@ -131,6 +132,21 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
         },
         Status::Failed => match facts.decisive_code.as_ref() {
             Some(code) if code.from_remote => DecidedBy::RecipientServer,
+            // Exchange Online refusing on our own tenant's settings or limits (the outbound
+            // spam policy, a restricted sender, a sending limit): the sending side decided,
+            // though its NDR says "Remote Server returned". A loop or a connector that no
+            // longer matches is ours to fix, but not a decision of the sending side.
+            Some(code)
+                if knowledge
+                    .status_codes
+                    .lookup_in(&code.code, &code.source_line)
+                    .is_some_and(|entry| {
+                        entry.side == Side::Tenant
+                            && !matches!(entry.category, CodeCategory::Loop | CodeCategory::Routing)
+                    }) =>
+            {
+                DecidedBy::SenderSide
+            }
             Some(code) if code.code.starts_with("5.1.") || code.code == "5.5.0" => {
                 DecidedBy::RecipientServer
             }
@@ -198,8 +214,14 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
         }
         Status::Blocked | Status::Failed | Status::Pending => {
             if let Some(code) = &facts.decisive_code {
+                // The sending side refuses before any server answers.
+                let verb = if decided_by == DecidedBy::SenderSide {
+                    "refused it with"
+                } else {
+                    "answered"
+                };
                 chain.push(format!(
-                    "{} answered {}",
+                    "{} {verb} {}",
                     decided_by_actor(decided_by),
                     code_words(code)
                 ));

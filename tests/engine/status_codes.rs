@@ -2,7 +2,7 @@
 //! explained wherever they appear (LED strings, nested `[Message=…]`, NDR bodies); unknown
 //! codes fall back to RFC 3463.
 
-use mailflow::diagnosis::{Diagnosis, Finding, Side};
+use mailflow::diagnosis::{DecidedBy, Diagnosis, Finding, Side};
 use mailflow::facts::codes::{self, CodeOrigin};
 use mailflow::knowledge::Knowledge;
 use mailflow::knowledge::status_codes::CodeEntry;
@@ -377,4 +377,27 @@ fn gmail_replies_with_apostrophes_are_read_whole() {
         .flat_map(|f| &f.evidence)
         .any(|e| e.ends_with("if this was a legitimate mail."));
     assert!(decisive, "the reply is cut at its apostrophe");
+}
+
+/// Our own Exchange Online refusing on our tenant's settings (the outbound spam policy's
+/// block on external forwarding) is the sending side's decision, though the NDR says
+/// "Remote Server returned"; a recipient that does not exist stays the recipient's.
+#[test]
+fn our_tenants_own_refusals_are_decided_on_the_sending_side() {
+    let forwarding = pasted_ndr(
+        "550 5.7.520 Access denied, Your organization does not allow external forwarding. Please contact your administrator for further assistance. AS(7555)",
+    );
+    assert_eq!(forwarding.verdict.decided_by, DecidedBy::SenderSide);
+    assert!(
+        forwarding
+            .decision_chain
+            .iter()
+            .any(|l| l.starts_with("The sending side refused it with 550 5.7.520")),
+        "{:?}",
+        forwarding.decision_chain
+    );
+    let missing = pasted_ndr(
+        "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient lee.gu@fabrikam.example not found by SMTP address lookup",
+    );
+    assert_eq!(missing.verdict.decided_by, DecidedBy::RecipientServer);
 }
