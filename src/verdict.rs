@@ -4,7 +4,7 @@
 
 use crate::case::CaseMessage;
 use crate::diagnosis::{Audience, DecidedBy, NextAction, Side, Status, Verdict};
-use crate::facts::headers::{FilterSkip, JUNK_BY_USER_SETTINGS};
+use crate::facts::headers::{FilterSkip, JUNK_BY_USER_SETTINGS, SENDERS_COPY};
 use crate::facts::{Cause, CodeSeen, HANDED_TO, MessageFacts};
 use crate::knowledge::Knowledge;
 use crate::knowledge::status_codes::CodeCategory;
@@ -402,6 +402,7 @@ fn headline(
                 format!("Sent to a group that was expanded to {members} member(s); {failed} of them not delivered — each member has its own outcome.")
             }
         }
+        Status::Unknown if location == SENDERS_COPY => "These are the headers of the sender's own copy: they show the message was sent, not where it went. Trace it by its Message-ID, or get the headers of the copy the recipient received.".to_owned(),
         Status::Unknown => facts.recipients.iter().find(|r| r.lost_at_gateway.is_some()).and_then(|r| r.location.clone()).map_or_else(
             || "Not enough evidence to say where the message went: add the message trace or the headers.".to_owned(),
             |l| format!("{l}: check the gateway's console."),

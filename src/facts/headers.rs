@@ -18,7 +18,7 @@ pub mod received_date;
 pub mod received_tls;
 
 use super::HANDED_TO;
-use crate::case::{HeaderSource, MessageHeaders};
+use crate::case::{HeaderBlock, HeaderSource, MessageHeaders};
 use crate::diagnosis::{Antispam, Authentication, Hop, Status};
 use crate::knowledge::Knowledge;
 
@@ -167,7 +167,9 @@ pub fn derive_with(headers: &MessageHeaders, knowledge: &Knowledge) -> HeaderFac
         hops,
         authentication: contract_authentication(&auth),
         antispam: contract_antispam(&spam),
-        placement: outbound_placement(&spam, &chain).or_else(|| placement(&spam)),
+        placement: outbound_placement(&spam, &chain)
+            .or_else(|| senders_copy_placement(&spam, &chain, block))
+            .or_else(|| placement(&spam)),
         chain,
         auth,
         spam,
@@ -406,6 +408,36 @@ fn outbound_placement(spam: &AntispamFacts, chain: &ReceivedChain) -> Option<(St
             |by| format!("{HANDED_TO} {by} by Exchange Online (outgoing mail)"),
         ),
     ))
+}
+
+/// The location of the sender's own copy (Sent Items, or a sent message dragged out of
+/// Outlook): the verdict's headline recognises it by this text.
+pub const SENDERS_COPY: &str = "Sent from the sender's mailbox (these are the sender's own copy's headers: they do not show where it went)";
+
+/// The sender's own copy: stamped inside the organization at submission, with no hop past
+/// the client's submission (`with mapi`, HTTP) and none of the stamps transport and the
+/// recipient's mailbox write (the spam filter's report, the mailbox folder, the end-to-end
+/// latency). Read as a delivered copy it would say "Delivered to Inbox" about a message
+/// that may never have arrived.
+fn senders_copy_placement(
+    spam: &AntispamFacts,
+    chain: &ReceivedChain,
+    block: &HeaderBlock,
+) -> Option<(Status, String)> {
+    let submitted_only = chain.hops.iter().all(|hop| {
+        hop.fields.with.as_deref().is_some_and(|with| {
+            ["mapi", "http", "https"]
+                .iter()
+                .any(|client| with.eq_ignore_ascii_case(client))
+        })
+    });
+    let delivery_stamped = spam.mailbox_value("dest").is_some()
+        || block.get("X-Forefront-Antispam-Report").is_some()
+        || block
+            .get("X-MS-Exchange-Transport-EndToEndLatency")
+            .is_some();
+    (spam.internal() && submitted_only && !delivery_stamped)
+        .then(|| (Status::Unknown, SENDERS_COPY.to_owned()))
 }
 
 /// The placement of a message the spam filter called clean and the mailbox filed in Junk:

@@ -925,3 +925,19 @@ fn authentication_reports_identifier_alignment() {
     assert_eq!(alignment.dkim[0].domain, "news.example.com");
     assert_eq!(alignment.dkim[0].aligned, "relaxed");
 }
+
+/// The sender's own copy (Sent Items, dragged out of Outlook) has only the client's
+/// submission hop and none of the stamps delivery writes: it proves the message was sent,
+/// not that it arrived — never "Delivered to Inbox".
+#[test]
+fn the_senders_own_copy_does_not_say_where_it_went() {
+    let d = support::diagnose(&[support::fixture("headers/sent-items-copy.eml")]);
+    assert_eq!(d.verdict.status, Status::Unknown);
+    assert!(
+        d.verdict.headline.contains("sender's own copy"),
+        "{}",
+        d.verdict.headline
+    );
+    let delivered = support::diagnose(&[support::fixture("headers/internal-mapi.txt")]);
+    assert_eq!(delivered.verdict.status, Status::Delivered);
+}
