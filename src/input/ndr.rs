@@ -67,19 +67,22 @@ fn report_fields(text: &str) -> impl Iterator<Item = (&'static str, &str)> {
     })
 }
 
-/// The response Exchange quotes after "Remote Server returned", up to the line's last quote:
-/// Exchange does not escape the apostrophes inside it ("The recipient's inbox is out of
-/// storage space").
+/// The response Exchange quotes after "Remote Server returned", up to the quote that closes
+/// it: Exchange does not escape the apostrophes inside it ("The recipient's inbox is out of
+/// storage space"), so a quote followed by a letter or digit is one of those.
 static REMOTE_RETURNED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)Remote Server returned\s*'(?P<text>[^\r\n]{1,2000})'").expect("static regex")
+    Regex::new(r"(?im)Remote Server returned\s*'(?P<text>[^\r\n]{1,2000}?)'(?:$|[^\p{L}\p{N}])")
+        .expect("static regex")
 });
 
 /// A quoted SMTP response with its enhanced code (`'550 5.1.10 RESOLVER…'`), as every
-/// language's NDR quotes it ("Remoteserver hat '550 …' zurückgegeben"), up to the line's
-/// last quote as [`REMOTE_RETURNED`].
+/// language's NDR quotes it ("Remoteserver hat '550 …' zurückgegeben"), closed as in
+/// [`REMOTE_RETURNED`].
 static QUOTED_REPLY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"'(?P<text>[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}[^\r\n]{0,2000})'")
-        .expect("static regex")
+    Regex::new(
+        r"(?m)'(?P<text>[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}[^\r\n]{0,2000}?)'(?:$|[^\p{L}\p{N}])",
+    )
+    .expect("static regex")
 });
 
 /// An enhanced status code that is not part of a longer dotted number (an IP, a version).
@@ -535,6 +538,35 @@ mod tests {
         match evidence.into_iter().next() {
             Some(Evidence::Ndr(r)) => r,
             _ => panic!("an NDR"),
+        }
+    }
+
+    /// Exchange does not escape apostrophes inside the reply it quotes: the reply ends at
+    /// the quote that no letter follows.
+    #[test]
+    fn a_quoted_reply_ends_at_its_closing_quote_not_at_an_apostrophe() {
+        for (line, reply) in [
+            (
+                "Remote Server returned '552 5.2.2 The recipient's inbox is out of storage space.'",
+                "552 5.2.2 The recipient's inbox is out of storage space.",
+            ),
+            (
+                "Remoteserver hat '550 5.1.10 Recipient not found' zurückgegeben",
+                "550 5.1.10 Recipient not found",
+            ),
+            (
+                "Le serveur distant a retourné '552 5.2.2 The recipient's inbox is full.' (voir l'aide)",
+                "552 5.2.2 The recipient's inbox is full.",
+            ),
+        ] {
+            let text = format!(
+                "Diagnostic information for administrators:\r\n\r\nGenerating server: mx.example\r\n\r\n{line}\r\n"
+            );
+            assert_eq!(
+                read(&text).and_then(|r| r.diagnostic).as_deref(),
+                Some(reply),
+                "{line}"
+            );
         }
     }
 
