@@ -81,14 +81,7 @@ fn explain(cx: &Context<'_>, code: &CodeSeen, decisive: bool) -> Finding {
         detail.push("The code is not in Mailflow's table; this is the generic RFC 3463 meaning of its class and subject.".into());
     }
     let detail = detail.join(" ");
-    let title_meaning: String = entry
-        .meaning
-        .split_terminator(['.', ';'])
-        .next()
-        .unwrap_or(&entry.meaning)
-        .chars()
-        .take(120)
-        .collect();
+    let title_meaning = title_words(&entry.meaning);
     Finding::new(
         if decisive { "ndr-code" } else { "status-code" },
         severity,
@@ -101,4 +94,37 @@ fn explain(cx: &Context<'_>, code: &CodeSeen, decisive: bool) -> Finding {
     } else {
         entry.fix.clone()
     })
+}
+
+/// The first clause of a meaning (up to its first `.` or `;`), at most 120 characters cut
+/// at a word with an ellipsis: a finding's title, never a word cut in half.
+fn title_words(meaning: &str) -> String {
+    const LIMIT: usize = 120;
+    let clause = meaning
+        .split_terminator(['.', ';'])
+        .next()
+        .unwrap_or(meaning);
+    let Some((cut, _)) = clause.char_indices().nth(LIMIT) else {
+        return clause.to_owned();
+    };
+    let head = clause.get(..cut).unwrap_or(clause);
+    let words = head.rsplit_once(' ').map_or(head, |(words, _)| words);
+    format!("{}…", words.trim_end_matches([',', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_words;
+
+    #[test]
+    fn titles_end_at_the_first_clause_or_a_whole_word() {
+        assert_eq!(
+            title_words("Recipient not found: the address does not exist. More text."),
+            "Recipient not found: the address does not exist"
+        );
+        let long = "word ".repeat(40);
+        let title = title_words(&long);
+        assert!(title.ends_with("word…"), "{title}");
+        assert!(title.chars().count() <= 121, "{title}");
+    }
 }
