@@ -7,7 +7,7 @@ use crate::diagnosis::{Audience, DecidedBy, NextAction, Side, Status, Verdict};
 use crate::facts::headers::{FilterSkip, JUNK_BY_USER_SETTINGS, SENDERS_COPY};
 use crate::facts::{Cause, CodeSeen, HANDED_TO, MessageFacts};
 use crate::knowledge::Knowledge;
-use crate::knowledge::status_codes::CodeCategory;
+use crate::knowledge::status_codes::{CodeCategory, rfc3463};
 
 /// The verdict with its reasons.
 #[derive(Clone, Debug, Default)]
@@ -68,6 +68,13 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
         .or_else(|| facts.journeys.iter().rev().find_map(|j| j.scl));
     let skip = facts.headers.as_ref().and_then(|h| h.spam.filter_skip());
     let vendor = vendor_verdict(facts, knowledge);
+    // The decisive code's table entry, looked up once for the deciding layer, the headline
+    // and the code's own fix.
+    let entry = facts.decisive_code.as_ref().and_then(|code| {
+        knowledge
+            .status_codes
+            .lookup_in(&code.code, &code.source_line)
+    });
     let final_journey = facts
         .recipients
         .iter()
@@ -136,14 +143,11 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
             // spam policy, a restricted sender, a sending limit): the sending side decided,
             // though its NDR says "Remote Server returned". A loop or a connector that no
             // longer matches is ours to fix, but not a decision of the sending side.
-            Some(code)
-                if knowledge
-                    .status_codes
-                    .lookup_in(&code.code, &code.source_line)
-                    .is_some_and(|entry| {
-                        entry.side == Side::Tenant
-                            && !matches!(entry.category, CodeCategory::Loop | CodeCategory::Routing)
-                    }) =>
+            Some(_)
+                if entry.is_some_and(|entry| {
+                    entry.side == Side::Tenant
+                        && !matches!(entry.category, CodeCategory::Loop | CodeCategory::Routing)
+                }) =>
             {
                 DecidedBy::SenderSide
             }
@@ -239,7 +243,11 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
         }
     }
 
-    let headline = headline(status, decided_by, facts, knowledge, vendor.as_ref());
+    let meaning = facts
+        .decisive_code
+        .as_ref()
+        .map(|code| entry.map_or_else(|| rfc3463(&code.code).meaning, |e| e.meaning.clone()));
+    let headline = headline(status, decided_by, facts, meaning, vendor.as_ref());
     let code = facts.decisive_code.as_ref();
     let handed_off = facts
         .location
@@ -253,9 +261,7 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
                 || status == Status::Blocked && decided_by == DecidedBy::Unknown
         })
         .and_then(|code| {
-            let entry = knowledge
-                .status_codes
-                .lookup_in(&code.code, &code.source_line)?;
+            let entry = entry?;
             (!entry.fix.is_empty()).then(|| NextAction {
                 who: Audience::Agent,
                 text: format!("For {}: {}", code.code, entry.fix),
@@ -340,18 +346,12 @@ fn headline(
     status: Status,
     decided_by: DecidedBy,
     facts: &MessageFacts,
-    knowledge: &Knowledge,
+    meaning: Option<String>,
     vendor: Option<&(String, String, String)>,
 ) -> String {
     let to = recipients_phrase(facts, status);
     let location = facts.location.clone().unwrap_or_default();
     let code = facts.decisive_code.as_ref();
-    let meaning = code.map(|c| {
-        knowledge
-            .status_codes
-            .explain_in(&c.code, &c.source_line)
-            .meaning
-    });
     match status {
         Status::Delivered => {
             if facts.journeys.iter().rev().find_map(|j| j.hand_off.as_ref()).is_some()

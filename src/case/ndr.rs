@@ -38,6 +38,12 @@ pub struct NdrReport {
 }
 
 impl NdrReport {
+    /// True when the report says why: a status code or a diagnostic. A report without
+    /// either gives nothing to diagnose from.
+    pub fn names_a_reason(&self) -> bool {
+        self.status_code.is_some() || self.diagnostic.is_some()
+    }
+
     /// True for a delay notice: the message is not delivered yet and is being retried
     /// (`Action: delayed`, or without an action a transient 4.x.x code whose SMTP reply, when
     /// given, is transient too: `550 4.4.7 QUEUE.Expired` is the permanent failure that

@@ -424,19 +424,24 @@ fn senders_copy_placement(
     chain: &ReceivedChain,
     block: &HeaderBlock,
 ) -> Option<(Status, String)> {
-    let submitted_only = chain.hops.iter().all(|hop| {
-        hop.fields.with.as_deref().is_some_and(|with| {
-            ["mapi", "http", "https"]
-                .iter()
-                .any(|client| with.eq_ignore_ascii_case(client))
+    // Most messages come from outside: the internal stamps are asked first.
+    let submitted_only = || {
+        chain.hops.iter().all(|hop| {
+            hop.fields.with.as_deref().is_some_and(|with| {
+                ["mapi", "http", "https"]
+                    .iter()
+                    .any(|client| with.eq_ignore_ascii_case(client))
+            })
         })
-    });
-    let delivery_stamped = spam.mailbox_value("dest").is_some()
-        || block.get("X-Forefront-Antispam-Report").is_some()
-        || block
-            .get("X-MS-Exchange-Transport-EndToEndLatency")
-            .is_some();
-    (spam.internal() && submitted_only && !delivery_stamped)
+    };
+    let delivery_stamped = || {
+        spam.mailbox_value("dest").is_some()
+            || block.get("X-Forefront-Antispam-Report").is_some()
+            || block
+                .get("X-MS-Exchange-Transport-EndToEndLatency")
+                .is_some()
+    };
+    (spam.internal() && submitted_only() && !delivery_stamped())
         .then(|| (Status::Unknown, SENDERS_COPY.to_owned()))
 }
 

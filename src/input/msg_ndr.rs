@@ -21,7 +21,7 @@ const MAX_OBJECTS: u32 = 500;
 /// a diagnostic). A forward that attaches the bounce as an item is read one level deep.
 pub fn read<F: Read + Seek>(file: &mut CompoundFile<F>) -> Option<NdrReport> {
     read_at(file, "").or_else(|| {
-        attachments(file)
+        objects(file, "", "__attach_version1.0_")
             .into_iter()
             .find_map(|attachment| read_at(file, &embedded(&attachment)))
     })
@@ -66,7 +66,7 @@ fn read_at<F: Read + Seek>(file: &mut CompoundFile<F>, storage: &str) -> Option<
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
     }
-    (report.status_code.is_some() || report.diagnostic.is_some()).then_some(report)
+    report.names_a_reason().then_some(report)
 }
 
 /// True for the message class of a non-delivery report item (`REPORT.IPM.Note.NDR`, any
@@ -116,11 +116,6 @@ fn objects<F: Read + Seek>(file: &CompoundFile<F>, storage: &str, kind: &str) ->
         .map(|index| format!("{storage}/{kind}#{index:08X}"))
         .take_while(|path| file.is_storage(path))
         .collect()
-}
-
-/// The attachments of the message itself.
-fn attachments<F: Read + Seek>(file: &CompoundFile<F>) -> Vec<String> {
-    objects(file, "", "__attach_version1.0_")
 }
 
 /// The storage of the message an attachment embeds (`PidTagAttachDataObject`).

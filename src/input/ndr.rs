@@ -284,7 +284,7 @@ pub fn read(text: &str) -> Option<NdrReport> {
             headers_paste::split_fields(text.get(headers_at..).unwrap_or("")),
         );
     }
-    (report.status_code.is_some() || report.diagnostic.is_some()).then_some(report)
+    report.names_a_reason().then_some(report)
 }
 
 /// The response of the last dated attempt line, as delay notices and expiry reports list
