@@ -28,6 +28,7 @@ pub mod facts;
 pub mod input;
 pub mod knowledge;
 pub mod online;
+pub mod outlook_drop;
 pub mod step;
 pub mod verdict;
 

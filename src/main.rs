@@ -1,6 +1,11 @@
 //! Mailflow: `mailflow` opens the wizard; `mailflow diagnose …` runs the engine headless.
 
+// Windows: no console window behind the wizard; the CLI borrows the shell's (win_console).
+#![cfg_attr(windows, windows_subsystem = "windows")]
+
 mod cli;
+#[cfg(windows)]
+mod win_console;
 
 use std::process::ExitCode;
 
@@ -12,6 +17,8 @@ use clap::Parser as _;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    #[cfg(windows)]
+    win_console::attach_parent_console();
     let args = cli::Cli::parse();
     let result = match &args.command {
         Some(cli::Command::Diagnose(diagnose)) => cli::diagnose(diagnose),

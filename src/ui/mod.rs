@@ -44,6 +44,9 @@ pub fn run(files: &[std::path::PathBuf]) -> eframe::Result<()> {
     eframe::run_native(
         "Mailflow",
         options,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, &files)))),
+        Box::new(move |cc| {
+            crate::outlook_drop::install(cc); // Windows: drops from Outlook
+            Ok(Box::new(App::new(cc, &files)))
+        }),
     )
 }
