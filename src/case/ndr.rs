@@ -1,7 +1,27 @@
 //! A non-delivery report: a DSN (`multipart/report; report-type=delivery-status`) or an
 //! Exchange NDR body pasted as text.
 
-use super::headers::HeaderBlock;
+use super::headers::{HeaderBlock, MessageHeaders};
+use crate::knowledge::bounce_phrases::BounceReason;
+
+/// What a report says of one failed (or delayed) recipient.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecipientFailure {
+    /// The recipient's address.
+    pub address: String,
+    /// The enhanced status code that decides this recipient's failure.
+    pub status_code: Option<String>,
+    /// The SMTP reply code.
+    pub smtp_reply: Option<u16>,
+    /// The remote server's reply or the report's diagnostic, on one line.
+    pub diagnostic: Option<String>,
+    /// DSN `Action:` (failed, delayed), lower case.
+    pub action: Option<String>,
+    /// The remote server that answered, when named.
+    pub remote_server: Option<String>,
+    /// Why it failed, from the reply's words or the code.
+    pub reason: Option<BounceReason>,
+}
 
 /// What a non-delivery report says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,6 +43,11 @@ pub struct NdrReport {
     pub remote_server: Option<String>,
     /// Rejected recipients.
     pub recipients: Vec<String>,
+    /// Each failed recipient with its own code and reason, in report order; the report's
+    /// own fields are the decisive (first) failure's.
+    pub failures: Vec<RecipientFailure>,
+    /// Why the decisive failure happened.
+    pub reason: Option<BounceReason>,
     /// The user-facing explanation paragraph, when present.
     pub summary: Option<String>,
     /// The original message's headers, when the report carries them.
@@ -35,6 +60,9 @@ pub struct NdrReport {
     pub original_subject: Option<String>,
     /// The original message's sender address.
     pub original_sender: Option<String>,
+    /// The bounce's own header block, when the input is the whole bounce: its Received hops
+    /// and anti-spam stamps tell how the bounce reached the sender (Inbox or Junk).
+    pub bounce_headers: Option<Box<MessageHeaders>>,
 }
 
 impl NdrReport {

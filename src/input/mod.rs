@@ -6,6 +6,7 @@
 //! `sniff` in an order where the more specific formats come first (a DSN is also an RFC
 //! 5322 message; an EAC report embedded in an email thread is still a trace).
 
+pub mod bounce;
 mod console;
 pub mod csv_trace;
 pub mod dates;
@@ -29,7 +30,7 @@ use std::path::Path;
 
 use sha2::{Digest as _, Sha256};
 
-use crate::case::{Evidence, HeaderBlock, InputInfo, InputKind, ParsedInput};
+use crate::case::{Evidence, HeaderBlock, HeaderSource, InputInfo, InputKind, ParsedInput};
 use crate::error::InputError;
 
 /// The largest input Mailflow reads; larger files are refused before they are read.
@@ -137,6 +138,7 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
         }
     }
     let text = text::normalize(bytes);
+    let text = without_mbox_line(&text);
     if looks_binary_text(&text) {
         return Err(InputError::Binary {
             what: "not text".into(),
@@ -152,7 +154,7 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     // sniffers, which would read its whole body, are skipped.
     let opens_with_field = headers_paste::opens_with_field(&text);
     if opens_with_field && let Some(block) = eml::sniff(&text) {
-        return message(bytes, &text, block, name);
+        return message(bytes, text, block);
     }
     let console = console::Sniffed::read(&text);
     if tracking_log::sniff(&text, &console) {
@@ -170,11 +172,11 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     if powershell::sniff(&console) {
         return powershell::parse(&text, name);
     }
-    if ndr::sniff(&text) {
-        return ndr::parse(&text, name);
+    if ndr::sniff(&text) || bounce::sniff(&text) {
+        return bounce::parse(&text, name);
     }
     if !opens_with_field && let Some(block) = eml::sniff(&text) {
-        return message(bytes, &text, block, name);
+        return message(bytes, text, block);
     }
     if let Some(block) = headers_paste::sniff(&text) {
         return Ok(headers_paste::parse(&text, block));
@@ -184,34 +186,91 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     })
 }
 
-/// A message, or the non-delivery report it is or carries. A delivery-status report is
-/// read from its text as it stands (its report part is never encoded); a bounce forwarded to
-/// the help desk is decoded first, since quoted-printable breaks its lines and base64 hides
-/// them; an NDR pasted into a plain message is read from its text.
-fn message(bytes: &[u8], text: &str, block: HeaderBlock, name: &str) -> Result<Parsed, InputError> {
-    let report_type = block.get("content-type").is_some_and(|t| {
-        t.trim_start()
-            .to_ascii_lowercase()
-            .starts_with("multipart/report")
-    });
-    if report_type && ndr::sniff(text) {
-        return ndr::parse(text, name);
+/// A message, or the bounce it is or carries. A message that its own headers or text mark
+/// as a bounce (a delivery-status report, a sender like `MAILER-DAEMON`, a bounce's subject,
+/// `X-Failed-Recipients`, a bounce's wording) is read as one, part by part; a bounce
+/// forwarded with the report attached as a message is decoded by [`encoded_ndr`]. Either way
+/// the file is a message (`eml`).
+fn message(bytes: &[u8], text: &str, block: HeaderBlock) -> Result<Parsed, InputError> {
+    let body_at = bounce::mime::head_and_body(text).0.len();
+    if is_bounce(&block, text, body_at) {
+        let own = own_addresses(&block);
+        if let Some(mut report) = bounce::read(text, Some(body_at), &own) {
+            let mut headers = eml::describe(HeaderSource::Eml, block);
+            headers.size_bytes = Some(bytes.len() as u64);
+            report.bounce_headers = Some(Box::new(headers));
+            return Ok(Parsed {
+                kind: InputKind::Eml,
+                evidence: vec![Evidence::Ndr(report)],
+            });
+        }
     }
-    let parsed = eml::parse(bytes, block);
+    let mut parsed = eml::parse(bytes, block);
+    if text
+        .get(body_at..)
+        .is_none_or(|body| body.trim().is_empty())
+    {
+        // A header block without a body is what Outlook's "Internet headers" box shows.
+        parsed.kind = InputKind::Headers;
+    }
     let carried = parsed.evidence.iter().find_map(|evidence| match evidence {
         Evidence::Headers(headers) => encoded_ndr::read(headers, bytes),
         _ => None,
     });
     if let Some(report) = carried {
         return Ok(Parsed {
-            kind: InputKind::NdrText,
+            kind: InputKind::Eml,
             evidence: vec![Evidence::Ndr(report)],
         });
     }
-    if ndr::sniff(text) {
-        return ndr::parse(text, name);
-    }
     Ok(parsed)
+}
+
+/// True when a message's header block or text marks it as a bounce.
+fn is_bounce(block: &HeaderBlock, text: &str, body_at: usize) -> bool {
+    let lower = |name: &str| block.get(name).map(str::to_ascii_lowercase);
+    // A feedback report (ARF) or a read receipt is a report too, but no bounce.
+    let report = lower("content-type").is_some_and(|t| {
+        t.trim_start().starts_with("multipart/report")
+            && !t.contains("feedback-report")
+            && !t.contains("disposition-notification")
+    });
+    let daemon = ["from", "return-path", "sender"].into_iter().any(|field| {
+        lower(field).is_some_and(|v| {
+            v.contains("mailer-daemon") || v.contains("postmaster") || v.trim() == "<>"
+        })
+    });
+    let subject = block.get("subject").and_then(ndr::bounce_subject).is_some();
+    let failed = block.get("x-failed-recipients").is_some();
+    let body = text.get(body_at..).unwrap_or_default();
+    report || daemon || subject || failed || ndr::sniff(text) || bounce::sniff(body)
+}
+
+/// The bounce's own sender and recipient addresses: never the recipient that failed.
+fn own_addresses(block: &HeaderBlock) -> Vec<String> {
+    ["from", "to", "return-path", "delivered-to"]
+        .into_iter()
+        .filter_map(|field| block.get(field))
+        .flat_map(|value| {
+            value
+                .split([',', '<', '>', ' ', '"'])
+                .filter(|w| w.contains('@'))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The text without the `From sender date` line an mbox file opens each message with (a
+/// bounce saved from a Unix mailbox): it is no header field, and would hide the header
+/// block below it.
+fn without_mbox_line(text: &str) -> &str {
+    match text.strip_prefix("From ") {
+        Some(rest) if !rest.split('\n').next().unwrap_or_default().contains(": ") => {
+            rest.split_once('\n').map_or("", |(_, after)| after)
+        }
+        _ => text,
+    }
 }
 
 /// Raw bytes with NULs or many control characters (UTF-16 is decoded before this check

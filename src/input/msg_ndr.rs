@@ -33,7 +33,7 @@ fn read_at<F: Read + Seek>(file: &mut CompoundFile<F>, storage: &str) -> Option<
     let item = is_report_item(&class);
     let from_body = string_property(file, storage, "1000")
         .filter(|body| ndr::sniff(body))
-        .and_then(|body| ndr::read(&body));
+        .and_then(|body| super::bounce::read(&body, None, &[]));
     if !item && from_body.is_none() {
         return None;
     }

@@ -10,9 +10,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Parsed, fields, headers_paste};
-use crate::case::{Evidence, HeaderSource, InputKind, NdrReport};
-use crate::error::InputError;
+use super::fields;
+use crate::case::{HeaderSource, NdrReport};
 use crate::knowledge::Knowledge;
 use crate::knowledge::ndr_phrases::NdrPhrases;
 
@@ -211,80 +210,41 @@ pub fn sniff(text: &str) -> bool {
         && first_code(head).is_some()
 }
 
-/// Parses the report.
-pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
-    let report = read(text).ok_or_else(|| InputError::Malformed {
-        kind: InputKind::NdrText.describe().into(),
-        reason: "a non-delivery report without a status code or diagnostic".into(),
-        name: name.to_owned(),
-    })?;
-    Ok(Parsed {
-        kind: InputKind::NdrText,
-        evidence: vec![Evidence::Ndr(report)],
-    })
-}
-
-/// The report in `text`, or `None` when it names neither a status code nor a diagnostic
-/// (nothing to diagnose from).
-pub fn read(text: &str) -> Option<NdrReport> {
+/// What an Exchange NDR's text says beyond its recipients' replies: the generating server,
+/// the quoted reply, the last attempt of a delay notice, the administrators' recipients and
+/// the user section's summary; and where the original message's headers start, when an
+/// Exchange label (in any language) introduces them.
+pub fn exchange_report(text: &str) -> (NdrReport, Option<usize>) {
     let mut report = NdrReport::default();
     for (field, value) in report_fields(text) {
-        let value = value.trim();
-        let after_type = || {
-            value
-                .split_once(';')
-                .map_or(value, |(_, v)| v)
-                .trim()
-                .to_owned()
-        };
-        match field {
-            "status" if report.status_code.is_none() => {
-                report.status_code = first_code(value).map(str::to_owned);
-            }
-            "action" if report.action.is_none() => report.action = fields::value(value),
-            "diagnostic-code" if report.diagnostic.is_none() => {
-                report.diagnostic = fields::value(&after_type());
-            }
-            "remote-mta" if report.remote_server.is_none() => {
-                report.remote_server = fields::value(&after_type());
-            }
-            "reporting-mta" | "generating server" if report.generating_server.is_none() => {
-                report.generating_server = fields::value(&after_type());
-            }
-            "final-recipient" | "original-recipient" => add_recipient(&mut report, &after_type()),
-            _ => {}
+        if field == "generating server" && report.generating_server.is_none() {
+            report.generating_server = fields::value(value.trim());
         }
     }
     let original_at = original_headers(text);
     let report_text = text
         .get(..original_at.map_or(text.len(), |(start, _)| start))
         .unwrap_or(text);
-    if report.diagnostic.is_none() {
-        report.diagnostic = REMOTE_RETURNED
-            .captures(report_text)
-            .or_else(|| QUOTED_REPLY.captures(report_text))
-            .and_then(|c| c.name("text"))
-            .map(|m| m.as_str().trim().to_owned());
-    }
+    report.diagnostic = quoted_reply(report_text);
     let code_source = report.diagnostic.clone().unwrap_or_default();
-    if report.status_code.is_none() {
-        report.status_code = first_code(&code_source)
-            .or_else(|| first_code(report_text))
-            .map(str::to_owned);
-    }
+    report.status_code = first_code(&code_source)
+        .or_else(|| first_code(report_text))
+        .map(str::to_owned);
     report.smtp_reply = smtp_reply(&code_source).or_else(|| smtp_reply(report_text));
     report.last_attempt = last_attempt(report_text);
-    if report.recipients.is_empty() {
-        report.recipients = admin_section_recipients(report_text);
-    }
+    report.recipients = admin_section_recipients(report_text);
     report.summary = summary(report_text);
-    if let Some((_, headers_at)) = original_at {
-        attach_original(
-            &mut report,
-            headers_paste::split_fields(text.get(headers_at..).unwrap_or("")),
-        );
-    }
-    report.names_a_reason().then_some(report)
+    (report, original_at.map(|(_, headers_at)| headers_at))
+}
+
+/// The SMTP response an Exchange NDR quotes ("Remote Server returned '550 …'", or a quoted
+/// reply with its enhanced code in any language).
+pub fn quoted_reply(text: &str) -> Option<String> {
+    REMOTE_RETURNED
+        .captures(text)
+        .or_else(|| QUOTED_REPLY.captures(text))
+        .and_then(|c| c.name("text"))
+        .map(|m| m.as_str().trim().to_owned())
 }
 
 /// The response of the last dated attempt line, as delay notices and expiry reports list
@@ -532,13 +492,7 @@ mod tests {
     }
 
     fn report(text: &str) -> NdrReport {
-        let Ok(Parsed { evidence, .. }) = parse(text, "n.txt") else {
-            panic!("parses");
-        };
-        match evidence.into_iter().next() {
-            Some(Evidence::Ndr(r)) => r,
-            _ => panic!("an NDR"),
-        }
+        crate::input::bounce::read(text, None, &[]).expect("a report")
     }
 
     /// Exchange does not escape apostrophes inside the reply it quotes: the reply ends at
@@ -562,11 +516,7 @@ mod tests {
             let text = format!(
                 "Diagnostic information for administrators:\r\n\r\nGenerating server: mx.example\r\n\r\n{line}\r\n"
             );
-            assert_eq!(
-                read(&text).and_then(|r| r.diagnostic).as_deref(),
-                Some(reply),
-                "{line}"
-            );
+            assert_eq!(quoted_reply(&text).as_deref(), Some(reply), "{line}");
         }
     }
 

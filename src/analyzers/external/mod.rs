@@ -4,6 +4,7 @@
 //! DMARC, MX, reverse DNS, DKIM keys and the DNS failures met on the way.
 
 pub mod blocklists;
+pub mod bounce_recipients;
 pub mod dkim_keys;
 pub mod dmarc_record;
 pub mod dns_errors;

@@ -3,6 +3,7 @@
 
 pub mod alignment;
 pub mod arc_chain;
+pub mod bounce_delivery;
 pub mod authentication;
 pub mod bulk;
 pub mod dkim_body_hash;
