@@ -210,6 +210,58 @@ impl DecidedBy {
     }
 }
 
+/// Who must act for the mail to arrive next time, seen from our organisation (the tenant
+/// the agent supports, with the gateway and hybrid servers that front it): the answer to
+/// "is it us or them?".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WhoActs {
+    /// Our mailbox owner (Not junk, Safe Senders, their own rules).
+    User,
+    /// Our Microsoft 365 admins, including our own gateway, connectors and Enhanced
+    /// Filtering.
+    TenantAdmin,
+    /// The external sending organisation (its SPF, DKIM, DMARC or reputation).
+    Sender,
+    /// The external receiving organisation (its server refused our mail).
+    Recipient,
+    /// Microsoft must change something.
+    Microsoft365,
+    /// Nobody: the mail arrived.
+    None,
+    /// Not known from the evidence.
+    #[default]
+    Unknown,
+}
+
+impl WhoActs {
+    /// The contract's word for the party.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::TenantAdmin => "tenant-admin",
+            Self::Sender => "sender",
+            Self::Recipient => "recipient",
+            Self::Microsoft365 => "microsoft365",
+            Self::None => "none",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// The party in words, to complete "Who acts: …".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::User => "the mailbox owner",
+            Self::TenantAdmin => "your Microsoft 365 admins",
+            Self::Sender => "the sender's mail admins",
+            Self::Recipient => "the recipient's mail admins",
+            Self::Microsoft365 => "Microsoft",
+            Self::None => "nobody — it arrived",
+            Self::Unknown => "not known from this evidence",
+        }
+    }
+}
+
 /// The verdict on one message.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
@@ -221,6 +273,9 @@ pub struct Verdict {
     pub decided_by: DecidedBy,
     /// One sentence a tier-one agent can read out.
     pub headline: String,
+    /// Who must act next.
+    #[serde(default)]
+    pub who_acts: WhoActs,
 }
 
 /// The findings of one wizard step.
@@ -572,6 +627,19 @@ impl Diagnosis {
     /// The step report for `step`.
     pub fn step(&self, step: Step) -> Option<&StepReport> {
         self.steps.iter().find(|s| s.id == step.id())
+    }
+
+    /// The next actions grouped by who acts, in the order the verdict put them: the group
+    /// that acts first on top, each group's actions in their own order.
+    pub fn next_action_groups(&self) -> Vec<(Audience, Vec<&NextAction>)> {
+        let mut groups: Vec<(Audience, Vec<&NextAction>)> = Vec::new();
+        for action in &self.next_actions {
+            match groups.iter_mut().find(|(who, _)| *who == action.who) {
+                Some((_, list)) => list.push(action),
+                None => groups.push((action.who, vec![action])),
+            }
+        }
+        groups
     }
 
     /// When the message was first seen: its first trace event, else its oldest hop. Report

@@ -128,7 +128,9 @@ pub fn diagnose_in(
             .explain_in(&code.code, &code.source_line);
         NdrOut {
             code: code.code.clone(),
-            side: entry.side_for(code.generated_locally()),
+            side: decision
+                .perimeter
+                .code_side(entry.side_for(code.generated_locally()), &code.source_line),
             meaning: entry.meaning,
         }
     });

@@ -244,6 +244,10 @@ fn verdict(m: &mut Markup, s: &Summary) {
             label: "Decided by",
             value: s.decided_by.to_owned(),
         },
+        Field {
+            label: "Who acts",
+            value: s.who_acts.to_owned(),
+        },
     ];
     rows.extend(s.message.iter().cloned());
     fields(m, &rows);

@@ -116,6 +116,7 @@ pub fn render(s: &Summary) -> String {
             escape(s.location.as_deref().unwrap_or("not known")),
         ],
         ["Decided by".to_owned(), escape(s.decided_by)],
+        ["Who acts".to_owned(), escape(s.who_acts)],
     ];
     verdict.extend(
         s.message

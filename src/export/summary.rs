@@ -225,6 +225,8 @@ pub struct Summary {
     pub location: Option<String>,
     /// Which layer decided, in words.
     pub decided_by: &'static str,
+    /// Who must act next, in words ("your Microsoft 365 admins").
+    pub who_acts: &'static str,
     /// Subject, sender, recipients, Message-ID, size.
     pub message: Vec<Field>,
     /// Per-recipient outcomes.
@@ -249,7 +251,7 @@ pub struct Summary {
     pub rules: Vec<RuleRow>,
     /// The decisive NDR or defer code.
     pub ndr: Option<NdrSummary>,
-    /// Next actions, agent first, then user, then administrator.
+    /// Next actions grouped by who acts, the group that acts first on top.
     pub next_actions: Vec<ActionGroup>,
     /// Every message of the case, when there is more than one.
     pub messages: Vec<MessageRow>,
@@ -279,6 +281,7 @@ impl Summary {
             headline: sanitize::value(&d.verdict.headline),
             location: d.verdict.location.as_deref().map(sanitize::value),
             decided_by: d.verdict.decided_by.label(),
+            who_acts: d.verdict.who_acts.label(),
             message: message_fields(d),
             recipients: d
                 .recipients
@@ -646,19 +649,11 @@ fn journey_entries(
 }
 
 fn next_actions(d: &Diagnosis) -> Vec<ActionGroup> {
-    [Audience::Agent, Audience::User, Audience::Admin]
+    d.next_action_groups()
         .into_iter()
-        .filter_map(|who| {
-            let items: Vec<String> = d
-                .next_actions
-                .iter()
-                .filter(|a| a.who == who)
-                .map(|a| sanitize::value(&a.text))
-                .collect();
-            (!items.is_empty()).then(|| ActionGroup {
-                audience: audience_label(who),
-                items,
-            })
+        .map(|(who, actions)| ActionGroup {
+            audience: audience_label(who),
+            items: actions.iter().map(|a| sanitize::value(&a.text)).collect(),
         })
         .collect()
 }

@@ -89,6 +89,10 @@ pub fn render(s: &Summary) -> String {
             label: "Decided by",
             value: s.decided_by.to_owned(),
         },
+        Field {
+            label: "Who acts",
+            value: s.who_acts.to_owned(),
+        },
     ];
     verdict.extend(s.message.iter().cloned());
     fields(&mut out, &verdict);

@@ -9,6 +9,17 @@ const ASSET: &str = include_str!("../../assets/knowledge/next_actions.toml");
 #[derive(Deserialize)]
 struct File {
     action: Vec<Entry>,
+    #[serde(default)]
+    cause_action: Vec<CauseEntry>,
+}
+
+/// The action a verdict's root cause leads with (`enhanced-filtering-off`), addressed to
+/// whoever acts; `{gateway}`, `{sender}` and `{category}` are filled from the evidence.
+#[derive(Debug, Deserialize)]
+struct CauseEntry {
+    cause: String,
+    who: Audience,
+    text: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -30,12 +41,17 @@ struct Entry {
     /// there is none (a pointer to where the code is explained); absent: both.
     #[serde(default)]
     code_fix: Option<bool>,
+    /// Root causes (`RootCause::id`) this action does not fit: the cause's own action
+    /// replaces it.
+    #[serde(default)]
+    without_cause: Vec<String>,
 }
 
 /// The table of next actions.
 #[derive(Debug, Default)]
 pub struct NextActions {
     entries: Vec<Entry>,
+    causes: Vec<CauseEntry>,
 }
 
 impl NextActions {
@@ -47,14 +63,28 @@ impl NextActions {
         let file: File = toml::from_str(ASSET).expect("embedded next_actions.toml is valid");
         Self {
             entries: file.action,
+            causes: file.cause_action,
         }
+    }
+
+    /// The actions a root cause leads with, each text passed through `fill` (which
+    /// replaces the placeholders).
+    pub fn for_cause(&self, cause: &str, fill: impl Fn(&str) -> String) -> Vec<NextAction> {
+        self.causes
+            .iter()
+            .filter(|c| c.cause == cause)
+            .map(|c| NextAction {
+                who: c.who,
+                text: fill(&c.text),
+            })
+            .collect()
     }
 
     /// The actions for an outcome: entries for exactly this deciding layer first, then the
     /// status's general ones; entries for status codes only when the decisive `code` is one
     /// of theirs; entries for handed-off messages only when `handed_off` says so; entries
     /// that stand in for a code's own fix only when `code_fix` (the code's fix leads the
-    /// actions) says there is none.
+    /// actions) says there is none; entries that do not fit the root `cause` are left out.
     pub fn for_outcome(
         &self,
         status: Status,
@@ -62,10 +92,12 @@ impl NextActions {
         code: Option<&str>,
         handed_off: bool,
         code_fix: bool,
+        cause: Option<&str>,
     ) -> Vec<NextAction> {
         let applies = |e: &&Entry| {
-            (e.codes.is_empty()
-                || code.is_some_and(|c| e.codes.iter().any(|p| c.starts_with(p.as_str()))))
+            !cause.is_some_and(|c| e.without_cause.iter().any(|w| w == c))
+                && (e.codes.is_empty()
+                    || code.is_some_and(|c| e.codes.iter().any(|p| c.starts_with(p.as_str()))))
                 && e.handed_off.is_none_or(|h| h == handed_off)
                 && e.code_fix.is_none_or(|f| f == code_fix)
         };
@@ -108,7 +140,7 @@ mod tests {
         ] {
             assert!(
                 !actions
-                    .for_outcome(status, DecidedBy::Unknown, None, false, false)
+                    .for_outcome(status, DecidedBy::Unknown, None, false, false, None)
                     .is_empty(),
                 "{status:?}"
             );
@@ -126,6 +158,7 @@ mod tests {
                     code,
                     false,
                     false,
+                    None,
                 )
                 .iter()
                 .any(|a| a.text.contains("typos"))
@@ -146,6 +179,7 @@ mod tests {
                     Some("5.7.509"),
                     false,
                     code_fix,
+                    None,
                 )
                 .iter()
                 .any(|a| a.text.contains("Step 5"))
@@ -159,7 +193,14 @@ mod tests {
         let actions = NextActions::embedded();
         let texts = |handed_off: bool| -> Vec<String> {
             actions
-                .for_outcome(Status::Delivered, DecidedBy::None, None, handed_off, false)
+                .for_outcome(
+                    Status::Delivered,
+                    DecidedBy::None,
+                    None,
+                    handed_off,
+                    false,
+                    None,
+                )
                 .into_iter()
                 .map(|a| a.text)
                 .collect()

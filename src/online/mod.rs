@@ -77,9 +77,9 @@ impl Default for Config {
 /// What the checks ask about, read from one message's evidence.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Targets {
-    /// The IP that handed the message to Microsoft 365: the first public address of `CIP`,
-    /// the entry Received hop and the trace's FromIP (a private `CIP` behind an internal
-    /// relay says nothing to a blocklist).
+    /// The original sender's IP: the last public address outside our perimeter (never our
+    /// own gateway's), else of `CIP`, the entry Received hop and the trace's FromIP (a
+    /// private `CIP` behind an internal relay says nothing to a blocklist).
     pub ip: Option<IpAddr>,
     /// The envelope sender's domain (SPF is checked there), else the From domain.
     pub spf_domain: Option<String>,
@@ -98,7 +98,11 @@ impl Targets {
         let knowledge = Knowledge::embedded();
         let facts = MessageFacts::derive(message, knowledge);
         let headers = facts.headers.as_ref();
+        // The original sender, the last IP outside our perimeter: never our own gateway's.
+        let perimeter = crate::verdict::perimeter::derive(message, &facts, knowledge);
+        let gateway_ips = perimeter.gateway.map(|g| g.ips).unwrap_or_default();
         let candidates = [
+            perimeter.sender_ip,
             headers.and_then(|h| h.antispam.client_ip.clone()),
             headers
                 .and_then(|h| h.chain.entry_hop())
@@ -108,6 +112,9 @@ impl Targets {
         let ip = candidates
             .into_iter()
             .flatten()
+            .filter(|text| {
+                !gateway_ips.contains(&text.trim().trim_matches(['[', ']']).to_ascii_lowercase())
+            })
             .filter_map(|text| text.trim().trim_matches(['[', ']']).parse::<IpAddr>().ok())
             .find(is_public);
         let trace_sender = message

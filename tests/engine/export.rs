@@ -20,7 +20,7 @@ use mailflow::case::InputInfo;
 use mailflow::diagnosis::{
     Antispam, Audience, Authentication, DecidedBy, Diagnosis, EventOut, Finding, Hop, InputRef,
     JourneyOut, MessageInfo, MessageSummary, NdrOut, NextAction, RecipientOutcome, RuleHit,
-    Severity, Side, Status, TraceOut, Verdict,
+    Severity, Side, Status, TraceOut, Verdict, WhoActs,
 };
 use mailflow::export::{self, Format, Options, bundle, redact};
 use regex::Regex;
@@ -100,6 +100,7 @@ fn hostile_diagnosis() -> Diagnosis {
         location: Some(h("location")),
         decided_by: DecidedBy::TransportRule,
         headline: h("headline"),
+        who_acts: WhoActs::TenantAdmin,
     };
     d.message = Some(MessageInfo {
         subject: Some(h("subject")),

@@ -11,3 +11,4 @@ mod headers;
 mod online_dns;
 mod samples;
 mod status_codes;
+mod who_acts;

@@ -12,6 +12,7 @@ mod layout;
 mod navigation;
 mod online;
 mod walk;
+mod who_acts;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -40,6 +40,20 @@ impl Analyzer for Reputation {
         let Some(ip_text) = ip_text else {
             return;
         };
+        // Behind our gateway with the connecting IP its own, Exchange Online's reputation
+        // stamps describe our gateway: judge the last IP outside the perimeter instead.
+        let perimeter = &cx.decision.perimeter;
+        if let Some(gateway) = &perimeter.gateway
+            && gateway.ips.iter().any(|ip| {
+                ip_text
+                    .trim()
+                    .trim_matches(['[', ']'])
+                    .eq_ignore_ascii_case(ip)
+            })
+        {
+            behind_gateway(cx, &gateway.display_name, &ip_text, out);
+            return;
+        }
         let mut evidence: Vec<String> = ["CIP", "PTR", "CTRY", "IPV", "SRV", "SFTY", "H"]
             .iter()
             .filter_map(|key| spam.report_field(key))
@@ -87,6 +101,50 @@ impl Analyzer for Reputation {
         }
         out.push(summary(facts, &ip_text, ptr, cx.online.is_none()).evidence_lines(evidence));
     }
+}
+
+/// The reputation finding when the connecting IP is our own gateway's: the stamps are
+/// about the gateway, the sender is the last IP outside our perimeter.
+fn behind_gateway(cx: &Context<'_>, gateway: &str, gateway_ip: &str, out: &mut Vec<Finding>) {
+    let perimeter = &cx.decision.perimeter;
+    let hop_line = cx.facts.headers.as_ref().and_then(|h| {
+        h.chain
+            .hops
+            .iter()
+            .find(|hop| perimeter.hop_inside(hop.index))
+            .map(|hop| hop.line.clone())
+    });
+    let Some(sender_ip) = perimeter.sender_ip.as_deref() else {
+        out.push(
+            Finding::new(
+                "sender-ip-unknown-behind-gateway",
+                Severity::Info,
+                format!("The original sender's IP is not in the headers: {gateway_ip} is our {gateway} gateway"),
+            )
+            .detail(format!("Exchange Online's reputation stamps (CIP, PTR, country, IPV) describe our {gateway} gateway, not the sender, and no Received header names the server that handed the message to {gateway}."))
+            .advice(format!("Look the message up in {gateway}'s console for the sending IP before judging the sender's reputation.")),
+        );
+        return;
+    };
+    if let Some(range) = sender_ip
+        .parse::<IpAddr>()
+        .ok()
+        .and_then(|ip| special_range(&ip))
+    {
+        out.push(range.finding(sender_ip).evidence_lines(hop_line.clone()));
+    }
+    let finding = Finding::new(
+        "sender-ip-outside-perimeter",
+        Severity::Info,
+        format!("Sending IP {sender_ip}: the original sender, the last server outside our perimeter"),
+    )
+    .detail(format!("The IP that connected to Exchange Online ({gateway_ip}) is our own {gateway} gateway, so Exchange Online's reputation stamps (CIP, PTR, country, IPV) describe the gateway, not the sender. The sender's reputation is that of {sender_ip}, the server that handed the message to {gateway}."))
+    .evidence_lines(hop_line);
+    out.push(if cx.online.is_none() {
+        finding.advice(format!("Switch on the online checks to ask the public blocklists and reverse DNS about {sender_ip}."))
+    } else {
+        finding
+    });
 }
 
 /// An address range that no real internet mail server sends from.

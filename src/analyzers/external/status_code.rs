@@ -47,7 +47,10 @@ fn explain(cx: &Context<'_>, code: &CodeSeen, decisive: bool) -> Finding {
         .knowledge
         .status_codes
         .explain_in(&code.code, &code.source_line);
-    let side = entry.side_for(code.generated_locally());
+    let side = cx
+        .decision
+        .perimeter
+        .code_side(entry.side_for(code.generated_locally()), &code.source_line);
     let severity = match (code.class(), entry.category) {
         (_, CodeCategory::Scanning) => Severity::Info,
         (5, _) => Severity::Problem,

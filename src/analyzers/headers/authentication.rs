@@ -76,6 +76,28 @@ fn action_words(action: &str) -> String {
     }
 }
 
+/// The advice for an authentication or spoof verdict our own gateway caused (Enhanced
+/// Filtering off, a body it rewrote): ours to fix, never the sender's; `None` otherwise.
+pub(super) fn ours_to_fix(cx: &Context<'_>) -> Option<String> {
+    let perimeter = &cx.decision.perimeter;
+    let gateway = perimeter
+        .gateway
+        .as_ref()
+        .filter(|_| perimeter.auth_fault_inside())?;
+    Some(format!(
+        "This verdict follows from the authentication our {name} gateway broke (see the authentication finding): an admin turns on Enhanced Filtering for Connectors on the inbound connector for {name} and stops the gateway from changing the body. Do not ask the sender to change their records or add an allow entry for them.",
+        name = gateway.display_name
+    ))
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
 fn is_pass(word: &str) -> bool {
     matches!(word, "pass" | "bestguesspass")
 }
@@ -181,16 +203,55 @@ impl Analyzer for Authentication {
             );
         } else if !failures.is_empty() {
             let dmarc_failed = trusted.first("dmarc").is_some_and(|d| d.result == "fail");
-            out.push(
-                Finding::new(
+            let methods = failures
+                .iter()
+                .map(|f| f.split(':').next().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let perimeter = &cx.decision.perimeter;
+            let detail = failures
+                .iter()
+                .chain(passes.iter())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ");
+            let finding = match perimeter.gateway.as_ref().filter(|_| perimeter.auth_fault_inside()) {
+                Some(gateway) => {
+                    let mut why = Vec::new();
+                    if perimeter.spf_against_gateway {
+                        why.push(format!(
+                            "Exchange Online checked SPF against {}'s own IP ({}) because Enhanced Filtering for Connectors is off, so the sender's SPF record could never match",
+                            gateway.display_name,
+                            perimeter.spf_ip.as_deref().unwrap_or("the gateway's address")
+                        ));
+                    }
+                    if perimeter.body_rewritten_by_gateway {
+                        why.push(format!(
+                            "the body changed after the sender signed it, and {} is the only system between the sender's server and Exchange Online, so it broke the DKIM signature",
+                            gateway.display_name
+                        ));
+                    }
+                    Finding::new(
+                        "authentication-failed-inside-perimeter",
+                        Severity::Warning,
+                        format!("Authentication failed because of our {} gateway, not the sender ({methods})", gateway.display_name),
+                    )
+                    .detail(format!("{}. {detail}", capitalise(&why.join("; and "))))
+                    .advice(format!(
+                        "This is ours to fix, not the sender's: an admin turns on Enhanced Filtering for Connectors on the inbound connector for {} (so Exchange Online judges {}) and makes sure the gateway does not change the body before Exchange Online checks DKIM. Do not ask the sender to change their records.",
+                        gateway.display_name,
+                        perimeter.sender_ip.as_deref().map_or_else(|| "the original sender".to_owned(), |ip| format!("the original sender, {ip}"))
+                    ))
+                }
+                None => Finding::new(
                     "authentication-failed",
                     if dmarc_failed { Severity::Warning } else { Severity::Info },
-                    format!("Authentication did not fully pass ({})", failures.iter().map(|f| f.split(':').next().unwrap_or("")).collect::<Vec<_>>().join(", ")),
+                    format!("Authentication did not fully pass ({methods})"),
                 )
-                .detail(failures.iter().chain(passes.iter()).cloned().collect::<Vec<_>>().join("; "))
-                .evidence_lines(evidence_lines.clone())
+                .detail(detail)
                 .advice("Authentication is the sender's to fix: their SPF record must include the sending service, the service must DKIM-sign with the From domain, and DMARC needs one of them aligned. Send them this finding."),
-            );
+            };
+            out.push(finding.evidence_lines(evidence_lines.clone()));
         }
         if let Some(compauth) = &auth.compauth {
             let reason = compauth.reason.as_deref().unwrap_or("?");
@@ -210,7 +271,7 @@ impl Analyzer for Authentication {
                     compauth.meaning.as_deref().unwrap_or("This reason code is not in the documented table.")
                 ))
                 .evidence_lines(evidence_lines.clone())
-                .advice(compauth.advice.clone().unwrap_or_default()),
+                .advice(ours_to_fix(cx).or_else(|| compauth.advice.clone()).unwrap_or_default()),
             );
         }
         let ignored: Vec<&AuthResults> = auth

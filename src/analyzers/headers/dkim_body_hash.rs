@@ -98,7 +98,15 @@ impl Analyzer for DkimBodyHash {
                     }
                 }
                 BodyCheck::Differs { computed } => {
-                    out.push(changed(check, computed, receiver_result(cx, check)));
+                    let finding = changed(check, computed, receiver_result(cx, check));
+                    let perimeter = &cx.decision.perimeter;
+                    out.push(match perimeter.gateway.as_ref().filter(|_| perimeter.body_rewritten_by_gateway) {
+                        Some(gateway) if finding.code == "dkim-body-changed" => finding.advice(format!(
+                            "Our {name} gateway is the only system between the sender's server and Exchange Online, so it changed the body: this is ours to fix, not the sender's. An admin stops {name} from modifying inbound mail before Exchange Online checks it (banners, link rewriting, disclaimers), or turns on Enhanced Filtering for Connectors so Exchange Online trusts the gateway's ARC seal.",
+                            name = gateway.display_name
+                        )),
+                        _ => finding,
+                    });
                 }
                 BodyCheck::Truncated { length, canonical } => {
                     out.push(

@@ -90,7 +90,7 @@ impl Analyzer for Spoof {
             )
             .detail(detail)
             .evidence_lines(evidence)
-            .advice(compauth.and_then(|c| c.advice.clone()).unwrap_or_else(|| {
+            .advice(super::authentication::ours_to_fix(cx).or_else(|| compauth.and_then(|c| c.advice.clone())).unwrap_or_else(|| {
                 "The sender must fix SPF, DKIM and DMARC; if the sending service is legitimate, an admin can allow the spoofed sender pair in the Tenant Allow/Block List.".to_owned()
             })),
         );

@@ -8,6 +8,7 @@ use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
 use crate::facts::headers::{Operator, ReceivedChain, ReceivedHop};
 use crate::step::Step;
+use crate::verdict::perimeter::Perimeter;
 
 /// Flags slow hops and clock skew, and states the transit time.
 pub struct TransitTime;
@@ -37,8 +38,40 @@ fn discontinuous(previous: &ReceivedHop, hop: &ReceivedHop) -> bool {
     }
 }
 
-fn side(chain: &ReceivedChain, hop: &ReceivedHop) -> (&'static str, String) {
+/// Where a slow hop's wait was, why, and whether it was inside our perimeter (ours to
+/// look into).
+fn side(
+    perimeter: &Perimeter,
+    chain: &ReceivedChain,
+    previous: &ReceivedHop,
+    hop: &ReceivedHop,
+) -> (&'static str, String, bool) {
     let entry = chain.entry_hop().map(|h| h.index);
+    // Both ends inside the perimeter: our gateway or our own servers handing to Microsoft 365
+    // (or to each other).
+    if perimeter.hop_inside(hop.index) && perimeter.hop_inside(previous.index) {
+        let gateway = perimeter
+            .gateway
+            .as_ref()
+            .filter(|_| matches!(previous.operator, Operator::Gateway { .. }));
+        return match gateway {
+            Some(g) => (
+                "inside our perimeter",
+                format!("The wait was between our {name} gateway and Exchange Online, both ours: {name} queued the message, or Exchange Online deferred it (a 4.7.5xx 'Server busy' means the gateway's IPs are not on a matching inbound connector). Check {name}'s delivery queue and the message trace's Defer events.", name = g.display_name),
+                true,
+            ),
+            None => (
+                "inside our perimeter",
+                "The wait was between two of our own servers (our on-premises Exchange or relay and Microsoft 365): check their queues and the connector between them.".to_owned(),
+                true,
+            ),
+        };
+    }
+    let (where_, why) = outside_side(hop, entry);
+    (where_, why, false)
+}
+
+fn outside_side(hop: &ReceivedHop, entry: Option<u32>) -> (&'static str, String) {
     match &hop.operator {
         Operator::Microsoft365 if Some(hop.index) == entry => (
             "between the sender's last server and Microsoft 365",
@@ -120,7 +153,7 @@ impl Analyzer for TransitTime {
                 continue;
             }
             slow += 1;
-            let (where_, why) = side(chain, hop);
+            let (where_, why, ours) = side(&cx.decision.perimeter, chain, previous, hop);
             out.push(
                 Finding::new(
                     "slow-hop",
@@ -130,7 +163,9 @@ impl Analyzer for TransitTime {
                 .detail(format!("{} → {}: {why}", previous.route(), hop.route()))
                 .evidence(previous.line.clone())
                 .evidence(hop.line.clone())
-                .advice(if hop.operator == Operator::Microsoft365 && Some(hop.index) != chain.entry_hop().map(|h| h.index) {
+                .advice(if ours {
+                    "The delay was inside our own mail path: an admin checks the gateway's or server's queue and the message trace's Defer events; it is not the sender's to fix."
+                } else if hop.operator == Operator::Microsoft365 && Some(hop.index) != chain.entry_hop().map(|h| h.index) {
                     "Run a message trace for this message and read its Defer events; check Microsoft 365 service health."
                 } else {
                     "Tell the user the delay happened before the message reached us; the sender's mail admin can check their queue."
