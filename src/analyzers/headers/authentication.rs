@@ -237,11 +237,20 @@ impl Analyzer for Authentication {
                         format!("Authentication failed because of our {} gateway, not the sender ({methods})", gateway.display_name),
                     )
                     .detail(format!("{}. {detail}", capitalise(&why.join("; and "))))
-                    .advice(format!(
-                        "This is ours to fix, not the sender's: an admin turns on Enhanced Filtering for Connectors on the inbound connector for {} (so Exchange Online judges {}) and makes sure the gateway does not change the body before Exchange Online checks DKIM. Do not ask the sender to change their records.",
-                        gateway.display_name,
-                        perimeter.sender_ip.as_deref().map_or_else(|| "the original sender".to_owned(), |ip| format!("the original sender, {ip}"))
-                    ))
+                    .advice({
+                        let mut fixes = Vec::new();
+                        if perimeter.spf_against_gateway {
+                            fixes.push(format!(
+                                "turns on Enhanced Filtering for Connectors on the inbound connector for {} (so Exchange Online judges {})",
+                                gateway.display_name,
+                                perimeter.sender_ip.as_deref().map_or_else(|| "the original sender".to_owned(), |ip| format!("the original sender, {ip}"))
+                            ));
+                        }
+                        if perimeter.body_rewritten_by_gateway {
+                            fixes.push(format!("stops {} from changing the body before Exchange Online checks DKIM", gateway.display_name));
+                        }
+                        format!("This is ours to fix, not the sender's: an admin {}. Do not ask the sender to change their records.", fixes.join(" and "))
+                    })
                 }
                 None => Finding::new(
                     "authentication-failed",
