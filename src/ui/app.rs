@@ -11,15 +11,22 @@ use serde::{Deserialize, Serialize};
 use crate::export;
 use crate::step::Step;
 
-use super::export_actions::{Export, Exports};
+use super::count_words;
+use super::export_actions::{Export, Exports, Finished};
+use super::file_dialog::{Answer, Dialogs, PathPrompt, Purpose};
 use super::guidance::Guidance;
 use super::intake::{self, OpenDialog};
+use super::message_bar::MessageBar;
 use super::online::OnlineChecks;
 use super::pages::{self, inputs::Action};
 use super::rail::{self, Page};
 use super::samples;
 use super::theme;
+use super::toasts::Toasts;
 use super::worker::{Analysis, LoadedInput, NewInput, OnlineRequest, Origin, Request, Worker};
+
+/// What the agent is told when no file dialog could open.
+const DIALOG_FAILED: &str = "No file dialog could open on this desktop; type the path instead.";
 
 /// Light, dark, or whatever the system says.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,13 +76,6 @@ struct Persisted {
     case: SavedCase,
 }
 
-/// A message shown above the page until dismissed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Banner {
-    text: String,
-    is_error: bool,
-}
-
 /// The desktop wizard.
 #[derive(Default)]
 pub struct App {
@@ -87,10 +87,16 @@ pub struct App {
     checklist: BTreeMap<String, bool>,
     notes: String,
     paste: String,
-    search: String,
     pasted_count: usize,
-    banners: Vec<Banner>,
+    toasts: Toasts,
     queued: Vec<NewInput>,
+    /// True when the next analysis should choose the page (a new case was loaded).
+    land: bool,
+    /// The window title last sent, so it is sent only when it changes.
+    title: String,
+    message_bar: MessageBar,
+    dialogs: Dialogs,
+    path_prompt: Option<PathPrompt<Export>>,
     rerun: bool,
     restore_offer: Option<SavedCase>,
     /// The online switch as the current diagnosis reflects it; a difference means rerun.
@@ -133,20 +139,32 @@ impl App {
     pub fn new_with_files(files: &[PathBuf]) -> Self {
         let mut app = Self::default();
         app.add_paths(files.iter().cloned());
-        if !files.is_empty() {
-            app.page = Page::Step(Step::Trace);
-        }
         app
     }
 
     /// Queues files to be read and added to the case.
     pub fn add_paths(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        let before = self.queued.len();
         self.queued.extend(paths.into_iter().map(NewInput::file));
+        self.note_new_inputs(before);
+    }
+
+    /// A case's first inputs choose the page once they are analysed.
+    fn note_new_inputs(&mut self, queued_before: usize) {
+        if self.queued.len() > queued_before && self.inputs.is_empty() {
+            self.land = true;
+        }
+    }
+
+    /// Uses the path field instead of the system's file dialogs (as where none can open).
+    pub fn set_dialogs(&mut self, dialogs: Dialogs) {
+        self.dialogs = dialogs;
     }
 
     /// Queues pasted text as an input.
     pub fn add_pasted(&mut self, text: String) {
         self.pasted_count += 1;
+        let before = self.queued.len();
         self.queued.push(NewInput {
             origin: Origin::Pasted {
                 name: format!("pasted text {}", self.pasted_count),
@@ -154,6 +172,7 @@ impl App {
             },
             bytes: None,
         });
+        self.note_new_inputs(before);
     }
 
     /// Replaces the case with the bundled sample.
@@ -163,7 +182,7 @@ impl App {
             origin: Origin::Sample(name.to_owned()),
             bytes: None,
         }));
-        self.page = Page::Step(Step::Trace);
+        self.land = true;
     }
 
     /// True while inputs are read or analysed, or a change waits to be analysed.
@@ -199,12 +218,24 @@ impl App {
         self.analysis.as_ref()
     }
 
-    /// The error banners shown, newest last.
+    /// The error notifications shown, newest last.
     pub fn errors(&self) -> impl Iterator<Item = &str> {
-        self.banners
-            .iter()
-            .filter(|b| b.is_error)
-            .map(|b| b.text.as_str())
+        self.toasts.errors()
+    }
+
+    /// The window title for the current case: "Mailflow — <subject>".
+    pub fn window_title(&self) -> String {
+        let subject = self
+            .analysis
+            .as_ref()
+            .and_then(|a| a.diagnosis.message.as_ref())
+            .and_then(|m| m.subject.as_deref())
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        match subject {
+            Some(subject) => format!("Mailflow — {subject}"),
+            None => "Mailflow".into(),
+        }
     }
 
     /// The case as it would be saved now.
@@ -253,8 +284,9 @@ impl App {
         self.selected_message = None;
         self.checklist.clear();
         self.notes.clear();
-        self.banners.clear();
+        self.toasts.clear();
         self.restore_offer = None;
+        self.land = false;
     }
 
     fn theme_preference(&self) -> egui::ThemePreference {
@@ -265,13 +297,18 @@ impl App {
         }
     }
 
-    fn banner(&mut self, text: impl Into<String>, is_error: bool) {
-        let banner = Banner {
-            text: text.into(),
-            is_error,
-        };
-        if !self.banners.contains(&banner) {
-            self.banners.push(banner);
+    fn notify(&mut self, text: impl Into<String>, is_error: bool) {
+        self.toasts.push(text, is_error);
+    }
+
+    /// The page a newly analysed case is most useful on: the verdict when there is no
+    /// trace to walk through (an NDR or headers alone), the inputs when nothing could be
+    /// read, else Step 1.
+    fn landing_page(&self) -> Page {
+        match &self.analysis {
+            None => Page::Inputs,
+            Some(a) if a.diagnosis.trace.is_none() => Page::Step(Step::Status),
+            Some(_) => Page::Step(Step::Trace),
         }
     }
 
@@ -293,26 +330,87 @@ impl App {
             });
         egui::Panel::bottom("nav").show(ui, |ui| self.nav_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| {
-            self.banners_ui(ui);
+            self.restore_offer_ui(ui);
+            self.message_bar_ui(ui);
             self.page_ui(ui);
         });
+        self.path_prompt_ui(&ctx);
+        self.toasts.ui(&ctx);
+        self.title_ui(&ctx);
         intake::hover_overlay_ui(&ctx);
+    }
+
+    /// Names the case in the window title (and the task bar), once per change.
+    fn title_ui(&mut self, ctx: &egui::Context) {
+        let title = self.window_title();
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    /// Above every step and the Summary: which message the page is about.
+    fn message_bar_ui(&mut self, ui: &mut egui::Ui) {
+        if self.page == Page::Inputs {
+            return;
+        }
+        let Some(analysis) = &self.analysis else {
+            return;
+        };
+        let busy = self.worker.is_busy();
+        if let Some(n) = self.message_bar.ui(ui, analysis, busy) {
+            self.select_message(n);
+        }
+        ui.add_space(theme::GAP / 2.0);
+    }
+
+    fn select_message(&mut self, n: usize) {
+        self.selected_message = Some(n);
+        self.rerun = true;
+    }
+
+    /// The path field standing in for a file dialog that could not open.
+    fn path_prompt_ui(&mut self, ctx: &egui::Context) {
+        let Some(prompt) = &mut self.path_prompt else {
+            return;
+        };
+        let answer = prompt.ui(ctx);
+        let purpose = prompt.purpose.clone();
+        match answer {
+            Ok(None) => {}
+            Err(()) => self.path_prompt = None,
+            Ok(Some(path)) => {
+                self.path_prompt = None;
+                match purpose {
+                    Purpose::Open => {
+                        self.restore_offer = None;
+                        self.add_paths([path]);
+                    }
+                    Purpose::Save(export) => self.save_to(ctx, export, path),
+                }
+            }
+        }
     }
 
     fn intake(&mut self, ctx: &egui::Context) {
         let dropped = intake::take_dropped(ctx);
         if !dropped.is_empty() {
             self.restore_offer = None;
+            let before = self.queued.len();
             self.queued.extend(dropped);
+            self.note_new_inputs(before);
         }
         if let Some(text) = intake::take_paste(ctx) {
             self.restore_offer = None;
             self.add_pasted(text);
         }
-        let opened = self.open_dialog.poll();
-        if !opened.is_empty() {
-            self.restore_offer = None;
-            self.add_paths(opened);
+        match self.open_dialog.poll() {
+            Some(Answer::Chosen(paths)) => {
+                self.restore_offer = None;
+                self.add_paths(paths);
+            }
+            Some(Answer::Unavailable) => self.dialog_failed(None),
+            Some(Answer::Cancelled) | None => {}
         }
     }
 
@@ -320,19 +418,20 @@ impl App {
     fn background(&mut self, ctx: &egui::Context) {
         if let Some(outcome) = self.worker.poll() {
             for error in outcome.errors {
-                self.banner(error, true);
+                self.notify(error, true);
             }
             self.inputs = outcome.inputs;
             if let Some(analysis) = &outcome.analysis {
                 self.selected_message = Some(analysis.diagnosis.selected_message);
             }
             self.analysis = outcome.analysis;
-        }
-        if let Some(result) = self.exports.poll() {
-            match result {
-                Ok(text) => self.banner(text, false),
-                Err(text) => self.banner(text, true),
+            if self.land && self.queued.is_empty() {
+                self.land = false;
+                self.page = self.landing_page();
             }
+        }
+        if let Some(finished) = self.exports.poll() {
+            self.export_finished(finished);
         }
         let wants_online = self.settings.online.enabled;
         if wants_online != self.online_applied && !self.inputs.is_empty() {
@@ -362,7 +461,7 @@ impl App {
         };
         self.rerun = false;
         if let Err(error) = self.worker.start(ctx, request) {
-            self.banner(format!("Could not start the analysis: {error}"), true);
+            self.notify(format!("Could not start the analysis: {error}"), true);
         }
     }
 
@@ -440,14 +539,15 @@ impl App {
         });
     }
 
-    fn banners_ui(&mut self, ui: &mut egui::Ui) {
+    fn restore_offer_ui(&mut self, ui: &mut egui::Ui) {
         if let Some(case) = &self.restore_offer {
             let count = case.origins.len();
             let mut choice = None;
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 ui.label(format!(
-                    "Your last case ({count} input(s)) was not closed. Restore it?"
+                    "Your last case ({}) was not closed. Restore it?",
+                    count_words(count, "input", "inputs")
                 ));
                 ui.horizontal(|ui| {
                     if ui.button("Restore last case").clicked() {
@@ -468,32 +568,6 @@ impl App {
                 None => {}
             }
         }
-        let mut dismissed = None;
-        for (n, banner) in self.banners.iter().enumerate() {
-            let fill = if banner.is_error {
-                theme::banner_fill(ui)
-            } else {
-                ui.visuals().extreme_bg_color
-            };
-            egui::Frame::new()
-                .fill(fill)
-                .inner_margin(8.0)
-                .corner_radius(4.0)
-                .show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    ui.horizontal_wrapped(|ui| {
-                        if ui.small_button("Dismiss").clicked() {
-                            dismissed = Some(n);
-                        }
-                        ui.label(&banner.text);
-                    });
-                });
-        }
-        if let Some(n) = dismissed
-            && n < self.banners.len()
-        {
-            self.banners.remove(n);
-        }
     }
 
     fn page_ui(&mut self, ui: &mut egui::Ui) {
@@ -505,21 +579,66 @@ impl App {
                     .as_ref()
                     .map(|a| &a.timeline)
                     .filter(|t| !t.rows.is_empty());
-                // The event timeline takes what its rows need, up to half the page, and
-                // the findings above it the rest; without a trace they have all of it.
+                let Some(timeline) = timeline else {
+                    egui::ScrollArea::vertical()
+                        .id_salt("trace_top")
+                        .auto_shrink(false)
+                        .show(ui, |ui| {
+                            pages::step_intro_ui(ui, Step::Trace, diagnosis, &mut self.checklist);
+                        });
+                    return;
+                };
+                // The findings above, the event timeline below, split where the agent
+                // drags it; at first the timeline takes what its rows need, up to half the
+                // page.
                 let page = ui.available_height();
-                let findings = timeline.map_or(page, |t| {
-                    (page - pages::trace::table_height(ui, t.rows.len())).max(page * 0.5)
-                });
-                egui::ScrollArea::vertical()
-                    .id_salt("trace_top")
-                    .max_height(findings)
+                let findings =
+                    (page - pages::trace::table_height(ui, timeline.rows.len())).max(page * 0.5);
+                egui::Panel::top("trace_split")
+                    .resizable(true)
+                    .default_size(findings)
+                    .size_range(80.0..=(page - 80.0).max(80.0))
+                    .frame(egui::Frame::new())
                     .show(ui, |ui| {
-                        pages::step_intro_ui(ui, Step::Trace, diagnosis, &mut self.checklist);
+                        egui::ScrollArea::vertical()
+                            .id_salt("trace_top")
+                            .auto_shrink(false)
+                            .show(ui, |ui| {
+                                pages::step_intro_ui(
+                                    ui,
+                                    Step::Trace,
+                                    diagnosis,
+                                    &mut self.checklist,
+                                );
+                            });
                     });
-                if let Some(timeline) = timeline {
-                    ui.separator();
-                    pages::trace::table_ui(ui, timeline);
+                ui.add_space(theme::GAP / 2.0);
+                pages::trace::table_ui(ui, timeline);
+            }
+            Page::Summary => {
+                let saving = self.exports.is_busy();
+                let mut export = None;
+                if diagnosis.is_some() {
+                    egui::Panel::bottom("summary_exports")
+                        .frame(egui::Frame::new())
+                        .show(ui, |ui| {
+                            export =
+                                pages::summary::exports_ui(ui, &mut self.settings.redact, saving);
+                        });
+                }
+                let mut goto = None;
+                egui::ScrollArea::vertical()
+                    .id_salt("summary")
+                    .auto_shrink(false)
+                    .show(ui, |ui| {
+                        goto =
+                            pages::summary::ui(ui, diagnosis, &mut self.checklist, &mut self.notes);
+                    });
+                if let Some(step) = goto {
+                    self.page = Page::Step(step);
+                }
+                if let Some(export) = export {
+                    self.export(ui.ctx(), export);
                 }
             }
             page => {
@@ -538,10 +657,10 @@ impl App {
                 let actions = pages::inputs::ui(
                     ui,
                     &self.inputs,
-                    diagnosis,
+                    self.analysis.as_ref(),
                     self.worker.is_busy(),
                     &mut self.paste,
-                    &mut self.search,
+                    &mut self.message_bar.search,
                 );
                 for action in actions {
                     self.inputs_action(ui.ctx(), action);
@@ -557,30 +676,16 @@ impl App {
                 &mut self.settings.online,
                 self.worker.is_busy() && self.online_running,
             ),
-            Page::Step(Step::Trace) => {
-                pages::step_intro_ui(ui, Step::Trace, diagnosis, &mut self.checklist);
-            }
-            Page::Summary => {
-                let clicked = pages::summary::ui(
-                    ui,
-                    diagnosis,
-                    &mut self.checklist,
-                    &mut self.notes,
-                    &mut self.settings.redact,
-                    self.exports.is_busy(),
-                );
-                if let Some(export) = clicked {
-                    self.export(ui.ctx(), export);
-                }
-            }
+            Page::Step(Step::Trace) | Page::Summary => {}
         }
     }
 
     fn inputs_action(&mut self, ctx: &egui::Context, action: Action) {
         match action {
+            Action::Open if self.dialogs == Dialogs::Unavailable => self.dialog_failed(None),
             Action::Open => {
                 if let Err(error) = self.open_dialog.open(ctx) {
-                    self.banner(error, true);
+                    self.dialog_failed(Some(error));
                 }
             }
             Action::Sample => self.load_sample(),
@@ -595,10 +700,7 @@ impl App {
                     self.rerun = true;
                 }
             }
-            Action::Select(n) => {
-                self.selected_message = Some(n);
-                self.rerun = true;
-            }
+            Action::Select(n) => self.select_message(n),
         }
     }
 
@@ -618,24 +720,67 @@ impl App {
         checks.chain(actions).collect()
     }
 
-    fn export(&mut self, ctx: &egui::Context, export: Export) {
-        let Some(analysis) = &self.analysis else {
-            return;
-        };
-        let options = export::Options {
+    fn export_options(&self) -> export::Options {
+        export::Options {
             redact: self.settings.redact,
             agent_checks: self.agent_checks(),
             notes: self.notes.trim().to_owned(),
             ..export::Options::now()
-        };
-        let result = self
-            .exports
-            .start(ctx, export, &analysis.diagnosis, &self.inputs, options);
-        match result {
-            Some(Ok(text)) => self.banner(text, false),
-            Some(Err(text)) => self.banner(text, true),
-            None => {}
         }
+    }
+
+    fn export(&mut self, ctx: &egui::Context, export: Export) {
+        let Some(analysis) = &self.analysis else {
+            return;
+        };
+        let options = self.export_options();
+        let finished = self.exports.start(
+            ctx,
+            export,
+            self.dialogs,
+            &analysis.diagnosis,
+            &self.inputs,
+            options,
+        );
+        if let Some(finished) = finished {
+            self.export_finished(finished);
+        }
+    }
+
+    fn save_to(&mut self, ctx: &egui::Context, export: Export, path: PathBuf) {
+        let Some(analysis) = &self.analysis else {
+            return;
+        };
+        let options = self.export_options();
+        let finished = self.exports.save_to(
+            ctx,
+            export,
+            path,
+            &analysis.diagnosis,
+            &self.inputs,
+            options,
+        );
+        if let Some(finished) = finished {
+            self.export_finished(finished);
+        }
+    }
+
+    fn export_finished(&mut self, finished: Finished) {
+        match finished {
+            Finished::Message(Ok(text)) => self.notify(text, false),
+            Finished::Message(Err(text)) => self.notify(text, true),
+            Finished::NeedsPath(export, file_name) => {
+                self.notify(DIALOG_FAILED, true);
+                self.path_prompt = Some(PathPrompt::save(export, &file_name));
+            }
+        }
+    }
+
+    /// Says that the Open… dialog could not open (and why, when known) and asks for a
+    /// path instead.
+    fn dialog_failed(&mut self, reason: Option<String>) {
+        self.notify(reason.unwrap_or_else(|| DIALOG_FAILED.into()), true);
+        self.path_prompt = Some(PathPrompt::open());
     }
 }
 

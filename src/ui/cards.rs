@@ -5,6 +5,7 @@ use eframe::egui;
 use crate::diagnosis::{Finding, StepReport};
 
 use super::theme;
+use super::toasts;
 
 /// Draws every finding of `report`, most serious first (the engine's order).
 pub fn findings_ui(ui: &mut egui::Ui, report: &StepReport) {
@@ -46,7 +47,7 @@ pub fn card_ui(ui: &mut egui::Ui, finding: &Finding, n: usize) {
                             );
                         }
                         if ui.small_button("Copy evidence").clicked() {
-                            ui.ctx().copy_text(finding.evidence.join("\n"));
+                            toasts::copy(ui.ctx(), finding.evidence.join("\n"), "the evidence");
                         }
                     });
             }

@@ -11,6 +11,7 @@ use eframe::egui;
 use crate::diagnosis::Diagnosis;
 use crate::export::{self, Format};
 
+use super::file_dialog::{self, Answer, Dialogs};
 use super::worker::LoadedInput;
 
 /// An export the agent asked for.
@@ -26,10 +27,23 @@ pub enum Export {
     Bundle,
 }
 
+/// What a finished save says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Finished {
+    /// A message for the agent: `Ok` for a confirmation, `Err` for an error.
+    Message(Result<String, String>),
+    /// No dialog could open: ask for the path of this export, suggesting this file name.
+    NeedsPath(Export, String),
+}
+
+/// Writes a report or bundle to a path, on the save thread.
+type Writer =
+    Box<dyn FnOnce(&std::path::Path, &Diagnosis, &export::Options) -> Result<(), String> + Send>;
+
 /// Saves in progress; at most one at a time.
 #[derive(Debug, Default)]
 pub struct Exports {
-    pending: Option<Receiver<Result<Option<PathBuf>, String>>>,
+    pending: Option<Receiver<Finished>>,
 }
 
 impl Exports {
@@ -38,104 +52,109 @@ impl Exports {
         self.pending.is_some()
     }
 
-    /// Carries out `export`; returns a message for the agent when it finished at once.
+    /// Carries out `export`: copies at once, saves through a dialog (or, with
+    /// [`Dialogs::Unavailable`], by asking for a path). Returns what finished at once.
     pub fn start(
         &mut self,
         ctx: &egui::Context,
         export: Export,
+        dialogs: Dialogs,
         diagnosis: &Diagnosis,
         inputs: &[Arc<LoadedInput>],
         options: export::Options,
-    ) -> Option<Result<String, String>> {
-        let format = match export {
-            Export::CopyMarkdown => Format::Markdown,
-            Export::CopyText => Format::Text,
-            Export::Save(format) => format,
-            Export::Bundle => {
-                let inputs = inputs.to_vec();
-                return self.save(ctx, "zip", diagnosis, options, move |path, d, o| {
-                    export::bundle::write_bundle(path, d, &inputs_owned(&inputs), o)
-                        .map_err(|e| e.to_string())
-                });
-            }
+    ) -> Option<Finished> {
+        let copied = match export {
+            Export::CopyMarkdown => Some((Format::Markdown, "Markdown")),
+            Export::CopyText => Some((Format::Text, "text")),
+            Export::Save(_) | Export::Bundle => None,
         };
-        if matches!(export, Export::CopyMarkdown | Export::CopyText) {
+        if let Some((format, name)) = copied {
             ctx.copy_text(export::render_with(diagnosis, format, &options));
-            return Some(Ok(format!(
-                "Copied the summary as {} to the clipboard.",
-                if format == Format::Markdown {
-                    "Markdown"
-                } else {
-                    "text"
-                }
+            return Some(Finished::Message(Ok(format!(
+                "Copied the summary as {name} to the clipboard."
+            ))));
+        }
+        if self.is_busy() {
+            return Some(Finished::Message(Err(
+                "A save is already in progress.".into()
             )));
         }
-        self.save(
-            ctx,
-            format.extension(),
-            diagnosis,
-            options,
-            move |path, d, o| {
-                export::write_atomic(path, export::render_with(d, format, o).as_bytes())
-                    .map_err(|e| format!("cannot write the report ({e}): {}", path.display()))
-            },
-        )
+        let file_name = file_name(export, diagnosis, &options);
+        if dialogs == Dialogs::Unavailable {
+            return Some(Finished::NeedsPath(export, file_name));
+        }
+        let dialog = rfd::AsyncFileDialog::new()
+            .set_file_name(&file_name)
+            .set_directory(file_dialog::downloads_dir())
+            .add_filter(extension(export), &[extension(export)])
+            .save_file();
+        let write = writer(export, inputs);
+        self.spawn(ctx, diagnosis, options, move |diagnosis, options| {
+            let answer = file_dialog::await_dialog(async {
+                dialog.await.map(|h| vec![h.path().to_path_buf()])
+            });
+            match answer {
+                Answer::Chosen(paths) => {
+                    let Some(path) = paths.into_iter().next() else {
+                        return Finished::Message(Err("The dialog chose no file.".into()));
+                    };
+                    saved(&path, write(&path, diagnosis, options))
+                }
+                Answer::Cancelled => Finished::Message(Ok("Nothing was saved.".into())),
+                Answer::Unavailable => Finished::NeedsPath(export, file_name),
+            }
+        })
+    }
+
+    /// Writes `export` to `path` (the path field's answer) on the save thread.
+    pub fn save_to(
+        &mut self,
+        ctx: &egui::Context,
+        export: Export,
+        path: PathBuf,
+        diagnosis: &Diagnosis,
+        inputs: &[Arc<LoadedInput>],
+        options: export::Options,
+    ) -> Option<Finished> {
+        if self.is_busy() {
+            return Some(Finished::Message(Err(
+                "A save is already in progress.".into()
+            )));
+        }
+        let write = writer(export, inputs);
+        self.spawn(ctx, diagnosis, options, move |diagnosis, options| {
+            saved(&path, write(&path, diagnosis, options))
+        })
     }
 
     /// The finished save's message, once.
-    pub fn poll(&mut self) -> Option<Result<String, String>> {
+    pub fn poll(&mut self) -> Option<Finished> {
         let pending = self.pending.as_ref()?;
-        let result = match pending.try_recv() {
+        let finished = match pending.try_recv() {
             Err(TryRecvError::Empty) => return None,
-            Ok(Ok(Some(path))) => Ok(format!("Saved {}", path.display())),
-            Ok(Ok(None)) => return self.finish(None),
-            Ok(Err(error)) => Err(error),
-            Err(TryRecvError::Disconnected) => Err("The save stopped unexpectedly.".into()),
+            Ok(finished) => finished,
+            Err(TryRecvError::Disconnected) => {
+                Finished::Message(Err("The save stopped unexpectedly.".into()))
+            }
         };
-        self.finish(Some(result))
-    }
-
-    fn finish(&mut self, result: Option<Result<String, String>>) -> Option<Result<String, String>> {
         self.pending = None;
-        result
+        Some(finished)
     }
 
-    fn save(
+    fn spawn(
         &mut self,
         ctx: &egui::Context,
-        ext: &str,
         diagnosis: &Diagnosis,
         options: export::Options,
-        write: impl FnOnce(&std::path::Path, &Diagnosis, &export::Options) -> Result<(), String>
-        + Send
-        + 'static,
-    ) -> Option<Result<String, String>> {
-        if self.is_busy() {
-            return Some(Err("A save is already in progress.".into()));
-        }
-        let named = if options.redact {
-            export::redact::redact(diagnosis)
-        } else {
-            diagnosis.clone()
-        };
-        let dialog = rfd::AsyncFileDialog::new()
-            .set_file_name(export::suggested_file_name(&named, ext))
-            .add_filter(ext, &[ext])
-            .save_file();
+        job: impl FnOnce(&Diagnosis, &export::Options) -> Finished + Send + 'static,
+    ) -> Option<Finished> {
         let diagnosis = diagnosis.clone();
         let (tx, rx) = mpsc::sync_channel(1);
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("mailflow-save".into())
             .spawn(move || {
-                let result = match pollster::block_on(dialog) {
-                    Some(handle) => {
-                        let path = handle.path().to_path_buf();
-                        write(&path, &diagnosis, &options).map(|()| Some(path))
-                    }
-                    None => Ok(None),
-                };
-                tx.send(result).ok(); // Err only when the window has closed.
+                tx.send(job(&diagnosis, &options)).ok(); // Err only when the window has closed.
                 ctx.request_repaint();
             });
         match spawned {
@@ -143,9 +162,51 @@ impl Exports {
                 self.pending = Some(rx);
                 None
             }
-            Err(error) => Some(Err(format!("Could not open the save dialog: {error}"))),
+            Err(error) => Some(Finished::Message(Err(format!(
+                "Could not start the save: {error}"
+            )))),
         }
     }
+}
+
+/// The file extension of a save.
+fn extension(export: Export) -> &'static str {
+    match export {
+        Export::Save(format) => format.extension(),
+        Export::Bundle | Export::CopyMarkdown | Export::CopyText => "zip",
+    }
+}
+
+/// The suggested file name, from the (redacted, when asked) diagnosis.
+fn file_name(export: Export, diagnosis: &Diagnosis, options: &export::Options) -> String {
+    let named = if options.redact {
+        export::redact::redact(diagnosis)
+    } else {
+        diagnosis.clone()
+    };
+    export::suggested_file_name(&named, extension(export))
+}
+
+/// What writes `export` to a path.
+fn writer(export: Export, inputs: &[Arc<LoadedInput>]) -> Writer {
+    match export {
+        Export::Bundle => {
+            let inputs = inputs_owned(inputs);
+            Box::new(move |path, d, o| {
+                export::bundle::write_bundle(path, d, &inputs, o).map_err(|e| e.to_string())
+            })
+        }
+        Export::Save(format) => Box::new(move |path, d, o| {
+            export::write_atomic(path, export::render_with(d, format, o).as_bytes())
+                .map_err(|e| format!("Cannot write the report ({e}): {}", path.display()))
+        }),
+        Export::CopyMarkdown | Export::CopyText => Box::new(|_, _, _| Ok(())),
+    }
+}
+
+/// The agent's message for a finished write.
+fn saved(path: &std::path::Path, result: Result<(), String>) -> Finished {
+    Finished::Message(result.map(|()| format!("Saved {}", path.display())))
 }
 
 /// The raw inputs as the bundle writer wants them.

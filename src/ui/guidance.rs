@@ -124,8 +124,12 @@ impl Guidance {
     }
 }
 
-/// Fills a command template from what the case knows; unknown values stay visible as
-/// `<sender>` etc., so the agent sees what to type in.
+/// Fills a command template from what the case knows. Placeholders stand inside the
+/// template's own single quotes (`'{sender}'`), so a value is inserted with its single
+/// quotes doubled (PowerShell's escape) and an unknown one stays visible as `<sender>`
+/// etc. for the agent to type over: the command parses as pasted either way. `{start}` and
+/// `{end}` are whole arguments: a quoted date, or a `Get-Date` expression when the case
+/// has no date.
 pub fn fill(template: &str, diagnosis: Option<&Diagnosis>) -> String {
     let message = diagnosis.and_then(|d| d.message.as_ref());
     let sender = message.and_then(|m| m.sender.clone());
@@ -135,16 +139,20 @@ pub fn fill(template: &str, diagnosis: Option<&Diagnosis>) -> String {
         .map(|(_, domain)| domain.trim_end_matches('>').to_owned());
     let recipient = message.and_then(|m| m.recipients.first().cloned());
     let message_id = message.and_then(|m| m.message_id.clone());
+    let rule = diagnosis.and_then(|d| d.rules.iter().find_map(|r| r.id.clone()));
     let day = diagnosis
         .and_then(Diagnosis::first_seen)
         .map(|t| t.date_naive());
-    let start = day.map(|d| (d - chrono::Days::new(1)).format("%Y-%m-%d").to_string());
-    let end = day.map(|d| (d + chrono::Days::new(2)).format("%Y-%m-%d").to_string());
+    let quoted = |d: chrono::NaiveDate| format!("'{}'", d.format("%Y-%m-%d"));
+    let start = day.map(|d| quoted(d - chrono::Days::new(1)));
+    let end = day.map(|d| quoted(d + chrono::Days::new(2)));
+    let escape = |v: Option<String>| v.map(|v| v.replace('\'', "''"));
     let values = [
-        ("{sender}", sender, "<sender>"),
-        ("{sender_domain}", sender_domain, "<sender-domain>"),
-        ("{recipient}", recipient, "<recipient>"),
-        ("{message_id}", message_id, "<message-id>"),
+        ("{sender}", escape(sender), "<sender>"),
+        ("{sender_domain}", escape(sender_domain), "<sender-domain>"),
+        ("{recipient}", escape(recipient), "<recipient>"),
+        ("{message_id}", escape(message_id), "<message-id>"),
+        ("{rule_id}", escape(rule), "<GUID>"),
         ("{start}", start, "(Get-Date).AddDays(-10)"),
         ("{end}", end, "(Get-Date)"),
     ];
@@ -174,10 +182,56 @@ mod tests {
 
     #[test]
     fn unknown_values_stay_as_placeholders() {
-        let text = fill("-SenderAddress {sender} -StartDate {start}", None);
+        let text = fill("-SenderAddress '{sender}' -StartDate {start}", None);
         assert_eq!(
             text,
-            "-SenderAddress <sender> -StartDate (Get-Date).AddDays(-10)"
+            "-SenderAddress '<sender>' -StartDate (Get-Date).AddDays(-10)"
         );
+    }
+
+    /// What PowerShell needs of a pasted line: quotes that pair up (with `''` inside a
+    /// string), and no `<` outside a string (a redirection, a parse error).
+    fn parses_as_powershell(command: &str) -> bool {
+        let mut in_string = false;
+        let mut chars = command.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' if in_string && chars.peek() == Some(&'\'') => {
+                    chars.next();
+                }
+                '\'' => in_string = !in_string,
+                '<' if !in_string => return false,
+                _ => {}
+            }
+        }
+        !in_string
+    }
+
+    #[test]
+    fn every_command_parses_filled_or_not() {
+        let inputs = super::super::samples::names()
+            .filter_map(|name| {
+                let bytes = super::super::samples::bytes(name)?;
+                crate::input::load_bytes(name, bytes).ok()
+            })
+            .collect();
+        let case = crate::case::Case::from_inputs(inputs);
+        let mut d = crate::engine::diagnose_with(&case, &crate::engine::Options::default(), None)
+            .expect("the sample diagnoses");
+        if let Some(m) = d.message.as_mut() {
+            m.sender = Some("o'brien@fabrikam.example".into());
+        }
+        for step in &Guidance::embedded().steps {
+            for command in &step.commands {
+                for filled in [
+                    fill(&command.template, None),
+                    fill(&command.template, Some(&d)),
+                ] {
+                    assert!(parses_as_powershell(&filled), "{filled}");
+                }
+            }
+        }
+        let filled = fill("-SenderAddress '{sender}'", Some(&d));
+        assert_eq!(filled, "-SenderAddress 'o''brien@fabrikam.example'");
     }
 }

@@ -1,12 +1,12 @@
 //! How inputs arrive: files dropped anywhere (with a full-window hint while they hover),
 //! Ctrl+V anywhere outside a text box, and the Open… dialog awaited off the UI thread.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use eframe::egui;
 
+use super::file_dialog::{self, Answer};
 use super::guidance::Guidance;
 use super::theme;
 use super::worker::{NewInput, Origin};
@@ -94,7 +94,7 @@ pub fn hover_overlay_ui(ctx: &egui::Context) {
 /// The Open… dialog, awaited on a named thread.
 #[derive(Debug, Default)]
 pub struct OpenDialog {
-    pending: Option<Receiver<Vec<PathBuf>>>,
+    pending: Option<Receiver<Answer>>,
 }
 
 impl OpenDialog {
@@ -113,12 +113,12 @@ impl OpenDialog {
         std::thread::Builder::new()
             .name("mailflow-open".into())
             .spawn(move || {
-                let paths = pollster::block_on(dialog)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|h| h.path().to_path_buf())
-                    .collect();
-                tx.send(paths).ok(); // Err only when the window has closed.
+                let answer = file_dialog::await_dialog(async {
+                    dialog
+                        .await
+                        .map(|files| files.iter().map(|h| h.path().to_path_buf()).collect())
+                });
+                tx.send(answer).ok(); // Err only when the window has closed.
                 ctx.request_repaint();
             })
             .map_err(|e| format!("Could not open the file dialog: {e}"))?;
@@ -126,21 +126,15 @@ impl OpenDialog {
         Ok(())
     }
 
-    /// The files picked, once the dialog closed.
-    pub fn poll(&mut self) -> Vec<PathBuf> {
-        let Some(pending) = &self.pending else {
-            return Vec::new();
+    /// What the dialog answered, once it closed.
+    pub fn poll(&mut self) -> Option<Answer> {
+        let pending = self.pending.as_ref()?;
+        let answer = match pending.try_recv() {
+            Ok(answer) => answer,
+            Err(TryRecvError::Empty) => return None,
+            Err(TryRecvError::Disconnected) => Answer::Unavailable,
         };
-        match pending.try_recv() {
-            Ok(paths) => {
-                self.pending = None;
-                paths
-            }
-            Err(TryRecvError::Empty) => Vec::new(),
-            Err(TryRecvError::Disconnected) => {
-                self.pending = None;
-                Vec::new()
-            }
-        }
+        self.pending = None;
+        Some(answer)
     }
 }

@@ -5,16 +5,21 @@
 mod app;
 mod cards;
 mod export_actions;
+mod file_dialog;
 mod guidance;
 mod intake;
+mod message_bar;
 mod online;
 mod pages;
 mod rail;
 mod samples;
 mod theme;
+mod toasts;
 mod worker;
 
 pub use app::{App, SavedCase, Settings, Theme};
+pub use file_dialog::{Dialogs, PATH_LABEL};
+pub use message_bar::{SEARCH_LABEL, SWITCH_LABEL};
 pub use online::OnlineChecks;
 pub use pages::inputs::PASTE_LABEL;
 pub use pages::summary::NOTES_LABEL;
@@ -25,16 +30,30 @@ pub use worker::{Analysis, Origin};
 /// The window icon, shown in the title bar and task switcher.
 const ICON: &[u8] = include_bytes!("../../assets/icons/mailflow-256.png");
 
+/// The application id: the Wayland app id and the X11 class, matching the desktop entry
+/// (`dist/mailflow.desktop`), so the task bar groups the window under its icon.
+pub const APP_ID: &str = "mailflow";
+
+/// "1 input", "3 inputs".
+fn count_words(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Opens the wizard window with `files` loaded as a case.
 pub fn run(files: &[std::path::PathBuf]) -> eframe::Result<()> {
     let mut viewport = eframe::egui::ViewportBuilder::default()
         .with_title("Mailflow")
-        .with_app_id("mailflow")
         .with_inner_size([1200.0, 800.0])
         .with_min_inner_size([640.0, 420.0])
         .with_drag_and_drop(true);
     if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON) {
         viewport = viewport.with_icon(icon);
+    }
+    // egui-winit hands the app id to winit as the name's class with an empty instance,
+    // which X11 shows as an empty WM_CLASS instance; without it winit names both after the
+    // binary (`mailflow`). So the id is set only where Wayland is used.
+    if std::env::var_os("WAYLAND_DISPLAY").is_some() {
+        viewport = viewport.with_app_id(APP_ID);
     }
     let options = eframe::NativeOptions {
         viewport,

@@ -20,7 +20,7 @@ impl OnlineChecks {
     pub fn ui(&mut self, ui: &mut egui::Ui, analysis: Option<&Analysis>, running: bool) {
         let text = &Guidance::embedded().online;
         ui.checkbox(&mut self.enabled, &text.switch);
-        ui.label(egui::RichText::new(&text.what).small());
+        ui.label(&text.what);
         let Some(analysis) = analysis else {
             return;
         };
@@ -29,7 +29,7 @@ impl OnlineChecks {
             .default_open(!self.enabled)
             .show(ui, |ui| {
                 for line in &analysis.online_plan {
-                    ui.label(egui::RichText::new(line).small());
+                    ui.label(line);
                 }
             });
         if running {

@@ -10,6 +10,16 @@ pub const GAP: f32 = 8.0;
 pub const ROW_HEIGHT: f32 = 20.0;
 /// Width of the step rail.
 pub const RAIL_WIDTH: f32 = 210.0;
+/// Width of a notification.
+pub const TOAST_WIDTH: f32 = 340.0;
+/// Where notifications sit: from the bottom-right corner, above the bottom bar.
+pub const TOAST_OFFSET: egui::Vec2 = egui::vec2(-12.0, -48.0);
+/// Height of the paste box on the Inputs page; longer text scrolls inside it.
+pub const PASTE_HEIGHT: f32 = 110.0;
+/// Height of the hop-delay chart.
+pub const CHART_HEIGHT: f32 = 170.0;
+/// Size of the large verdict line.
+pub const VERDICT_SIZE: f32 = 26.0;
 
 /// The colour of a severity, readable on the current background.
 pub fn severity_color(ui: &egui::Ui, severity: Severity) -> Color32 {
@@ -56,8 +66,8 @@ pub fn status_severity(status: Status) -> Severity {
     }
 }
 
-/// Background of the error banners.
-pub fn banner_fill(ui: &egui::Ui) -> Color32 {
+/// Background of error notifications.
+pub fn error_fill(ui: &egui::Ui) -> Color32 {
     if ui.visuals().dark_mode {
         Color32::from_rgb(90, 30, 30)
     } else {

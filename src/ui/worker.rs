@@ -128,6 +128,9 @@ pub struct Analysis {
     pub online_plan: Vec<String>,
     /// The online results folded into this diagnosis, if the checks ran.
     pub online: Option<OnlineResults>,
+    /// When each message of [`Diagnosis::messages`] was received, where a trace says so,
+    /// for the message switcher.
+    pub message_times: Vec<Option<chrono::DateTime<chrono::FixedOffset>>>,
 }
 
 /// What a request produced.
@@ -170,6 +173,7 @@ impl Worker {
         let ctx = ctx.clone();
         std::thread::Builder::new()
             .name("mailflow-analysis".into())
+            .stack_size(crate::ANALYSIS_STACK_BYTES)
             .spawn(move || {
                 let outcome = run(request, &shared, &ctx);
                 tx.send(outcome).ok(); // Err only when the window has closed.
@@ -294,12 +298,18 @@ fn run(request: Request, progress: &Progress, ctx: &egui::Context) -> Outcome {
     let options = engine::Options {
         selected: selected.map(|i| i.to_string()),
     };
+    let message_times = case
+        .messages
+        .iter()
+        .map(|m| m.traces.iter().filter_map(|t| t.received).min())
+        .collect();
     let analysis = match engine::diagnose_with(&case, &options, online.as_ref()) {
         Ok(diagnosis) => Some(Analysis {
             timeline: Timeline::build(&diagnosis),
             diagnosis,
             online_plan,
             online,
+            message_times,
         }),
         Err(error) => {
             errors.push(format!("Could not diagnose the case: {error}"));

@@ -146,10 +146,8 @@ fn several_messages_offer_a_searchable_picker_and_removing_inputs_works() {
     harness.run();
     harness.get_by_label("Search messages").type_text("digest");
     harness.run();
-    assert!(!shows(&harness, "Invoice 4471 for November —"));
-    harness
-        .get_by_label_contains("Your weekly digest —")
-        .click();
+    assert!(!shows(&harness, "Invoice 4471 for November"));
+    harness.get_by_label("Your weekly digest").click();
     settle(&mut harness);
     let d = &harness.state().analysis().expect("a diagnosis").diagnosis;
     assert_eq!(d.selected_message, 1);

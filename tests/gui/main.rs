@@ -7,10 +7,16 @@
     reason = "shared with the engine tests; this binary uses only SERVER"
 )]
 mod dns;
+mod dialogs;
+mod hops;
 mod inputs;
+mod landing;
 mod layout;
+mod messages;
 mod navigation;
 mod online;
+mod snapshots;
+mod summary;
 mod walk;
 mod who_acts;
 
@@ -67,6 +73,20 @@ fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("assets/samples")
         .join(name)
+}
+
+/// A file of the project's own test fixtures, by its path under `tests/fixtures/`.
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
+}
+
+/// A file of the shared samples beside the checkout, by its path under `samples/`.
+fn shared_sample(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/samples")
+        .join(path)
 }
 
 /// A file egui-winit hands the app when something is dropped on the window.

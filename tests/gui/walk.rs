@@ -28,7 +28,7 @@ fn sample_case_fills_every_step_walking_with_next() {
             "Delivered to the Junk Email folder",
             "Journey 1: Junk",
             "Defer",
-            "Get-MessageTraceV2 -SenderAddress accounts@fabrikam.example -RecipientAddress megan.bowen@contoso.com",
+            "Get-MessageTraceV2 -SenderAddress 'accounts@fabrikam.example' -RecipientAddress 'megan.bowen@contoso.com'",
         ],
     );
 

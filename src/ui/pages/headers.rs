@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, FixedOffset};
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
-use egui_plot::{Bar, BarChart, Plot};
+use egui_plot::{Bar, BarChart, Plot, PlotPoint, Text};
 
 use crate::diagnosis::{AlignmentOut, Antispam, Authentication, Diagnosis, Hop, Severity};
 use crate::export::summary::{duration_words, human_time_text};
@@ -135,20 +136,72 @@ fn antispam_ui(ui: &mut egui::Ui, antispam: &Antispam) {
     });
 }
 
-/// The hops as a table (few rows; sized to content).
+/// Label of the switch between each hop's own time zone and UTC; tests click it.
+pub const UTC_LABEL: &str = "Show hop times in UTC";
+
+/// The hops as a table: full times (in the hop's own zone, or UTC with the switch, the
+/// other on hover), columns the agent can widen (egui keeps the widths with the window's
+/// state), and the total transit time above it.
 fn hops_table_ui(ui: &mut egui::Ui, hops: &[Hop]) {
+    let times: Vec<Option<DateTime<FixedOffset>>> = hops
+        .iter()
+        .map(|h| {
+            h.time
+                .as_deref()
+                .and_then(|t| DateTime::parse_from_rfc3339(t.trim()).ok())
+        })
+        .collect();
+    let utc_id = egui::Id::unique("hops_in_utc");
+    let mut utc = ui.data_mut(|d| *d.get_persisted_mut_or_default::<bool>(utc_id));
+    ui.horizontal_wrapped(|ui| {
+        let known: Vec<_> = times.iter().flatten().collect();
+        if let (Some(first), Some(last)) = (known.first(), known.last())
+            && known.len() > 1
+        {
+            let seconds = (**last - **first).num_seconds() as f64;
+            ui.label(
+                egui::RichText::new(format!(
+                    "Total transit: {} over {} hops",
+                    duration_words(seconds.max(0.0)),
+                    hops.len()
+                ))
+                .strong(),
+            );
+        }
+        let zones: std::collections::BTreeSet<_> =
+            known.iter().map(|t| t.offset().local_minus_utc()).collect();
+        if zones.len() > 1 {
+            ui.label(format!("{} time zones", zones.len()))
+                .on_hover_text(
+                    "The hops stamp their own local times; switch to UTC to compare them.",
+                );
+        }
+        if ui.checkbox(&mut utc, UTC_LABEL).changed() {
+            ui.data_mut(|d| d.insert_persisted(utc_id, utc));
+        }
+    });
+    let time_text = |t: &DateTime<FixedOffset>, in_utc: bool| {
+        if in_utc {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M:%S UTC")
+                .to_string()
+        } else {
+            t.format("%Y-%m-%d %H:%M:%S %:z").to_string()
+        }
+    };
     TableBuilder::new(ui)
         .id_salt("hops")
         .striped(true)
         .vscroll(false)
+        .resizable(true)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::auto())
-        .column(Column::auto().at_least(120.0).clip(true))
-        .column(Column::auto().at_least(120.0).clip(true))
-        .column(Column::auto().clip(true))
-        .column(Column::auto())
-        .column(Column::auto())
-        .column(Column::remainder().clip(true))
+        .column(Column::exact(26.0))
+        .column(Column::initial(150.0).at_least(60.0).clip(true))
+        .column(Column::initial(150.0).at_least(60.0).clip(true))
+        .column(Column::initial(90.0).at_least(40.0).clip(true))
+        .column(Column::initial(TIME_WIDTH).at_least(TIME_WIDTH))
+        .column(Column::initial(80.0).at_least(60.0).clip(true))
+        .column(Column::remainder().at_least(60.0).clip(true))
         .header(theme::ROW_HEIGHT, |mut header| {
             for title in ["#", "From", "By", "With", "Time", "Delay", "TLS"] {
                 header.col(|ui| {
@@ -158,52 +211,130 @@ fn hops_table_ui(ui: &mut egui::Ui, hops: &[Hop]) {
         })
         .body(|body| {
             body.rows(theme::ROW_HEIGHT, hops.len(), |mut row| {
-                let Some(hop) = hops.get(row.index()) else {
+                let n = row.index();
+                let Some(hop) = hops.get(n) else {
                     return;
                 };
+                let text = |value: &Option<String>| value.clone().unwrap_or_default();
                 let cells = [
                     hop.index.to_string(),
-                    hop.from.clone().unwrap_or_default(),
-                    hop.by.clone().unwrap_or_default(),
-                    hop.with.clone().unwrap_or_default(),
-                    hop.time.as_deref().map(human_time_text).unwrap_or_default(),
-                    hop.delay_seconds.map(duration_words).unwrap_or_default(),
-                    hop.tls.clone().unwrap_or_default(),
+                    text(&hop.from),
+                    text(&hop.by),
+                    text(&hop.with),
                 ];
                 for cell in cells {
                     row.col(|ui| {
-                        ui.add(egui::Label::new(&cell).truncate())
-                            .on_hover_text(&cell);
+                        // Elided text shows in full on hover: egui's own, single tooltip.
+                        ui.add(egui::Label::new(&cell).truncate());
                     });
                 }
+                row.col(|ui| match times.get(n).copied().flatten() {
+                    Some(t) => {
+                        ui.add(
+                            egui::Label::new(time_text(&t, utc)).show_tooltip_when_elided(false),
+                        )
+                        .on_hover_text(time_text(&t, !utc));
+                    }
+                    None => {
+                        let raw = hop.time.as_deref().map(human_time_text).unwrap_or_default();
+                        ui.add(egui::Label::new(raw).truncate());
+                    }
+                });
+                let delay = hop.delay_seconds.map(duration_words).unwrap_or_default();
+                row.col(|ui| {
+                    ui.add(egui::Label::new(delay).truncate());
+                });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(text(&hop.tls)).truncate());
+                });
             });
         });
 }
 
-/// One bar per hop: how long the message waited before that hop.
+/// Width of the hop table's time column: a full time with its offset.
+const TIME_WIDTH: f32 = 178.0;
+
+/// A unit the delay chart counts in, chosen by the longest delay.
+#[derive(Clone, Copy)]
+struct Unit {
+    seconds: f64,
+    name: &'static str,
+    short: &'static str,
+}
+
+impl Unit {
+    fn for_longest(seconds: f64) -> Self {
+        if seconds >= 2.0 * 3600.0 {
+            Self {
+                seconds: 3600.0,
+                name: "hours",
+                short: "h",
+            }
+        } else if seconds >= 120.0 {
+            Self {
+                seconds: 60.0,
+                name: "minutes",
+                short: "min",
+            }
+        } else {
+            Self {
+                seconds: 1.0,
+                name: "seconds",
+                short: "s",
+            }
+        }
+    }
+}
+
+/// One bar per hop: how long the message waited before that hop, in minutes or hours
+/// when the waits are long, each bar labelled with its wait inside the plot.
 fn delay_chart_ui(ui: &mut egui::Ui, hops: &[Hop]) {
+    let delay = |hop: &Hop| hop.delay_seconds.unwrap_or(0.0).max(0.0);
+    let longest = hops.iter().map(delay).fold(0.0, f64::max);
+    let unit = Unit::for_longest(longest);
     let bars = hops
         .iter()
         .map(|hop| {
-            Bar::new(
-                f64::from(hop.index),
-                hop.delay_seconds.unwrap_or(0.0).max(0.0),
-            )
-            .name(format!("Hop {}", hop.index))
-            .width(0.6)
+            Bar::new(f64::from(hop.index), delay(hop) / unit.seconds)
+                .name(format!("Hop {}: {}", hop.index, duration_words(delay(hop))))
+                .width(0.6)
         })
         .collect();
     let color = theme::severity_color(ui, Severity::Info);
-    ui.label("Delay before each hop (seconds)");
+    let text_color = ui.visuals().text_color();
+    ui.label(format!("Wait before each hop ({})", unit.name));
+    let top = (longest / unit.seconds).max(1.0) * 1.25;
     Plot::new("hop_delays")
-        .height(160.0)
+        .height(theme::CHART_HEIGHT)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
         .allow_boxed_zoom(false)
-        .x_axis_label("Hop")
-        .y_axis_label("Seconds")
+        .show_x(false)
+        .show_y(false)
+        .include_y(0.0)
+        .include_y(top)
+        .x_axis_formatter(|mark, _| {
+            if mark.value.fract() == 0.0 && mark.value >= 1.0 {
+                format!("hop {}", mark.value)
+            } else {
+                String::new()
+            }
+        })
+        .y_axis_formatter(move |mark, _| format!("{} {}", mark.value, unit.short))
         .show(ui, |plot| {
-            plot.bar_chart(BarChart::new("Delay (s)", bars).color(color));
+            plot.bar_chart(
+                BarChart::new("Wait", bars)
+                    .color(color)
+                    .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone())),
+            );
+            for hop in hops.iter().filter(|h| delay(h) > 0.0) {
+                let at = PlotPoint::new(f64::from(hop.index), delay(hop) / unit.seconds);
+                plot.text(
+                    Text::new("wait", at, duration_words(delay(hop)))
+                        .color(text_color)
+                        .anchor(egui::Align2::CENTER_BOTTOM),
+                );
+            }
         });
 }

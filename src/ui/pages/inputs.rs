@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use eframe::egui;
 
-use crate::diagnosis::Diagnosis;
 use crate::export::summary::size_words;
 
+use super::super::count_words;
 use super::super::guidance::Guidance;
+use super::super::message_bar;
 use super::super::theme;
-use super::super::worker::LoadedInput;
+use super::super::worker::{Analysis, LoadedInput};
 
 /// Label of the paste box; tests find the box by it.
 pub const PASTE_LABEL: &str = "Paste a message trace, headers or an NDR";
@@ -34,7 +35,7 @@ pub enum Action {
 pub fn ui(
     ui: &mut egui::Ui,
     inputs: &[Arc<LoadedInput>],
-    diagnosis: Option<&Diagnosis>,
+    analysis: Option<&Analysis>,
     busy: bool,
     paste: &mut String,
     search: &mut String,
@@ -47,14 +48,20 @@ pub fn ui(
     drop_zone_ui(ui, &guidance.accepts, &mut actions);
     ui.add_space(theme::GAP);
     let label = ui.label(egui::RichText::new(PASTE_LABEL).strong());
-    ui.add(
-        egui::TextEdit::multiline(paste)
-            .desired_rows(5)
-            .desired_width(f32::INFINITY)
-            .font(egui::TextStyle::Monospace)
-            .hint_text("Ctrl+V anywhere in the window also pastes"),
-    )
-    .labelled_by(label.id);
+    // A long paste scrolls inside the box, so the button below it stays in view.
+    egui::ScrollArea::vertical()
+        .id_salt("paste_box")
+        .max_height(theme::PASTE_HEIGHT)
+        .show(ui, |ui| {
+            ui.add(
+                egui::TextEdit::multiline(paste)
+                    .desired_rows(5)
+                    .desired_width(f32::INFINITY)
+                    .font(egui::TextStyle::Monospace)
+                    .hint_text("Ctrl+V anywhere in the window also pastes"),
+            )
+            .labelled_by(label.id);
+        });
     if ui
         .add_enabled(
             !paste.trim().is_empty(),
@@ -66,9 +73,18 @@ pub fn ui(
     }
     ui.add_space(theme::GAP);
     inputs_list_ui(ui, inputs, busy, &mut actions);
-    if let Some(d) = diagnosis.filter(|d| d.messages.len() > 1) {
+    if let Some(analysis) = analysis.filter(|a| a.diagnosis.messages.len() > 1) {
         ui.add_space(theme::GAP);
-        message_picker_ui(ui, d, busy, search, &mut actions);
+        ui.label(
+            egui::RichText::new(format!(
+                "The inputs describe {} messages; choose the one to diagnose",
+                analysis.diagnosis.messages.len()
+            ))
+            .strong(),
+        );
+        if let Some(n) = message_bar::list_ui(ui, analysis, search, busy, 260.0) {
+            actions.push(Action::Select(n));
+        }
     }
     actions
 }
@@ -105,7 +121,7 @@ fn inputs_list_ui(
         ui.label(egui::RichText::new("No inputs yet.").italics());
         return;
     }
-    ui.label(egui::RichText::new(format!("{} input(s)", inputs.len())).strong());
+    ui.label(egui::RichText::new(count_words(inputs.len(), "input", "inputs")).strong());
     egui::Grid::new("inputs_list").striped(true).show(ui, |ui| {
         for (n, input) in inputs.iter().enumerate() {
             let info = &input.parsed.info;
@@ -121,46 +137,4 @@ fn inputs_list_ui(
             ui.end_row();
         }
     });
-}
-
-fn message_picker_ui(
-    ui: &mut egui::Ui,
-    d: &Diagnosis,
-    busy: bool,
-    search: &mut String,
-    actions: &mut Vec<Action>,
-) {
-    ui.label(
-        egui::RichText::new(format!(
-            "The inputs describe {} messages; choose the one to diagnose",
-            d.messages.len()
-        ))
-        .strong(),
-    );
-    let label = ui.label("Search messages");
-    ui.text_edit_singleline(search).labelled_by(label.id);
-    let needle = search.trim().to_lowercase();
-    egui::ScrollArea::vertical()
-        .id_salt("message_picker")
-        .max_height(220.0)
-        .show(ui, |ui| {
-            for (n, m) in d.messages.iter().enumerate() {
-                let text = format!(
-                    "{} — {} → {} ({}) {}",
-                    m.subject.as_deref().unwrap_or("(no subject)"),
-                    m.sender.as_deref().unwrap_or("?"),
-                    m.recipients.join(", "),
-                    m.verdict.status.label(),
-                    m.message_id.as_deref().unwrap_or_default(),
-                );
-                if !needle.is_empty() && !text.to_lowercase().contains(&needle) {
-                    continue;
-                }
-                let selected = n == d.selected_message;
-                let response = ui.add_enabled(!busy, egui::Button::selectable(selected, text));
-                if response.clicked() && !selected {
-                    actions.push(Action::Select(n));
-                }
-            }
-        });
 }

@@ -19,6 +19,7 @@ use crate::step::Step;
 use super::cards;
 use super::guidance::{self, Guidance};
 use super::theme;
+use super::toasts;
 
 /// The guidance every step page opens with, then its findings.
 pub fn step_intro_ui(
@@ -85,7 +86,7 @@ fn evidence_howto_ui(ui: &mut egui::Ui, g: &guidance::StepGuidance, diagnosis: O
                 .on_hover_text(format!("Copy: {}", command.label))
                 .clicked()
             {
-                ui.ctx().copy_text(text.clone());
+                toasts::copy(ui.ctx(), text.clone(), "the command");
             }
             ui.add(
                 egui::Label::new(egui::RichText::new(&text).monospace())

@@ -30,7 +30,7 @@ pub fn verdict_card_ui(ui: &mut egui::Ui, d: &Diagnosis) {
     let color = theme::severity_color(ui, severity);
     egui::Frame::group(ui.style())
         .stroke(egui::Stroke::new(2.5, color))
-        .inner_margin(12.0)
+        .inner_margin(10.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.label(
@@ -39,7 +39,7 @@ pub fn verdict_card_ui(ui: &mut egui::Ui, d: &Diagnosis) {
                     theme::severity_icon(severity),
                     d.verdict.status.label()
                 ))
-                .size(30.0)
+                .size(theme::VERDICT_SIZE)
                 .strong()
                 .color(color),
             );

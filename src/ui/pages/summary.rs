@@ -1,12 +1,16 @@
-//! The Summary page: the headline, the decision chain, next actions as a checklist, the
-//! agent's checks and notes, and the export buttons.
+//! The Summary page: the answer to read out and paste into the ticket, in the reports'
+//! order — the headline, who acts, the decisive cause, every problem and warning on one
+//! line (a click opens its step), the next actions grouped by who does them with tick
+//! boxes, the agent's checks and notes — and, pinned below, the exports.
 
 use std::collections::BTreeMap;
 
 use eframe::egui;
 
-use crate::diagnosis::{Audience, Diagnosis};
+use crate::diagnosis::{Audience, Diagnosis, Severity};
 use crate::export::Format;
+use crate::export::summary::side_label;
+use crate::step::Step;
 
 use super::super::export_actions::Export;
 use super::super::guidance::Guidance;
@@ -20,15 +24,22 @@ pub fn action_key(text: &str) -> String {
     format!("action:{text}")
 }
 
-/// Draws the page; returns the export the agent clicked, if any.
+/// Who does a group of next actions, as the reports name them.
+fn audience_label(audience: Audience) -> &'static str {
+    match audience {
+        Audience::Agent => "Support agent",
+        Audience::User => "User",
+        Audience::Admin => "Administrator",
+    }
+}
+
+/// Draws the page above the export bar; returns the step the agent clicked, if any.
 pub fn ui(
     ui: &mut egui::Ui,
     diagnosis: Option<&Diagnosis>,
     checklist: &mut BTreeMap<String, bool>,
     notes: &mut String,
-    redact: &mut bool,
-    saving: bool,
-) -> Option<Export> {
+) -> Option<Step> {
     ui.heading("Summary");
     ui.label(&Guidance::embedded().summary.what);
     let Some(d) = diagnosis else {
@@ -37,27 +48,20 @@ pub fn ui(
     };
     super::status::verdict_card_ui(ui, d);
     ui.add_space(theme::GAP);
-    if !d.decision_chain.is_empty() {
-        ui.label(egui::RichText::new("How it was decided").strong());
-        for (n, line) in d.decision_chain.iter().enumerate() {
-            ui.label(format!("{}. {line}", n + 1));
-        }
-        ui.add_space(theme::GAP);
-    }
-    if !d.next_actions.is_empty() {
-        ui.label(egui::RichText::new("Next actions").strong());
-        for action in &d.next_actions {
-            let who = match action.who {
-                Audience::Agent => "Agent",
-                Audience::User => "User",
-                Audience::Admin => "Admin",
-            };
-            let ticked = checklist.entry(action_key(&action.text)).or_default();
-            ui.checkbox(ticked, format!("{who}: {}", action.text));
-        }
-        ui.add_space(theme::GAP);
-    }
+    cause_ui(ui, d);
+    let clicked = problems_ui(ui, d);
+    next_actions_ui(ui, d, checklist);
     checks_done_ui(ui, checklist);
+    if !d.decision_chain.is_empty() {
+        egui::CollapsingHeader::new("How it was decided")
+            .id_salt("decision_chain")
+            .show(ui, |ui| {
+                for (n, line) in d.decision_chain.iter().enumerate() {
+                    ui.label(format!("{}. {line}", n + 1));
+                }
+            });
+        ui.add_space(theme::GAP);
+    }
     let label = ui.label(egui::RichText::new(NOTES_LABEL).strong());
     ui.add(
         egui::TextEdit::multiline(notes)
@@ -65,9 +69,113 @@ pub fn ui(
             .desired_width(f32::INFINITY),
     )
     .labelled_by(label.id);
+    clicked
+}
+
+/// The decisive status code, when there is one: the cause in the sender's own words.
+fn cause_ui(ui: &mut egui::Ui, d: &Diagnosis) {
+    let Some(ndr) = &d.ndr else {
+        return;
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new("Cause:").strong());
+        ui.label(format!(
+            "{} — {} (to be fixed on {})",
+            ndr.code,
+            ndr.meaning,
+            side_label(ndr.side)
+        ));
+    });
     ui.add_space(theme::GAP);
-    ui.checkbox(redact, "Redact personal data in exports");
+}
+
+/// Every problem and warning of every step, one line each, in the reports' order; a
+/// click opens the finding's step.
+fn problems_ui(ui: &mut egui::Ui, d: &Diagnosis) -> Option<Step> {
+    let lines: Vec<_> = d
+        .steps
+        .iter()
+        .flat_map(|report| {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.severity >= Severity::Warning)
+                .map(move |f| (report.step, f))
+        })
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    ui.label(egui::RichText::new("Problems and warnings").strong());
     let mut clicked = None;
+    for (number, finding) in lines {
+        let Some(step) = Step::ALL.into_iter().find(|s| s.number() == number) else {
+            continue;
+        };
+        let color = theme::severity_color(ui, finding.severity);
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(theme::severity_icon(finding.severity))
+                    .strong()
+                    .color(color),
+            )
+            .on_hover_text(theme::severity_word(finding.severity));
+            let text = format!("{} (Step {number})", finding.title);
+            let line = ui
+                .add(egui::Button::new(text).frame(false).truncate())
+                .on_hover_text(format!("Open Step {number}: {}", step.title()));
+            if line.clicked() {
+                clicked = Some(step);
+            }
+        });
+    }
+    ui.add_space(theme::GAP);
+    clicked
+}
+
+/// The next actions with tick boxes, grouped by who does them.
+fn next_actions_ui(ui: &mut egui::Ui, d: &Diagnosis, checklist: &mut BTreeMap<String, bool>) {
+    if d.next_actions.is_empty() {
+        return;
+    }
+    ui.label(egui::RichText::new("Next actions").strong());
+    for who in [Audience::Agent, Audience::User, Audience::Admin] {
+        let mut actions = d.next_actions.iter().filter(|a| a.who == who).peekable();
+        if actions.peek().is_none() {
+            continue;
+        }
+        ui.label(audience_label(who));
+        ui.indent(("actions", audience_label(who)), |ui| {
+            for action in actions {
+                let ticked = checklist.entry(action_key(&action.text)).or_default();
+                ui.checkbox(ticked, &action.text);
+            }
+        });
+    }
+    ui.add_space(theme::GAP);
+}
+
+/// The step checklists' ticked items, as they will appear in the report.
+fn checks_done_ui(ui: &mut egui::Ui, checklist: &BTreeMap<String, bool>) {
+    let done: Vec<_> = Guidance::embedded()
+        .checklist()
+        .filter(|(_, item)| checklist.get(&item.id).copied().unwrap_or(false))
+        .collect();
+    if done.is_empty() {
+        return;
+    }
+    ui.label(egui::RichText::new("Checks done").strong());
+    for (step, item) in done {
+        ui.label(format!("✔ {step}: {}", item.text));
+    }
+    ui.add_space(theme::GAP);
+}
+
+/// The export bar pinned under the page: redaction and the five exports. Returns the
+/// export clicked.
+pub fn exports_ui(ui: &mut egui::Ui, redact: &mut bool, saving: bool) -> Option<Export> {
+    let mut clicked = None;
+    ui.add_space(theme::GAP / 2.0);
     ui.horizontal_wrapped(|ui| {
         let buttons = [
             ("Copy as Markdown", Export::CopyMarkdown),
@@ -85,22 +193,8 @@ pub fn ui(
                 clicked = Some(export);
             }
         }
+        ui.checkbox(redact, "Redact personal data");
     });
+    ui.add_space(theme::GAP / 2.0);
     clicked
-}
-
-/// The step checklists' ticked items, as they will appear in the report.
-fn checks_done_ui(ui: &mut egui::Ui, checklist: &BTreeMap<String, bool>) {
-    let done: Vec<_> = Guidance::embedded()
-        .checklist()
-        .filter(|(_, item)| checklist.get(&item.id).copied().unwrap_or(false))
-        .collect();
-    if done.is_empty() {
-        return;
-    }
-    ui.label(egui::RichText::new("Checks done").strong());
-    for (step, item) in done {
-        ui.label(format!("✔ {step}: {}", item.text));
-    }
-    ui.add_space(theme::GAP);
 }
