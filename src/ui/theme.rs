@@ -20,6 +20,8 @@ pub const PASTE_HEIGHT: f32 = 110.0;
 pub const CHART_HEIGHT: f32 = 170.0;
 /// Size of the large verdict line.
 pub const VERDICT_SIZE: f32 = 26.0;
+/// Size of the "Who acts" line: the answer to "is it us or them?".
+pub const WHO_ACTS_SIZE: f32 = 19.0;
 
 /// The colour of a severity, readable on the current background.
 pub fn severity_color(ui: &egui::Ui, severity: Severity) -> Color32 {

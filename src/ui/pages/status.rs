@@ -44,6 +44,11 @@ pub fn verdict_card_ui(ui: &mut egui::Ui, d: &Diagnosis) {
                 .color(color),
             );
             ui.label(egui::RichText::new(&d.verdict.headline).size(16.0));
+            ui.label(
+                egui::RichText::new(format!("Who acts: {}", d.verdict.who_acts.label()))
+                    .size(theme::WHO_ACTS_SIZE)
+                    .strong(),
+            );
             if let Some(location) = &d.verdict.location {
                 ui.label(format!("Where: {location}"));
             }
