@@ -221,6 +221,9 @@ pub struct TraceRecord {
     pub recipient_events: Vec<RecipientEvents>,
     /// Fields the format had that were truncated by the console (`nestor.wilke@contoso...`).
     pub truncated_fields: Vec<String>,
+    /// Rows of the same export left out because they were cut short (fewer values than
+    /// the header has columns), by row number (the header is row 1): the rest was read.
+    pub skipped_rows: Vec<usize>,
 }
 
 impl TraceRecord {
@@ -247,6 +250,7 @@ impl TraceRecord {
             events: Vec::new(),
             recipient_events: Vec::new(),
             truncated_fields: Vec::new(),
+            skipped_rows: Vec::new(),
         }
     }
 

@@ -1,6 +1,8 @@
 //! Bytes → text: BOMs, UTF-16 with or without BOM, Windows-1252 fallback, and repair of the
 //! mojibake that U+200E and friends become when a page is re-encoded (`โ€Ž`, `â€Ž`).
 
+use std::borrow::Cow;
+
 /// What the bytes turned out to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
@@ -16,23 +18,34 @@ pub enum Encoding {
 
 /// Decodes `bytes`, detecting the encoding from BOMs and zero-byte patterns.
 pub fn decode(bytes: &[u8]) -> (String, Encoding) {
+    let (text, encoding) = decode_borrowed(bytes);
+    (text.into_owned(), encoding)
+}
+
+/// As [`decode`], borrowing the bytes when they are UTF-8 already: a 150 MB message is
+/// held once, not twice.
+fn decode_borrowed(bytes: &[u8]) -> (Cow<'_, str>, Encoding) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return (String::from_utf8_lossy(rest).into_owned(), Encoding::Utf8);
+        return (String::from_utf8_lossy(rest), Encoding::Utf8);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return (utf16(rest, u16::from_le_bytes), Encoding::Utf16Le);
+        return (utf16(rest, u16::from_le_bytes).into(), Encoding::Utf16Le);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return (utf16(rest, u16::from_be_bytes), Encoding::Utf16Be);
+        return (utf16(rest, u16::from_be_bytes).into(), Encoding::Utf16Be);
     }
     match utf16_without_bom(bytes) {
-        Some(Encoding::Utf16Le) => return (utf16(bytes, u16::from_le_bytes), Encoding::Utf16Le),
-        Some(Encoding::Utf16Be) => return (utf16(bytes, u16::from_be_bytes), Encoding::Utf16Be),
+        Some(Encoding::Utf16Le) => {
+            return (utf16(bytes, u16::from_le_bytes).into(), Encoding::Utf16Le);
+        }
+        Some(Encoding::Utf16Be) => {
+            return (utf16(bytes, u16::from_be_bytes).into(), Encoding::Utf16Be);
+        }
         _ => {}
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_owned(), Encoding::Utf8),
-        Err(_) => (windows_1252(bytes), Encoding::Windows1252),
+        Ok(text) => (text.into(), Encoding::Utf8),
+        Err(_) => (windows_1252(bytes).into(), Encoding::Windows1252),
     }
 }
 
@@ -60,11 +73,46 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
     }
 }
 
+/// Decodes UTF-16 in chunks: a run of ASCII units (all of a trace export but its
+/// subjects) is copied as bytes, the rest goes through the surrogate-aware decoder. The
+/// output is sized once (an ASCII export of N bytes is N/2 bytes of UTF-8).
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
-    let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
-    char::decode_utf16(units)
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect()
+    const CHUNK: usize = 4096;
+    let mut out = String::with_capacity(bytes.len() / 2);
+    let mut units: Vec<u16> = Vec::with_capacity(CHUNK);
+    let mut narrow: Vec<u8> = Vec::with_capacity(CHUNK);
+    let mut pending: Option<u16> = None;
+    for chunk in bytes.chunks(CHUNK * 2) {
+        units.clear();
+        units.extend(chunk.chunks_exact(2).map(|p| unit([p[0], p[1]])));
+        if pending.is_none() && units.iter().all(|&u| u < 0x80) {
+            narrow.clear();
+            narrow.extend(units.iter().map(|&u| u as u8));
+            if let Ok(text) = std::str::from_utf8(&narrow) {
+                out.push_str(text);
+                continue;
+            }
+        }
+        let units = pending.take().into_iter().chain(units.iter().copied());
+        let mut decoded = char::decode_utf16(units).peekable();
+        while let Some(c) = decoded.next() {
+            match c {
+                Ok(c) => out.push(c),
+                // A high surrogate at the chunk's end pairs with the next chunk's first unit.
+                Err(e)
+                    if decoded.peek().is_none()
+                        && (0xD800..0xDC00).contains(&e.unpaired_surrogate()) =>
+                {
+                    pending = Some(e.unpaired_surrogate());
+                }
+                Err(_) => out.push(char::REPLACEMENT_CHARACTER),
+            }
+        }
+    }
+    if pending.is_some() {
+        out.push(char::REPLACEMENT_CHARACTER);
+    }
+    out
 }
 
 /// Windows-1252's characters for bytes 0x80–0x9F (0 where the code page has none).
@@ -164,23 +212,23 @@ fn lone_cr_to_lf(text: &str) -> String {
 /// Decodes, repairs and cleans: what every text parser starts from. Lone CR line ends
 /// become LF. Text that needs no repair or cleaning is not copied again (a 100 MB export
 /// is decoded once).
-pub fn normalize(bytes: &[u8]) -> String {
-    let (mut text, _) = decode(bytes);
+pub fn normalize(bytes: &[u8]) -> Cow<'_, str> {
+    let (mut text, _) = decode_borrowed(bytes);
     if has_lone_cr(&text) {
-        text = lone_cr_to_lf(&text);
+        text = lone_cr_to_lf(&text).into();
     }
     if text.is_ascii() {
         // Nothing to repair, and NUL is the only invisible character ASCII has.
         if text.as_bytes().contains(&0) {
-            text = strip_invisible(&text);
+            text = strip_invisible(&text).into();
         }
         return text;
     }
     if text.contains('€') {
-        text = repair_mojibake(&text);
+        text = repair_mojibake(&text).into();
     }
     if text.chars().any(is_invisible) {
-        text = strip_invisible(&text);
+        text = strip_invisible(&text).into();
     }
     text
 }
@@ -194,6 +242,19 @@ mod tests {
         let fixed = strip_invisible(&repair_mojibake("โ€Ž226.16โ€Ž KB and â€Ž1â€Ž"));
         assert_eq!(fixed, "226.16 KB and 1");
         assert_eq!(repair_mojibake("โ€œMessageโ€"), "\u{201C}Message\u{201D}");
+    }
+
+    #[test]
+    fn utf16_chunks_keep_pairs_split_across_them() {
+        // 4095 ASCII units, then a pair whose high half ends the first 4096-unit chunk.
+        let text = format!("{}\u{1F600}b\u{E9}", "a".repeat(4095));
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(utf16(&le, u16::from_le_bytes), text);
+        let lone: Vec<u8> = [0x61, 0xD800, 0x62, 0xDC00]
+            .into_iter()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(utf16(&lone, u16::from_le_bytes), "a\u{FFFD}b\u{FFFD}");
     }
 
     #[test]

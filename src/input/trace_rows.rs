@@ -63,11 +63,13 @@ impl Table {
     }
 }
 
-/// One row: column names with their values, in column order.
+/// One row: column names with their values, in column order. The values are owned
+/// (`String`, rows of console output or JSON) or borrowed from the reader's buffer (`&str`,
+/// CSV exports: a 100 000-row export copies no value it does not keep).
 #[derive(Clone, Debug)]
-pub struct Row {
+pub struct Row<V = String> {
     columns: Columns,
-    values: Vec<String>,
+    values: Vec<V>,
 }
 
 /// Column names per meaning, normalised.
@@ -136,9 +138,11 @@ impl Row {
             values,
         }
     }
+}
 
+impl<V: AsRef<str>> Row<V> {
     /// A row of a table whose columns are shared.
-    pub fn with_columns(columns: &Columns, values: Vec<String>) -> Self {
+    pub fn with_columns(columns: &Columns, values: Vec<V>) -> Self {
         Self {
             columns: Arc::clone(columns),
             values,
@@ -151,7 +155,7 @@ impl Row {
             .columns
             .iter()
             .zip(&self.values)
-            .map(|(c, v)| (c.key.as_str(), v.as_str()))
+            .map(|(c, v)| (c.key.as_str(), v.as_ref()))
     }
 
     /// The first non-empty value under any of `names`.
@@ -162,8 +166,9 @@ impl Row {
                 .get(*name)?
                 .iter()
                 .filter_map(|&i| self.values.get(i))
+                .map(AsRef::as_ref)
                 .find(|v| !fields::is_empty(v))
-                .map(|v| v.trim())
+                .map(str::trim)
         })
     }
 
@@ -174,6 +179,7 @@ impl Row {
             .columns
             .iter()
             .zip(&self.values)
+            .map(|(c, v)| (c, v.as_ref()))
             .find(|(c, v)| c.key.starts_with(prefix) && !fields::is_empty(v))
             .map(|(c, v)| (c.raw.as_str(), v.trim()))
     }
@@ -245,7 +251,7 @@ impl Builder {
     }
 
     /// Adds one row.
-    pub fn push(&mut self, row: &Row) {
+    pub fn push<V: AsRef<str>>(&mut self, row: &Row<V>) {
         let (order, offset, formats) = (self.order, self.offset, self.formats);
         let time = |s: &str| dates::parse(s, order, offset);
         let records = &mut self.records;
@@ -303,8 +309,8 @@ pub fn records(rows: &[Row], formats: Formats, offset: FixedOffset) -> Vec<Trace
     builder.finish()
 }
 
-fn fill_identity(
-    row: &Row,
+fn fill_identity<V: AsRef<str>>(
+    row: &Row<V>,
     record: &mut TraceRecord,
     time: &impl Fn(&str) -> Option<DateTime<FixedOffset>>,
 ) {
@@ -324,8 +330,8 @@ fn fill_identity(
 }
 
 /// Record-level columns a detail row may repeat (extended report, tracking log).
-fn fill_missing(
-    row: &Row,
+fn fill_missing<V: AsRef<str>>(
+    row: &Row<V>,
     record: &mut TraceRecord,
     time: &impl Fn(&str) -> Option<DateTime<FixedOffset>>,
 ) {
@@ -353,7 +359,12 @@ fn fill_missing(
     }
 }
 
-fn fill_summary(row: &Row, record: &mut TraceRecord, offset: FixedOffset, order: dates::DayOrder) {
+fn fill_summary<V: AsRef<str>>(
+    row: &Row<V>,
+    record: &mut TraceRecord,
+    offset: FixedOffset,
+    order: dates::DayOrder,
+) {
     record.status_raw = row.get(STATUS).map(str::to_owned);
     record.from_ip = row.get(FROM_IP).map(str::to_owned);
     record.to_ip = row.get(TO_IP).map(str::to_owned);
@@ -393,7 +404,7 @@ fn fill_summary(row: &Row, record: &mut TraceRecord, offset: FixedOffset, order:
 
 /// Adds a tracking-log event to each recipient it concerns: an `EXPAND` row expands the
 /// related (group) address into the listed members; other rows concern the listed ones.
-fn track_recipients(row: &Row, event: &TraceEvent, record: &mut TraceRecord) {
+fn track_recipients<V: AsRef<str>>(row: &Row<V>, event: &TraceEvent, record: &mut TraceRecord) {
     let listed = row
         .get(RECIPIENT)
         .map(fields::address_list)
@@ -433,29 +444,50 @@ fn track_recipients(row: &Row, event: &TraceEvent, record: &mut TraceRecord) {
     }
 }
 
-/// Parses `addr##Receive, Deliver;addr2##Receive, Fail` (enhanced summary report).
+/// Parses `addr##Receive, Deliver;addr2##Receive, Fail` (enhanced summary report). Several
+/// addresses joined before one event list (`a@x, b@x##Receive, Deliver`, or `a@x;b@x##…`)
+/// are several recipients with those events, never one recipient called `a@x, b@x`.
 fn recipient_events(text: &str) -> Vec<RecipientEvents> {
     let names = &Knowledge::embedded().event_names;
-    text.split(';')
-        .filter_map(|item| {
-            let (address, events) = item.split_once("##")?;
-            let address = fields::value(address)?;
-            let events = events
-                .trim_matches(|c| c == '{' || c == '}' || c == ' ')
-                .split(',')
-                .filter_map(fields::value)
-                .map(|name| names.kind(&name))
-                .collect();
-            Some(RecipientEvents {
-                recipient: address,
-                events,
+    let addresses = |text: &str| -> Vec<String> {
+        fields::address_list(text)
+            .into_iter()
+            .map(|a| a.trim_matches(|c| c == '<' || c == '>').to_owned())
+            .filter(|a| a.contains('@'))
+            .collect()
+    };
+    let mut waiting: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for item in text.split(';') {
+        let Some((joined, events)) = item.split_once("##") else {
+            waiting.extend(addresses(item));
+            continue;
+        };
+        let events: Vec<EventKind> = events
+            .trim_matches(|c| c == '{' || c == '}' || c == ' ')
+            .split(',')
+            .filter_map(fields::value)
+            .map(|name| names.kind(&name))
+            .collect();
+        let mut listed = addresses(joined);
+        if listed.is_empty() {
+            listed.extend(fields::value(joined));
+        }
+        for recipient in waiting.drain(..).chain(listed) {
+            out.push(RecipientEvents {
+                recipient,
+                events: events.clone(),
                 status_text: None,
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    out
 }
 
-fn event(row: &Row, time: &impl Fn(&str) -> Option<DateTime<FixedOffset>>) -> TraceEvent {
+fn event<V: AsRef<str>>(
+    row: &Row<V>,
+    time: &impl Fn(&str) -> Option<DateTime<FixedOffset>>,
+) -> TraceEvent {
     let names = &Knowledge::embedded().event_names;
     let name = row.get(EVENT).unwrap_or("");
     let raw_time = row.get(EVENT_TIME).unwrap_or("");
@@ -540,6 +572,23 @@ mod tests {
             records[0].received.unwrap().to_rfc3339(),
             "2025-01-15T08:02:11+00:00"
         );
+    }
+
+    #[test]
+    fn joined_recipients_of_one_event_list_are_several_recipients() {
+        let events = recipient_events(
+            "a@x.example, b@x.example##Receive, Deliver;c@x.example;d@x.example##Receive, Fail",
+        );
+        let recipients: Vec<&str> = events.iter().map(|r| r.recipient.as_str()).collect();
+        assert_eq!(
+            recipients,
+            ["a@x.example", "b@x.example", "c@x.example", "d@x.example"]
+        );
+        assert_eq!(
+            events[1].events,
+            vec![EventKind::Receive, EventKind::Deliver]
+        );
+        assert_eq!(events[2].events, vec![EventKind::Receive, EventKind::Fail]);
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! meaning depends on the reply text (5.2.2 mailbox full vs submission quota, the 5.7.1
 //! family) have text variants, and the variant whose pattern matches the reason wins.
 
-use regex::Regex;
 use serde::Deserialize;
+
+use super::Pattern;
 
 use crate::diagnosis::Side;
 
@@ -118,8 +119,9 @@ impl CodeEntry {
 #[derive(Debug, Default)]
 pub struct StatusCodes {
     entries: Vec<CodeEntry>,
-    /// Compiled `match_text` of each entry, same order.
-    patterns: Vec<Option<Regex>>,
+    /// The `match_text` of each entry, same order, compiled when a lookup of a code it
+    /// covers first needs it.
+    patterns: Vec<Option<Pattern>>,
     /// The code range of each entry, same order: read once, not at every lookup.
     ranges: Vec<(CodeParts, CodeParts)>,
 }
@@ -155,10 +157,18 @@ impl StatusCodes {
     /// # Panics
     /// Only if the embedded asset is invalid, which the asset test rules out.
     pub fn embedded() -> Self {
-        Self::parse(ASSET).expect("embedded status_codes.toml is valid")
+        Self::read(ASSET, false).expect("embedded status_codes.toml is valid")
     }
 
+    /// Parses a table and checks every pattern in it.
+    #[cfg(test)]
     fn parse(text: &str) -> Result<Self, super::AssetError> {
+        Self::read(text, true)
+    }
+
+    /// Parses a table; `check` compiles every pattern now (the tests of the embedded one),
+    /// otherwise each compiles at its first use.
+    fn read(text: &str, check: bool) -> Result<Self, super::AssetError> {
         let name = "status_codes.toml";
         let file: File = toml::from_str(text).map_err(|e| super::AssetError::Invalid {
             reason: e.message().to_owned(),
@@ -176,13 +186,13 @@ impl StatusCodes {
             ranges.push(range);
             let pattern = entry
                 .match_text
-                .as_deref()
+                .clone()
                 .map(|p| {
-                    Regex::new(p).map_err(|e| super::AssetError::Pattern {
-                        pattern: p.to_owned(),
-                        reason: e.to_string(),
-                        name: name.into(),
-                    })
+                    if check {
+                        Pattern::checked(p, name)
+                    } else {
+                        Ok(Pattern::new(p))
+                    }
                 })
                 .transpose()?;
             patterns.push(pattern);
@@ -297,6 +307,7 @@ mod tests {
 
     #[test]
     fn embedded_asset_parses() {
+        assert!(StatusCodes::parse(ASSET).is_ok());
         let codes = StatusCodes::embedded();
         assert_eq!(codes.explain("5.1.10").side, Side::Recipient);
     }

@@ -4,11 +4,10 @@
 
 use std::path::Path;
 
-use regex::Regex;
 use serde::Deserialize;
 
-use super::AssetError;
 use super::antispam_fields::{bare_host, bare_suffix, has_label_suffix};
+use super::{AssetError, Pattern};
 
 include!(concat!(env!("OUT_DIR"), "/vendor_files.rs"));
 
@@ -69,15 +68,15 @@ pub struct VendorProfile {
     /// Host-name suffixes (matched on label boundaries), made bare when loaded.
     pub host_suffixes: Vec<String>,
     /// Connector-name patterns.
-    pub connector_patterns: Vec<Regex>,
+    pub connector_patterns: Vec<Pattern>,
     /// Transport-rule-name patterns.
-    pub rule_patterns: Vec<Regex>,
+    pub rule_patterns: Vec<Pattern>,
     /// Header names the vendor stamps.
     pub header_markers: Vec<String>,
     /// Journeys a message makes through Exchange when the vendor works as designed.
     pub expected_journeys: u8,
     /// A rule-name pattern with a `verdict` group (`IPW Processed SPAM` → `SPAM`).
-    pub verdict_rule: Option<Regex>,
+    pub verdict_rule: Option<Pattern>,
     /// Where tier one looks next at the vendor ("the INKY dashboard …").
     pub console: Option<String>,
     /// documented / observed / inferred.
@@ -113,15 +112,14 @@ pub struct VendorProfiles {
     pub profiles: Vec<VendorProfile>,
 }
 
-fn compile(patterns: Vec<String>, name: &str) -> Result<Vec<Regex>, AssetError> {
+/// The profile's patterns: checked now for a user's file (`name` given), compiled on first
+/// use for the embedded ones, whose test checks them.
+fn compile(patterns: Vec<String>, check: Option<&str>) -> Result<Vec<Pattern>, AssetError> {
     patterns
         .into_iter()
-        .map(|p| {
-            Regex::new(&p).map_err(|e| AssetError::Pattern {
-                reason: e.to_string(),
-                pattern: p,
-                name: name.to_owned(),
-            })
+        .map(|p| match check {
+            Some(name) => Pattern::checked(p, name),
+            None => Ok(Pattern::new(p)),
         })
         .collect()
 }
@@ -134,13 +132,18 @@ impl VendorProfiles {
     pub fn embedded() -> Self {
         let mut profiles = Vec::new();
         for (name, text) in VENDOR_FILES {
-            profiles.push(Self::parse(text, name).expect("embedded vendor profile is valid"));
+            profiles.push(Self::read(text, name, false).expect("embedded vendor profile is valid"));
         }
         Self { profiles }
     }
 
-    /// Parses one profile file.
+    /// Parses one profile file, its patterns checked.
     pub fn parse(text: &str, name: &str) -> Result<VendorProfile, AssetError> {
+        Self::read(text, name, true)
+    }
+
+    fn read(text: &str, name: &str, check: bool) -> Result<VendorProfile, AssetError> {
+        let check = check.then_some(name);
         let raw: RawProfile = toml::from_str(text).map_err(|e| AssetError::Invalid {
             reason: e.message().split_whitespace().collect::<Vec<_>>().join(" "),
             name: name.to_owned(),
@@ -154,13 +157,13 @@ impl VendorProfiles {
                 .iter()
                 .map(|s| bare_suffix(s).to_owned())
                 .collect(),
-            connector_patterns: compile(raw.connector_name_patterns, name)?,
-            rule_patterns: compile(raw.rule_name_patterns, name)?,
+            connector_patterns: compile(raw.connector_name_patterns, check)?,
+            rule_patterns: compile(raw.rule_name_patterns, check)?,
             header_markers: raw.header_markers,
             expected_journeys: raw.expected_journeys,
             verdict_rule: raw
                 .verdict_rule_pattern
-                .map(|p| compile(vec![p], name))
+                .map(|p| compile(vec![p], check))
                 .transpose()?
                 .and_then(|mut v| v.pop()),
             console: raw.console,
@@ -224,6 +227,10 @@ mod tests {
     fn every_embedded_profile_parses() {
         let profiles = VendorProfiles::embedded();
         assert!(profiles.profiles.iter().any(|p| p.id == "inky"));
+        for (name, text) in VENDOR_FILES {
+            let checked = VendorProfiles::parse(text, name);
+            assert!(checked.is_ok(), "{name}: {checked:?}");
+        }
     }
 
     #[test]

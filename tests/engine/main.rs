@@ -11,4 +11,5 @@ mod headers;
 mod online_dns;
 mod samples;
 mod status_codes;
+mod trace_rows;
 mod who_acts;

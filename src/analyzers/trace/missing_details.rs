@@ -46,6 +46,20 @@ impl Analyzer for MissingDetails {
                     .advice(format!("Get-MessageTraceDetailV2 -MessageTraceId {id} -RecipientAddress {recipient} | Export-Csv detail.csv -NoTypeInformation, then add detail.csv here.")),
             );
         }
+        let skipped: Vec<usize> = cx
+            .message
+            .traces
+            .iter()
+            .flat_map(|t| t.skipped_rows.iter().copied())
+            .collect();
+        if !skipped.is_empty() {
+            out.push(
+                Finding::new("trace-rows-skipped", Severity::Warning, "Rows of the trace export were cut short and left out")
+                    .detail("These rows have fewer values than the export has columns (a file cut off while it was saved or copied). The other rows were read; what the cut rows said is missing from the diagnosis.")
+                    .evidence_lines(skipped.iter().map(|row| format!("row {row}")))
+                    .advice("Export the trace again and add the new file here."),
+            );
+        }
         let truncated: Vec<String> = cx
             .message
             .traces
