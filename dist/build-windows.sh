@@ -10,6 +10,7 @@
 #                         may use `wintest` (no LTO) for a cheaper test-only build
 #   MAILFLOW_WIN_OUT      output folder, default dist/out
 #   CARGO_TARGET_DIR      as usual (a separate one keeps a shared target dir unlocked)
+#   MAILFLOW_WIN_EXE      package this already built mailflow.exe instead of building one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=x86_64-pc-windows-gnu
@@ -31,9 +32,13 @@ version=$(cargo metadata --no-deps --format-version 1 \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["packages"][0]["version"])')
 
 start=$(date +%s)
-cargo build --locked --profile "$profile" --target "$target" --bin mailflow
+if [ -n "${MAILFLOW_WIN_EXE:-}" ]; then
+  exe=$MAILFLOW_WIN_EXE
+else
+  cargo build --locked --profile "$profile" --target "$target" --bin mailflow
+  exe="$target_dir/$target/$profile/mailflow.exe"
+fi
 seconds=$(( $(date +%s) - start ))
-exe="$target_dir/$target/$profile/mailflow.exe"
 [ -f "$exe" ] || { echo "build-windows: $exe was not built" >&2; exit 1; }
 
 mkdir -p "$out"
@@ -42,7 +47,8 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 dir="$stage/mailflow-$version"
 mkdir -p "$dir"
-cp "$exe" README.md LICENSE "$dir/"
+cp "$exe" "$dir/mailflow.exe"
+cp README.md LICENSE "$dir/"
 
 zip="$out/mailflow-$version-windows-x86_64.zip"
 python3 - "$stage" "mailflow-$version" "$zip.part" <<'PY'

@@ -71,11 +71,11 @@ z.extractall(sys.argv[2])
 PY
 app="$scratch/app/mailflow-$version"
 exe="$app/mailflow.exe"
-x86_64-w64-mingw32-objdump -p "$exe" | grep -q 'Subsystem.*Windows GUI' \
+x86_64-w64-mingw32-objdump -p "$exe" | grep -c 'Subsystem.*Windows GUI' >/dev/null \
   && pass "GUI-subsystem exe (no console window from Explorer)" || bad "subsystem"
-strings -el "$exe" | grep -qx "$version" && strings -el "$exe" | grep -qx "Mailflow" \
+strings -el "$exe" | grep -cx "$version" >/dev/null && strings -el "$exe" | grep -cx "Mailflow" >/dev/null \
   && pass "version information embedded" || bad "version resource"
-x86_64-w64-mingw32-objdump -h "$exe" | grep -q '\.rsrc' && pass "resources (icon, manifest) embedded" || bad ".rsrc"
+x86_64-w64-mingw32-objdump -h "$exe" | grep -c '\.rsrc' >/dev/null && pass "resources (icon, manifest) embedded" || bad ".rsrc"
 [ -s "$setup" ] && pass "installer $(basename "$setup")" || bad "installer missing"
 
 # --- a throw-away Wine prefix with the ProcessPrng shim -----------------------------------
@@ -118,7 +118,8 @@ done
 mkdir -p "$scratch/Case files ü/out dir"
 sample=$(ls "$shared"/samples/trace/06-* | head -1)
 cp "$sample" "$scratch/Case files ü/Zustellbericht ✉ 06.txt"
-"$linux" diagnose "$scratch/Case files ü/Zustellbericht ✉ 06.txt" >"$scratch/expected.json"
+# Expected: the same .exe given the plain relative path (the Linux comparison is above).
+win "$exe" diagnose "$(realpath --relative-to="$root" "$scratch/Case files ü/Zustellbericht ✉ 06.txt")" >"$scratch/expected.json"
 wsample=$(winpath "$scratch/Case files ü/Zustellbericht ✉ 06.txt")
 case "$wsample" in [A-Z]:\\*) ;; *) bad "winepath gave '$wsample'" ;; esac
 win "$exe" diagnose "$wsample" >"$scratch/win.json" \
@@ -160,21 +161,21 @@ if [ -n "$installed" ]; then
 else
   bad "installer /S did not install into %LOCALAPPDATA%\\Programs\\Mailflow"
 fi
-find "$WINEPREFIX/drive_c/users" -name 'Mailflow.lnk' | grep -q 'Start Menu' && pass "Start-menu entry" || bad "no Start-menu entry"
-win reg query 'HKCU\Software\Classes\.eml\OpenWithProgids' 2>/dev/null | grep -q 'Mailflow.eml' \
-  && win reg query 'HKCU\Software\Classes\.msg\OpenWithProgids' 2>/dev/null | grep -q 'Mailflow.msg' \
+find "$WINEPREFIX/drive_c/users" -name 'Mailflow.lnk' | grep -c 'Start Menu' >/dev/null && pass "Start-menu entry" || bad "no Start-menu entry"
+win reg query 'HKCU\Software\Classes\.eml\OpenWithProgids' 2>/dev/null | grep -c 'Mailflow.eml' >/dev/null \
+  && win reg query 'HKCU\Software\Classes\.msg\OpenWithProgids' 2>/dev/null | grep -c 'Mailflow.msg' >/dev/null \
   && pass '"Open with" for .eml and .msg' || bad '"Open with" not registered'
-if win reg query 'HKCU\Software\Classes\.eml' /ve 2>/dev/null | grep -qi 'Mailflow'; then
+if win reg query 'HKCU\Software\Classes\.eml' /ve 2>/dev/null | grep -ci 'Mailflow' >/dev/null; then
   bad "the installer took over .eml's default handler"
 else
   pass ".eml's default handler left alone"
 fi
-win reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Mailflow' 2>/dev/null | grep -q UninstallString \
+win reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Mailflow' 2>/dev/null | grep -c UninstallString >/dev/null \
   && pass "listed in Apps & features" || bad "no uninstall entry"
 if [ -n "$installed" ]; then
   win "$(dirname "$installed")/uninstall.exe" /S; "$WINESERVER" -w
   sleep 1; "$WINESERVER" -w
-  if [ ! -e "$(dirname "$installed")" ] && ! find "$WINEPREFIX/drive_c/users" -name 'Mailflow.lnk' | grep -q . \
+  if [ ! -e "$(dirname "$installed")" ] && ! find "$WINEPREFIX/drive_c/users" -name 'Mailflow.lnk' | grep -c . >/dev/null \
     && ! win reg query 'HKCU\Software\Classes\Mailflow.eml' >/dev/null 2>&1 \
     && ! win reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Mailflow' >/dev/null 2>&1; then
     pass "uninstaller removed the program, shortcut and registry entries"
@@ -228,7 +229,7 @@ if [ -n "$geometry" ]; then
   for _ in $(seq 1 20); do kill -0 "$gui_pid" 2>/dev/null || break; sleep 1; done
   kill "$gui_pid" 2>/dev/null || true
   gui_pid=""
-  find "$WINEPREFIX/drive_c/users" -ipath '*/AppData/Roaming/mailflow/*' -type f | grep -q . \
+  find "$WINEPREFIX/drive_c/users" -ipath '*/AppData/Roaming/mailflow/*' -type f | grep -c . >/dev/null \
     && pass "settings saved under %APPDATA%\\mailflow" || bad "no settings under %APPDATA%\\mailflow"
 else
   bad "no Mailflow window within 90 s: $(head -c 2000 "$scratch/gui.out")"

@@ -41,7 +41,7 @@ VIAddVersionKey "LegalCopyright" "MIT License, The Mailflow developers"
 !define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE}"
 !define MUI_FINISHPAGE_RUN_TEXT "Start ${APP}"
 
-!insertmacro MUI_PAGE_LICENSE "${STAGE}\LICENSE"
+!insertmacro MUI_PAGE_LICENSE "${STAGE}/LICENSE"
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES
 !insertmacro MUI_PAGE_FINISH
@@ -70,9 +70,9 @@ Section "Mailflow" Main
   SectionIn RO
   SetShellVarContext current
   SetOutPath "$INSTDIR"
-  File "${STAGE}\${EXE}"
-  File "${STAGE}\README.md"
-  File "${STAGE}\LICENSE"
+  File "${STAGE}/${EXE}"
+  File "${STAGE}/README.md"
+  File "${STAGE}/LICENSE"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
   CreateShortcut "$SMPROGRAMS\${APP}.lnk" "$INSTDIR\${EXE}" "" "$INSTDIR\${EXE}" 0 \
