@@ -208,7 +208,10 @@ fn message_info(message: &CaseMessage, facts: &MessageFacts) -> MessageInfo {
 
 fn trace_out(message: &CaseMessage, facts: &MessageFacts) -> Option<TraceOut> {
     if message.traces.is_empty() {
-        return None;
+        // A trace that matched nothing was given: its journeys are none, not unknown.
+        return (!message.empty_traces.is_empty()).then(|| TraceOut {
+            journeys: Vec::new(),
+        });
     }
     let journeys = facts
         .journeys

@@ -12,8 +12,8 @@ pub mod trace;
 use serde::{Deserialize, Serialize};
 
 pub use headers::{HeaderBlock, HeaderField, HeaderSource, MessageHeaders};
-pub use ndr::NdrReport;
-pub use trace::{EventKind, RecipientEvents, TraceEvent, TraceFormat, TraceRecord};
+pub use ndr::{NdrReport, RecipientFailure};
+pub use trace::{EmptyTrace, EventKind, RecipientEvents, TraceEvent, TraceFormat, TraceRecord};
 
 /// The kind of an input, as the JSON contract names it. Detected from content, never from
 /// the file name.
@@ -94,6 +94,8 @@ pub enum Evidence {
     Headers(MessageHeaders),
     /// A non-delivery report.
     Ndr(NdrReport),
+    /// A trace search that found no message (a header without rows).
+    EmptyTrace(EmptyTrace),
 }
 
 /// An input after parsing: what it was and what it says.
@@ -116,6 +118,8 @@ pub struct CaseMessage {
     pub headers: Vec<MessageHeaders>,
     /// Non-delivery reports about this message.
     pub ndrs: Vec<NdrReport>,
+    /// Trace searches of the case that found no message.
+    pub empty_traces: Vec<EmptyTrace>,
     /// Names of the inputs that contributed, for evidence lines.
     pub sources: Vec<String>,
 }

@@ -259,3 +259,47 @@ impl TraceRecord {
         self.events.iter().find_map(|e| e.time).or(self.received)
     }
 }
+
+/// A trace search that matched nothing: an export or console output with its column header
+/// and no rows (or cut inside the header), or a trace cmdlet that printed nothing. It is
+/// evidence too: the search ran and found no message, so the agent must widen it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmptyTrace {
+    /// The format whose header was read.
+    pub format: TraceFormat,
+    /// The input it came from (filled in when the case is grouped).
+    pub input: String,
+    /// The cmdlet the paste shows running (`Get-MessageTrace`, `Get-MessageTraceV2`, …).
+    pub cmdlet: Option<String>,
+    /// The parameters the paste or export shows (`StartDate`, `SenderAddress`, …), as given.
+    pub parameters: Vec<(String, String)>,
+}
+
+impl EmptyTrace {
+    /// An empty search read from `format`, with nothing known about how it was run.
+    pub fn new(format: TraceFormat) -> Self {
+        Self {
+            format,
+            input: String::new(),
+            cmdlet: None,
+            parameters: Vec::new(),
+        }
+    }
+
+    /// The value of a parameter (`StartDate`, any case, with or without the dash).
+    pub fn parameter(&self, name: &str) -> Option<&str> {
+        let name = name.trim_start_matches('-');
+        self.parameters
+            .iter()
+            .find(|(k, _)| k.trim_start_matches('-').eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// True when the search ran through the V1 cmdlets, which only reach 10 days back.
+    pub fn is_v1(&self) -> bool {
+        self.cmdlet.as_deref().is_some_and(|c| {
+            c.eq_ignore_ascii_case("Get-MessageTrace")
+                || c.eq_ignore_ascii_case("Get-MessageTraceDetail")
+        })
+    }
+}

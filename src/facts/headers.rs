@@ -232,6 +232,9 @@ fn auth_facts(
         }
     }
     facts.arc = arc::chain(block);
+    facts
+        .arc
+        .mark_microsoft(|host| knowledge.antispam.is_microsoft_host(host));
 
     // Stamped after the message reached Microsoft 365: above the entry hop's Received.
     let entry_position = chain.entry_hop().map(|h| h.position);
@@ -345,7 +348,14 @@ fn contract_authentication(auth: &AuthFacts) -> Authentication {
             .first()
             .and_then(|s| auth_results::contract_word(&s.result))
     });
-    let arc = word("arc").or_else(|| auth.arc.is_broken().then(|| "fail".to_owned()));
+    // Microsoft's own ARC-Authentication-Results, then the trusted results; otherwise the
+    // newest seal's cv= (a chain broken in its structure fails).
+    let arc = auth
+        .arc
+        .microsoft_result()
+        .or_else(|| word("arc"))
+        .or_else(|| auth.arc.is_broken().then(|| "fail".to_owned()))
+        .or_else(|| auth.arc.newest_cv());
     Authentication {
         spf,
         dkim,

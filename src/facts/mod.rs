@@ -61,6 +61,8 @@ pub struct MessageFacts {
     pub headers: Option<HeaderFacts>,
     /// Third-party gateways the evidence shows.
     pub gateways: Vec<gateway::GatewayFacts>,
+    /// A trace search was given and matched nothing, and no other trace says more.
+    pub trace_found_nothing: bool,
 }
 
 impl MessageFacts {
@@ -95,6 +97,7 @@ impl MessageFacts {
         };
         facts.status = status;
         facts.location = location;
+        facts.trace_found_nothing = message.traces.is_empty() && !message.empty_traces.is_empty();
         facts.gateways = gateway::detect(message, &facts, knowledge);
         facts
     }
@@ -250,11 +253,13 @@ fn without_trace(message: &CaseMessage, facts: &MessageFacts) -> (Status, Option
             )
         };
     }
+    let found_nothing = (!message.empty_traces.is_empty())
+        .then(|| "The message trace matched no message".to_owned());
     facts
         .headers
         .as_ref()
         .and_then(|h| h.placement.clone())
-        .map_or((Status::Unknown, None), |(s, l)| (s, Some(l)))
+        .map_or((Status::Unknown, found_nothing), |(s, l)| (s, Some(l)))
 }
 
 fn collect_codes(message: &CaseMessage, journeys: &[Journey]) -> Vec<CodeSeen> {

@@ -86,25 +86,132 @@ pub type Record = Vec<(String, String)>;
 pub struct Sniffed<'a> {
     /// The property names of each `Format-List` record.
     pub lists: Vec<Vec<&'a str>>,
-    /// The `Format-Table` tables.
+    /// The `Format-Table` tables with rows.
     pub tables: Vec<Vec<Record>>,
+    /// The column names of `Format-Table` headers with no rows under them.
+    pub headers_only: Vec<Vec<String>>,
+    /// The commands typed at the prompts, in order.
+    pub commands: Vec<&'a str>,
+    /// True when every line that is not blank is a prompt: commands that printed nothing.
+    pub only_prompts: bool,
 }
 
 impl<'a> Sniffed<'a> {
-    /// Reads the lists and tables in the first [`SNIFF_BYTES`] of `text`.
+    /// Reads the lists, tables and prompts in the first [`SNIFF_BYTES`] of `text`.
     pub fn read(text: &'a str) -> Self {
         let head = head(text);
+        let (tables, headers_only) = tables(head)
+            .into_iter()
+            .partition::<Vec<_>, _>(|t| !t.rows.is_empty());
         Self {
             lists: list_keys(head),
-            tables: table_records(head),
+            tables: tables.into_iter().map(|t| t.rows).collect(),
+            headers_only: headers_only.into_iter().map(|t| t.names).collect(),
+            commands: commands(head).into_iter().map(|(_, c)| c).collect(),
+            only_prompts: head
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .all(|l| prompt_command(l).is_some()),
         }
     }
 }
 
+/// The command typed after a PowerShell prompt (`PS C:\> `, `[PS] C:\>`, `PS /home/x> `),
+/// or `None` for a line that is no prompt; an empty command for a bare prompt.
+pub fn prompt_command(line: &str) -> Option<&str> {
+    let line = line.trim_start();
+    let rest = line
+        .strip_prefix("PS ")
+        .or_else(|| line.strip_prefix("[PS] "))?;
+    let (_, command) = rest.split_once('>')?;
+    Some(command.trim())
+}
+
+/// The commands typed at prompts in `text`, with their line numbers (0-based).
+pub fn commands(text: &str) -> Vec<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(n, line)| prompt_command(line).map(|c| (n, c)))
+        .filter(|(_, c)| !c.is_empty())
+        .collect()
+}
+
+/// One segment of a pipeline: the cmdlet and its `-Name value` parameters, as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invocation {
+    /// The cmdlet name.
+    pub cmdlet: String,
+    /// Parameters without their dash, with their values (empty for a switch).
+    pub parameters: Vec<(String, String)>,
+}
+
+/// Splits a command line into its pipeline's invocations. Quotes and parentheses keep
+/// their contents together (`-StartDate (Get-Date).AddDays(-10)`, `-Subject "Q1 | Q2"`).
+pub fn invocations(command: &str) -> Vec<Invocation> {
+    let mut segments: Vec<Vec<String>> = vec![Vec::new()];
+    let mut token = String::new();
+    let mut quote: Option<char> = None;
+    let mut depth = 0usize;
+    let flush = |token: &mut String, segments: &mut Vec<Vec<String>>| {
+        if !token.is_empty()
+            && let Some(last) = segments.last_mut()
+        {
+            last.push(std::mem::take(token));
+        }
+    };
+    for c in command.chars() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => token.push(c),
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(') => {
+                depth += 1;
+                token.push(c);
+            }
+            (None, ')') => {
+                depth = depth.saturating_sub(1);
+                token.push(c);
+            }
+            (None, '|') if depth == 0 => {
+                flush(&mut token, &mut segments);
+                segments.push(Vec::new());
+            }
+            (None, c) if c.is_whitespace() && depth == 0 => flush(&mut token, &mut segments),
+            (None, c) => token.push(c),
+        }
+    }
+    flush(&mut token, &mut segments);
+    segments
+        .into_iter()
+        .filter_map(|tokens| {
+            let mut tokens = tokens.into_iter().peekable();
+            let cmdlet = tokens.next()?;
+            let mut parameters = Vec::new();
+            while let Some(token) = tokens.next() {
+                let Some(name) = token.strip_prefix('-').filter(|n| !n.is_empty()) else {
+                    continue;
+                };
+                if let Some((name, value)) = name.split_once(':') {
+                    parameters.push((name.to_owned(), value.to_owned()));
+                    continue;
+                }
+                let value = match tokens.peek() {
+                    Some(next) if !next.starts_with('-') || next.parse::<f64>().is_ok() => {
+                        tokens.next().unwrap_or_default()
+                    }
+                    _ => String::new(),
+                };
+                parameters.push((name.to_owned(), value));
+            }
+            Some(Invocation { cmdlet, parameters })
+        })
+        .collect()
+}
+
 /// One step of reading `Format-List` output.
 enum ListLine<'a> {
-    /// A `Name : value` line.
-    Field(&'a str, &'a str),
+    /// A `Name : value` line, with its line number (0-based).
+    Field(usize, &'a str, &'a str),
     /// An indented line that continues the last value; `spaced` when the line before it was
     /// short, so the console did not wrap mid-word.
     Continues(&'a str, bool),
@@ -118,7 +225,7 @@ fn walk_list<'a>(text: &'a str, mut on: impl FnMut(ListLine<'a>)) {
     let mut open = false;
     let mut value_column: usize = 0;
     let mut last_len = 0;
-    for line in text.lines() {
+    for (number, line) in text.lines().enumerate() {
         let trimmed_end = line.trim_end();
         if trimmed_end.trim_start().is_empty() {
             if open {
@@ -140,7 +247,7 @@ fn walk_list<'a>(text: &'a str, mut on: impl FnMut(ListLine<'a>)) {
         if let Some(field) = list_line(trimmed_end) {
             value_column = field.value_column(trimmed_end);
             last_len = trimmed_end.chars().count();
-            on(ListLine::Field(field.key, field.value.trim()));
+            on(ListLine::Field(number, field.key, field.value.trim()));
             open = true;
         } else if open {
             on(ListLine::Break);
@@ -155,10 +262,21 @@ fn walk_list<'a>(text: &'a str, mut on: impl FnMut(ListLine<'a>)) {
 /// The `Format-List` records in `text`: runs of `Name : value` lines separated by blank
 /// lines. A line indented under a value continues it (the console wraps long values).
 pub fn list_records(text: &str) -> Vec<Record> {
+    list_records_at(text).into_iter().map(|(_, r)| r).collect()
+}
+
+/// [`list_records`], each with the line (0-based) its first field is on.
+pub fn list_records_at(text: &str) -> Vec<(usize, Record)> {
     let mut records = Vec::new();
     let mut current: Record = Vec::new();
+    let mut first_line = 0;
     walk_list(text, |line| match line {
-        ListLine::Field(key, value) => current.push((key.to_owned(), value.to_owned())),
+        ListLine::Field(number, key, value) => {
+            if current.is_empty() {
+                first_line = number;
+            }
+            current.push((key.to_owned(), value.to_owned()));
+        }
         ListLine::Continues(more, spaced) => {
             if let Some((_, value)) = current.last_mut() {
                 if spaced {
@@ -167,7 +285,7 @@ pub fn list_records(text: &str) -> Vec<Record> {
                 value.push_str(more);
             }
         }
-        ListLine::Break => records.push(std::mem::take(&mut current)),
+        ListLine::Break => records.push((first_line, std::mem::take(&mut current))),
     });
     records
 }
@@ -178,7 +296,7 @@ pub fn list_keys(text: &str) -> Vec<Vec<&str>> {
     let mut records = Vec::new();
     let mut current = Vec::new();
     walk_list(text, |line| match line {
-        ListLine::Field(key, _) => current.push(key),
+        ListLine::Field(_, key, _) => current.push(key),
         ListLine::Continues(..) => {}
         ListLine::Break => records.push(std::mem::take(&mut current)),
     });
@@ -189,9 +307,30 @@ fn leading_spaces(line: &str) -> usize {
     line.chars().take_while(|c| *c == ' ' || *c == '\t').count()
 }
 
-/// The `Format-Table` tables in `text`: a header line above a line of dashes; each row is
-/// cut at the columns the dashes mark (by characters, not bytes), until a blank line.
+/// The `Format-Table` tables with rows in `text` (see [`tables`]).
 pub fn table_records(text: &str) -> Vec<Vec<Record>> {
+    tables(text)
+        .into_iter()
+        .filter(|t| !t.rows.is_empty())
+        .map(|t| t.rows)
+        .collect()
+}
+
+/// One `Format-Table` table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// The line (0-based) of its header.
+    pub line: usize,
+    /// Its column names, as the header writes them.
+    pub names: Vec<String>,
+    /// Its rows; none when the paste holds the header only.
+    pub rows: Vec<Record>,
+}
+
+/// The `Format-Table` tables in `text`: a header line above a line of dashes; each row is
+/// cut at the columns the dashes mark (by characters, not bytes), until a blank line or a
+/// prompt. A header with no rows under it is kept, with no rows.
+pub fn tables(text: &str) -> Vec<Table> {
     let lines: Vec<&str> = text.lines().collect();
     let mut tables = Vec::new();
     let mut i = 1;
@@ -209,9 +348,10 @@ pub fn table_records(text: &str) -> Vec<Vec<Record>> {
             .map(|n| n.trim().to_owned())
             .collect();
         let mut rows = Vec::new();
+        let line = i - 1;
         i += 1;
         while let Some(line) = lines.get(i) {
-            if line.trim().is_empty() || line.trim_start().starts_with("PS ") {
+            if line.trim().is_empty() || prompt_command(line).is_some() {
                 break;
             }
             let cells = cut(line, &starts);
@@ -224,9 +364,7 @@ pub fn table_records(text: &str) -> Vec<Vec<Record>> {
             );
             i += 1;
         }
-        if !rows.is_empty() {
-            tables.push(rows);
-        }
+        tables.push(Table { line, names, rows });
     }
     tables
 }

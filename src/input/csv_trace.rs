@@ -6,7 +6,7 @@
 
 use super::trace_rows::{self, Formats, Row, normalize_key};
 use super::{Parsed, dates};
-use crate::case::{Evidence, InputKind, TraceFormat};
+use crate::case::{EmptyTrace, Evidence, InputKind, TraceFormat};
 use crate::error::InputError;
 
 /// Which export a header line belongs to.
@@ -74,12 +74,160 @@ fn columns(header: &str, delimiter: u8) -> Vec<String> {
         .collect()
 }
 
-/// True when the first line is a header of a known trace export.
+/// The headers the exports write, in order, for a file cut inside its header row.
+const HEADERS: &[(TraceFormat, &[&str])] = &[
+    (
+        TraceFormat::PsTraceCsv,
+        &[
+            "pscomputername",
+            "runspaceid",
+            "psshowcomputername",
+            "organization",
+            "messageid",
+            "received",
+            "senderaddress",
+            "recipientaddress",
+            "subject",
+            "status",
+            "toip",
+            "fromip",
+            "size",
+            "messagetraceid",
+            "startdate",
+            "enddate",
+            "index",
+        ],
+    ),
+    (
+        TraceFormat::PsTraceCsv,
+        &[
+            "organization",
+            "messageid",
+            "received",
+            "senderaddress",
+            "recipientaddress",
+            "subject",
+            "status",
+            "toip",
+            "fromip",
+            "size",
+            "messagetraceid",
+        ],
+    ),
+    (
+        TraceFormat::PsDetailCsv,
+        &[
+            "pscomputername",
+            "runspaceid",
+            "psshowcomputername",
+            "organization",
+            "messageid",
+            "messagetraceid",
+            "senderaddress",
+            "recipientaddress",
+            "date",
+            "event",
+            "action",
+            "detail",
+            "data",
+        ],
+    ),
+    (
+        TraceFormat::PsDetailCsv,
+        &[
+            "organization",
+            "messageid",
+            "messagetraceid",
+            "senderaddress",
+            "recipientaddress",
+            "date",
+            "event",
+            "action",
+            "detail",
+            "data",
+        ],
+    ),
+    (
+        TraceFormat::EnhancedSummaryCsv,
+        &[
+            "origintimestamputc",
+            "senderaddress",
+            "recipientstatus",
+            "messagesubject",
+            "totalbytes",
+            "messageid",
+            "networkmessageid",
+        ],
+    ),
+    (
+        TraceFormat::ExtendedReportCsv,
+        &[
+            "datetimeutc",
+            "clientip",
+            "clienthostname",
+            "serverip",
+            "serverhostname",
+            "sourcecontext",
+            "connectorid",
+            "source",
+            "eventid",
+        ],
+    ),
+];
+
+/// The export a header cut short belongs to: its whole columns start a known header, the
+/// last (cut) column starts the next one, and at least two of them say more than
+/// PowerShell's own (`PSComputerName`, `Organization`).
+fn cut_header(columns: &[String]) -> Option<TraceFormat> {
+    let (last, whole) = columns.split_last()?;
+    HEADERS.iter().find_map(|(format, known)| {
+        let telling = whole
+            .iter()
+            .filter(|c| {
+                !c.starts_with("ps") && !matches!(c.as_str(), "runspaceid" | "organization")
+            })
+            .count();
+        let starts = whole.len() < known.len()
+            && whole.iter().zip(known.iter()).all(|(c, k)| c == k)
+            && known
+                .get(whole.len())
+                .is_some_and(|next| next.starts_with(last.as_str()));
+        (starts && (telling >= 2 || whole.first().is_some_and(|c| c.ends_with("utc"))))
+            .then_some(*format)
+    })
+}
+
+/// The export whose header `text` holds and nothing after it (no rows, or the file ends
+/// inside the header row): a search that matched nothing.
+fn header_only(text: &str) -> Option<TraceFormat> {
+    let (start, header) = header_line(text)?;
+    let rest = text.get(start..)?.trim_start().get(header.len()..)?;
+    if !rest.trim().is_empty() {
+        return None;
+    }
+    let delimiter = delimiter(header);
+    let columns = columns(header, delimiter);
+    formats_of(&columns)
+        .map(|f| f.summary)
+        .or_else(|| cut_header(&columns))
+}
+
+/// True when the first line is a header of a known trace export (or such a header cut
+/// short, with nothing after it).
 pub fn sniff(text: &str) -> bool {
     header_line(text).is_some_and(|(_, header)| {
         let delimiter = delimiter(header);
-        header.contains(char::from(delimiter)) && formats_of(&columns(header, delimiter)).is_some()
+        header.contains(char::from(delimiter))
+            && (formats_of(&columns(header, delimiter)).is_some() || header_only(text).is_some())
     })
+}
+
+/// A trace with its header and no rows.
+fn empty(format: TraceFormat) -> Parsed {
+    Parsed {
+        kind: InputKind::TraceCsv,
+        evidence: vec![Evidence::EmptyTrace(EmptyTrace::new(format))],
+    }
 }
 
 /// The date-like values of an export, kept for the day-order inference in one buffer
@@ -117,6 +265,9 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
     let Some((start, header)) = header_line(text) else {
         return Err(malformed("no header line".into()));
     };
+    if let Some(format) = header_only(text) {
+        return Ok(empty(format));
+    }
     let delimiter = delimiter(header);
     let Some(formats) = formats_of(&columns(header, delimiter)) else {
         return Err(malformed("unknown columns".into()));
@@ -174,7 +325,7 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
             Some((row, columns)) => Err(malformed(format!(
                 "truncated: row {row} has {columns} of {width} columns"
             ))),
-            None => Err(malformed("the export has a header but no rows".into())),
+            None => Ok(empty(formats.summary)),
         };
     }
     let order = dates::infer_order(dates_seen.iter());
@@ -203,6 +354,27 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_cut_short_with_no_rows_is_an_empty_search() {
+        let v1 = "#TYPE Deserialized.X\r\n\"PSComputerName\",\"RunspaceId\",\"PSShowComputerName\",\"Organization\",\"MessageId\",\"Received\",\"SenderAddress\",\"Recipi";
+        let enhanced = "origin_timestamp_utc,sender_address,recip";
+        for (text, format) in [
+            (v1, TraceFormat::PsTraceCsv),
+            (enhanced, TraceFormat::EnhancedSummaryCsv),
+        ] {
+            assert!(sniff(text), "{text}");
+            let parsed = parse(text, "t.csv").unwrap();
+            assert!(
+                matches!(parsed.evidence.as_slice(), [Evidence::EmptyTrace(e)] if e.format == format),
+                "{text}"
+            );
+        }
+        // PowerShell's own columns alone do not make a trace.
+        assert!(!sniff(
+            "\"PSComputerName\",\"RunspaceId\",\"PSShowComputerName\",\"Organization\",\"Mess"
+        ));
+    }
 
     #[test]
     fn semicolon_export_with_type_line() {
@@ -241,7 +413,15 @@ mod tests {
         let Some(Evidence::Trace(record)) = parsed.evidence.first() else {
             panic!("the good row is kept");
         };
+        assert_eq!(record.status_raw.as_deref(), Some("Delivered"));
         assert_eq!(record.skipped_rows, vec![3]);
-        assert!(parse(header, "t.csv").is_err());
+        let only_header = parse(header, "t.csv").unwrap();
+        assert!(matches!(
+            only_header.evidence.as_slice(),
+            [Evidence::EmptyTrace(EmptyTrace {
+                format: TraceFormat::PsTraceCsv,
+                ..
+            })]
+        ));
     }
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::trace_rows::{self, Formats, Row};
 use super::{Parsed, dates};
-use crate::case::{Evidence, InputKind, TraceFormat};
+use crate::case::{EmptyTrace, Evidence, InputKind, TraceFormat};
 use crate::error::InputError;
 
 /// The items of the document: `value` of the OData wrapper, a bare array, or one object.
@@ -70,6 +70,24 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
         })
         .collect();
     if rows.is_empty() {
+        // `{"@odata.context": "…messageTraces", "value": []}`: the search matched nothing.
+        let empty_value = document
+            .get("value")
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty);
+        if empty_value {
+            let format = if text.contains("getDetailsByRecipient")
+                || text.contains("exchangeMessageTraceDetail")
+            {
+                TraceFormat::GraphDetails
+            } else {
+                TraceFormat::GraphTraceList
+            };
+            return Ok(Parsed {
+                kind: InputKind::TraceGraph,
+                evidence: vec![Evidence::EmptyTrace(EmptyTrace::new(format))],
+            });
+        }
         return Err(malformed("no message traces in the document".into()));
     }
     let formats = Formats {
@@ -102,5 +120,19 @@ mod tests {
         };
         assert_eq!(first.trace_id.as_deref(), Some("a"));
         assert!(parse("{\"value\": [", "g.json").is_err());
+    }
+
+    #[test]
+    fn an_empty_value_array_is_a_search_that_found_nothing() {
+        let text = r#"{"@odata.context":"https://graph.microsoft.com/beta/$metadata#admin/exchange/tracing/messageTraces","value":[]}"#;
+        assert!(sniff(text));
+        let parsed = parse(text, "g.json").unwrap();
+        assert!(matches!(
+            parsed.evidence.as_slice(),
+            [Evidence::EmptyTrace(EmptyTrace {
+                format: TraceFormat::GraphTraceList,
+                ..
+            })]
+        ));
     }
 }

@@ -215,7 +215,9 @@ fn a_bounce_forwarded_to_the_help_desk_reads_as_the_bounce() {
 
 /// A delay notice ("400 4.4.7 Message delayed") is pending, decided by its last dated
 /// attempt's error as a trace by its last Defer; the report that ends the retries
-/// ("550 4.4.7 QUEUE.Expired") has failed, with that error as the reason it gave up.
+/// ("550 4.4.7 QUEUE.Expired") has failed, and its decisive code is the error that made the
+/// retries run out (as sisimai reads Exchange's expiry reports), the expiry explained
+/// beside it.
 #[test]
 fn a_delay_notice_is_pending_and_the_expiry_report_failed() {
     let attempt = "451 4.4.397 Error communicating with target host. -> 421 4.4.2 Connection dropped due to SocketError";
@@ -234,7 +236,10 @@ fn a_delay_notice_is_pending_and_the_expiry_report_failed() {
 
     let expired = support::diagnose(&[support::fixture("ndr/expired-en.txt")]);
     assert_eq!(expired.verdict.status, Status::Failed);
-    assert_eq!(expired.ndr.as_ref().map(|n| n.code.as_str()), Some("4.4.7"));
+    assert_eq!(
+        expired.ndr.as_ref().map(|n| n.code.as_str()),
+        Some("4.4.397")
+    );
     let gave_up = expired
         .steps
         .iter()
@@ -246,4 +251,193 @@ fn a_delay_notice_is_pending_and_the_expiry_report_failed() {
         "{:?}",
         gave_up.evidence
     );
+}
+
+/// The message a diagnosis puts in front, with its status, code and journeys.
+fn front(d: &mailflow::diagnosis::Diagnosis) -> (Status, Option<String>, usize) {
+    (
+        d.verdict.status,
+        d.ndr.as_ref().map(|n| n.code.clone()),
+        d.trace.as_ref().map_or(0, |t| t.journeys.len()),
+    )
+}
+
+/// The usual console paste: the `Get-MessageTrace` table, then the detail piped from it
+/// as `Format-List`. The failed row and its detail are one message with one journey per
+/// recipient; the detail's code decides.
+#[test]
+fn a_v1_summary_table_and_its_piped_detail_list_are_one_message() {
+    let d = support::diagnose(&[support::fixture(
+        "trace/console-v1-table-then-detail-list.txt",
+    )]);
+    assert_eq!(d.inputs[0].kind, "trace-powershell");
+    assert_eq!(d.messages.len(), 2, "{:#?}", d.messages);
+    assert_eq!(front(&d), (Status::Failed, Some("5.1.10".into()), 2));
+    let message = &d.messages[0];
+    assert_eq!(message.subject.as_deref(), Some("Site survey results"));
+    assert_eq!(
+        message.message_id.as_deref(),
+        Some("<DB9PR00MB1234ABCD5678@DB9PR00MB1234.eurprd00.prod.outlook.com>")
+    );
+    assert_eq!(
+        message.recipients,
+        ["tom.okafr@contoso.com", "lina.berg@contoso.com"]
+    );
+    assert_eq!(d.messages[1].verdict.status, Status::Delivered);
+}
+
+/// V2: the detail's default table names no message; the command that printed it and the
+/// summary row it was piped from do.
+#[test]
+fn a_v2_summary_table_and_its_piped_detail_table_are_one_message() {
+    let d = support::diagnose(&[support::fixture(
+        "trace/console-v2-table-then-detail-table.txt",
+    )]);
+    assert_eq!(d.messages.len(), 1, "{:#?}", d.messages);
+    assert_eq!(front(&d), (Status::Pending, Some("4.4.316".into()), 1));
+    let journey = &d.trace.as_ref().expect("a trace").journeys[0];
+    assert_eq!(journey.events.len(), 4);
+    assert_eq!(journey.recipients, ["orders@northwind.example"]);
+}
+
+/// One detail table piped from two summary rows: each journey starts again with its
+/// receipt and belongs to the row whose status it shows.
+#[test]
+fn a_detail_table_piped_from_two_rows_splits_into_their_journeys() {
+    let text = "PS C:\\> Get-MessageTrace -SenderAddress ana@contoso.com\n\nReceived             Sender Address  Recipient Address   Subject Status\n--------             --------------  -----------------   ------- ------\n3/4/2025 9:00:05 AM  ana@contoso.com bo@fabrikam.example Plan    Delivered\n3/4/2025 9:00:05 AM  ana@contoso.com cy@contoso.com      Plan    Failed\n\nPS C:\\> Get-MessageTrace -SenderAddress ana@contoso.com | Get-MessageTraceDetail\n\nDate                Event         Detail\n----                -----         ------\n3/4/2025 9:00:05 AM Receive       Message received by: DB9PR00MB1234.eurprd00.prod.outlook.com\n3/4/2025 9:00:07 AM Send external Message sent to mx.fabrikam.example\n3/4/2025 9:00:05 AM Receive       Message received by: DB9PR00MB1234.eurprd00.prod.outlook.com\n3/4/2025 9:00:06 AM Fail          Reason: [{LED=550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup};{MSG=};{FQDN=};{IP=};{LRT=}]\n";
+    let d = support::diagnose_text("paste.txt", text);
+    assert_eq!(d.messages.len(), 1, "{:#?}", d.messages);
+    assert_eq!(front(&d), (Status::Failed, Some("5.1.10".into()), 2));
+    let journeys = &d.trace.as_ref().expect("a trace").journeys;
+    assert!(
+        journeys.iter().all(|j| j.events.len() == 2),
+        "{journeys:#?}"
+    );
+}
+
+/// The summary table and the detail list given as two inputs, in either order: the cut
+/// recipient of the table (`sam.reyes@tailspin.exa...`) is the detail's full address.
+#[test]
+fn a_summary_table_and_a_detail_list_given_apart_are_one_message() {
+    let table = support::fixture("trace/console-v2-summary-table.txt");
+    let detail = support::fixture("trace/console-v2-detail-list.txt");
+    for paths in [
+        [table.clone(), detail.clone()],
+        [detail.clone(), table.clone()],
+    ] {
+        let d = support::diagnose(&paths);
+        assert_eq!(d.messages.len(), 2, "{:#?}", d.messages);
+        assert_eq!(front(&d), (Status::Failed, Some("5.1.1".into()), 2));
+        assert_eq!(
+            d.messages[0].recipients,
+            ["sam.reyes@tailspin.example", "kim.lo@contoso.com"]
+        );
+        assert!(
+            !support::codes(&d).contains(&"console-output-truncated".to_owned()),
+            "{:?}",
+            support::codes(&d)
+        );
+    }
+}
+
+/// The shared samples 04 (V1 table) and 05 (its failed row's detail): 05 belongs to 04's
+/// failed row, in either order.
+#[test]
+fn shared_samples_04_and_05_together_are_the_failed_rows_message() {
+    let table = support::sample("04-ps-get-messagetrace-v1-table-failed.txt");
+    let detail = support::sample("05-ps-get-messagetracedetail-v1-list-failed.txt");
+    for paths in [
+        [table.clone(), detail.clone()],
+        [detail.clone(), table.clone()],
+    ] {
+        let d = support::diagnose(&paths);
+        assert_eq!(d.messages.len(), 2, "{:#?}", d.messages);
+        assert_eq!(front(&d), (Status::Failed, Some("5.1.10".into()), 2));
+        assert_eq!(
+            d.messages[0].message_id.as_deref(),
+            Some("<SA1PR00MB7777D1E2F3A4B5C6D7E8@SA1PR00MB7777.namprd00.prod.outlook.com>")
+        );
+        assert_eq!(
+            d.messages[1].subject.as_deref(),
+            Some("Re: Contract renewal")
+        );
+    }
+}
+
+/// Exports and pastes with their column header and no rows, or cut inside the header:
+/// a readable trace that matched nothing.
+#[test]
+fn a_trace_with_a_header_and_no_rows_found_nothing() {
+    for (name, kind) in [
+        ("empty-v1-exportcsv-header-only.csv", InputKind::TraceCsv),
+        ("empty-v2-exportcsv-cut-in-header.csv", InputKind::TraceCsv),
+        ("empty-enhanced-summary-utf16le.csv", InputKind::TraceCsv),
+        ("empty-ps-table-header-only.txt", InputKind::TracePowershell),
+        ("empty-ps-no-output.txt", InputKind::TracePowershell),
+        ("empty-graph-value.json", InputKind::TraceGraph),
+    ] {
+        assert_eq!(self::kind(name), kind, "{name}");
+        let d = support::diagnose(&[support::fixture(&format!("trace/{name}"))]);
+        assert_eq!(d.verdict.status, Status::Unknown, "{name}");
+        assert_eq!(d.messages.len(), 1, "{name}");
+        assert_eq!(
+            d.trace.as_ref().map(|t| t.journeys.len()),
+            Some(0),
+            "{name}"
+        );
+        let found = d.steps[0]
+            .findings
+            .iter()
+            .find(|f| f.code == "trace-found-nothing")
+            .unwrap_or_else(|| panic!("{name}: {:?}", support::codes(&d)));
+        assert!(
+            found.evidence[0].starts_with(name),
+            "{name}: {:?}",
+            found.evidence
+        );
+        assert!(found.advice.contains("10 days"), "{name}: {}", found.advice);
+        assert!(
+            d.verdict.headline.contains("found no message"),
+            "{name}: {}",
+            d.verdict.headline
+        );
+    }
+}
+
+/// The V1 paste shows its command: the finding repeats it and asks for a start date within
+/// the 10 days V1 reaches.
+#[test]
+fn an_empty_v1_paste_repeats_its_command_and_the_ten_day_limit() {
+    let d = support::diagnose(&[support::fixture("trace/empty-ps-table-header-only.txt")]);
+    let found = d.steps[0]
+        .findings
+        .iter()
+        .find(|f| f.code == "trace-found-nothing")
+        .expect("the empty search is reported");
+    assert_eq!(
+        found.evidence,
+        [
+            "empty-ps-table-header-only.txt: Get-MessageTrace -RecipientAddress omar.sy@contoso.com -StartDate 2/20/2025 -EndDate 2/21/2025 returned no rows"
+        ]
+    );
+    assert!(
+        found
+            .advice
+            .contains("-StartDate must be within the last 10 days"),
+        "{}",
+        found.advice
+    );
+}
+
+/// An empty search given with the message's headers: the headers decide, the empty
+/// search is still reported.
+#[test]
+fn an_empty_search_beside_other_evidence_is_reported_on_the_message() {
+    let d = support::diagnose(&[
+        support::fixture("trace/empty-graph-value.json"),
+        support::sample("15-headers-junk-spam-verdict.txt"),
+    ]);
+    assert_eq!(d.messages.len(), 1);
+    assert_eq!(d.verdict.status, Status::Junk);
+    assert!(support::codes(&d).contains(&"trace-found-nothing".to_owned()));
 }

@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod arc;
 mod badinput;
 mod export;
 mod formats;

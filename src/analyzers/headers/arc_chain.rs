@@ -74,9 +74,19 @@ impl Analyzer for ArcChain {
             .as_ref()
             .is_some_and(|c| c.reason.as_deref() == Some("130"))
         {
+            let sealer = arc.trusted_sealer().map_or_else(
+                || "an ARC sealer".to_owned(),
+                |s| format!("the ARC sealer {s}"),
+            );
             out.push(
-                Finding::new("arc-overrode-dmarc", Severity::Info, "ARC rescued a DMARC failure (compauth reason 130)")
-                    .detail("Microsoft 365 trusted the ARC results of a sealer and let the message pass composite authentication although DMARC failed, as it does for forwarders and mailing lists."),
+                Finding::new(
+                    "arc-overrode-dmarc",
+                    Severity::Info,
+                    "A trusted ARC sealer overrode the failure (compauth reason 130)",
+                )
+                .detail(format!("Microsoft 365 trusted the ARC results of {sealer} and let the message pass composite authentication although its own SPF/DKIM/DMARC checks failed: the sealer (a mailing list, forwarder or gateway) vouched that the message authenticated before it changed it."))
+                .evidence_lines(arc.instances.iter().filter(|i| i.microsoft).filter_map(|i| i.results.as_ref()).map(|r| format!("{}: {}", r.header, r.value)))
+                .advice("Nothing to fix for this message. If the sealer should not be trusted, an admin removes it from the trusted ARC sealers in the anti-phishing policy."),
             );
         }
     }

@@ -1,6 +1,7 @@
 //! The final status of the message as the trace shows it, with the decisive event.
 
 use crate::analyzers::{Analyzer, Context, event_line};
+use crate::case::{EmptyTrace, TraceFormat};
 use crate::diagnosis::{Finding, Severity, Status};
 use crate::step::Step;
 
@@ -19,6 +20,10 @@ impl Analyzer for Outcome {
 
     fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let facts = cx.facts;
+        if cx.message.traces.is_empty() && !cx.message.empty_traces.is_empty() {
+            out.push(found_nothing(&cx.message.empty_traces));
+            return;
+        }
         if cx.message.traces.is_empty() {
             out.push(
                 Finding::new("no-trace", Severity::Info, "No message trace was given")
@@ -119,5 +124,164 @@ impl Analyzer for Outcome {
                     .evidence_lines(lines),
             );
         }
+    }
+}
+
+/// What a search with no rows was, in words.
+fn format_words(format: TraceFormat) -> &'static str {
+    match format {
+        TraceFormat::PsTraceCsv | TraceFormat::PsTraceTable | TraceFormat::PsTraceList => {
+            "Get-MessageTrace output"
+        }
+        TraceFormat::PsDetailCsv | TraceFormat::PsDetailTable | TraceFormat::PsDetailList => {
+            "Get-MessageTraceDetail output"
+        }
+        TraceFormat::EnhancedSummaryCsv => "enhanced summary report",
+        TraceFormat::ExtendedReportCsv => "extended report",
+        TraceFormat::EacExportCsv | TraceFormat::EacCopyText => "admin center export",
+        TraceFormat::GraphTraceList | TraceFormat::GraphDetails => "Microsoft Graph response",
+        TraceFormat::TrackingLogFile | TraceFormat::TrackingLogCmdlet => "message tracking log",
+    }
+}
+
+/// One evidence line per empty search: the input and the command it shows, if any.
+fn search_line(search: &EmptyTrace) -> String {
+    let how = match &search.cmdlet {
+        Some(cmdlet) => {
+            let parameters: String = search
+                .parameters
+                .iter()
+                .map(|(k, v)| {
+                    if v.is_empty() {
+                        format!(" -{k}")
+                    } else {
+                        format!(" -{k} {v}")
+                    }
+                })
+                .collect();
+            format!("{cmdlet}{parameters} returned no rows")
+        }
+        None => format!("{}: column header, no rows", format_words(search.format)),
+    };
+    if search.input.is_empty() {
+        how
+    } else {
+        format!("{}: {how}", search.input)
+    }
+}
+
+/// What to widen, from what the searches show: the dates (the window each tool reaches),
+/// then the addresses.
+fn widen_advice(searches: &[EmptyTrace]) -> String {
+    let v1 = searches.iter().any(EmptyTrace::is_v1);
+    let detail = searches.iter().any(|s| {
+        matches!(
+            s.format,
+            TraceFormat::PsDetailCsv | TraceFormat::PsDetailTable | TraceFormat::PsDetailList
+        ) || s.parameter("MessageTraceId").is_some()
+    });
+    let dated = searches
+        .iter()
+        .any(|s| s.parameter("StartDate").is_some() || s.parameter("EndDate").is_some());
+    let mut advice = Vec::new();
+    if detail {
+        advice.push("A detail search needs the MessageTraceId and RecipientAddress of a summary row: run the summary search first and pipe its row into the detail cmdlet.".to_owned());
+    }
+    if v1 {
+        advice.push("Widen the dates: Get-MessageTrace only reaches 10 days back, so -StartDate must be within the last 10 days; for older mail use Get-MessageTraceV2 (90 days, 10 days per query) or a historical search.".to_owned());
+    } else {
+        advice.push("Widen the dates: Get-MessageTraceV2 and the admin center reach 90 days back, 10 days per query (Get-MessageTrace, V1, only 10 days: keep its -StartDate within the last 10 days); older mail needs a historical search.".to_owned());
+    }
+    if !dated && searches.iter().any(|s| s.cmdlet.is_some()) {
+        advice.push(
+            "Without -StartDate and -EndDate the cmdlets search the last 48 hours only.".to_owned(),
+        );
+    }
+    advice.push("Check the address: its spelling, search by the sender or the recipient alone, and remember that the trace records the envelope sender (which can differ from the From shown in Outlook) and a group's own address before expansion.".to_owned());
+    advice.push("A message sent in the last minutes may not be in the trace yet.".to_owned());
+    advice.join(" ")
+}
+
+/// The finding for a case whose only trace matched nothing.
+fn found_nothing(searches: &[EmptyTrace]) -> Finding {
+    Finding::new(
+        "trace-found-nothing",
+        Severity::Warning,
+        "The message trace found no message",
+    )
+    .detail("The trace was read: it has its column header and no rows, so the search ran and matched nothing. Either the message never reached Exchange Online under these criteria, or the search was too narrow.")
+    .evidence_lines(searches.iter().map(search_line))
+    .advice(widen_advice(searches))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::{Case, CaseMessage};
+
+    fn diagnose(searches: Vec<EmptyTrace>) -> crate::diagnosis::Diagnosis {
+        let case = Case {
+            inputs: Vec::new(),
+            messages: vec![CaseMessage {
+                empty_traces: searches,
+                ..CaseMessage::default()
+            }],
+        };
+        crate::engine::diagnose(&case, &crate::engine::Options::default()).expect("diagnosis")
+    }
+
+    fn finding(d: &crate::diagnosis::Diagnosis) -> &Finding {
+        d.steps
+            .iter()
+            .flat_map(|s| &s.findings)
+            .find(|f| f.code == "trace-found-nothing")
+            .expect("the empty search is reported")
+    }
+
+    #[test]
+    fn a_v1_search_that_found_nothing_asks_for_dates_within_ten_days() {
+        let mut search = EmptyTrace::new(TraceFormat::PsTraceTable);
+        search.input = "trace.txt".into();
+        search.cmdlet = Some("Get-MessageTrace".into());
+        search.parameters = vec![
+            ("RecipientAddress".into(), "cy@contoso.com".into()),
+            ("StartDate".into(), "1/1/2025".into()),
+        ];
+        let d = diagnose(vec![search]);
+        assert_eq!(d.verdict.status, Status::Unknown);
+        let f = finding(&d);
+        assert_eq!(
+            f.evidence,
+            [
+                "trace.txt: Get-MessageTrace -RecipientAddress cy@contoso.com -StartDate 1/1/2025 returned no rows"
+            ]
+        );
+        assert!(
+            f.advice
+                .contains("-StartDate must be within the last 10 days"),
+            "{}",
+            f.advice
+        );
+        assert!(!f.advice.contains("48 hours"), "{}", f.advice);
+        let codes: Vec<_> = d
+            .steps
+            .iter()
+            .flat_map(|s| &s.findings)
+            .map(|f| f.code.as_str())
+            .collect();
+        assert!(!codes.contains(&"no-trace"), "{codes:?}");
+    }
+
+    #[test]
+    fn an_export_header_without_rows_names_the_export() {
+        let mut search = EmptyTrace::new(TraceFormat::EnhancedSummaryCsv);
+        search.input = "report.csv".into();
+        let f = finding(&diagnose(vec![search])).clone();
+        assert_eq!(
+            f.evidence,
+            ["report.csv: enhanced summary report: column header, no rows"]
+        );
+        assert!(f.advice.contains("90 days"), "{}", f.advice);
+        assert!(f.advice.contains("address"), "{}", f.advice);
     }
 }

@@ -3,7 +3,7 @@
 //! with all three headers, `cv=none` on i=1, `cv=pass` after, no `cv=fail`); the seals'
 //! signatures are not verified, which would need the sealers' DNS keys.
 
-use super::auth_results::{self, AuthResults};
+use super::auth_results::{self, AuthResults, MethodResult};
 use super::dkim_signature::TagList;
 use crate::case::HeaderBlock;
 
@@ -25,6 +25,9 @@ pub struct ArcInstance {
     pub has_message_signature: bool,
     /// The ARC-Authentication-Results of this instance.
     pub results: Option<AuthResults>,
+    /// Microsoft 365 wrote this instance (its ARC-Authentication-Results' authserv-id is a
+    /// Microsoft host): see [`ArcChain::mark_microsoft`].
+    pub microsoft: bool,
 }
 
 /// The ARC chain of a message.
@@ -50,6 +53,48 @@ impl ArcChain {
     /// The newest instance.
     pub fn newest(&self) -> Option<&ArcInstance> {
         self.instances.last()
+    }
+
+    /// Marks the instances Microsoft 365 wrote: those whose ARC-Authentication-Results
+    /// name a host `is_microsoft` accepts as their authserv-id (`mx.microsoft.com`).
+    pub fn mark_microsoft(&mut self, is_microsoft: impl Fn(&str) -> bool) {
+        for instance in &mut self.instances {
+            instance.microsoft = instance
+                .results
+                .as_ref()
+                .and_then(|r| r.authserv_id.as_deref())
+                .is_some_and(&is_microsoft);
+        }
+    }
+
+    /// What Microsoft 365's own ARC evaluation found: `arc=` in the newest instance it
+    /// wrote (it seals every message it receives with an ARC chain and records there how
+    /// it judged the chain it received).
+    pub fn microsoft_result(&self) -> Option<String> {
+        self.instances
+            .iter()
+            .rev()
+            .filter(|i| i.microsoft)
+            .find_map(|i| i.results.as_ref()?.first("arc"))
+            .and_then(MethodResult::contract_result)
+    }
+
+    /// The newest seal's chain validation (`cv=`): what the last sealer found the chain
+    /// before it to be (`none` on the first instance).
+    pub fn newest_cv(&self) -> Option<String> {
+        self.newest()
+            .and_then(|i| i.cv.as_deref())
+            .and_then(auth_results::contract_word)
+    }
+
+    /// The sealer Microsoft 365 trusted when it let ARC override a failure (compauth reason
+    /// 130): the newest sealer before Microsoft's own instances.
+    pub fn trusted_sealer(&self) -> Option<&str> {
+        self.instances
+            .iter()
+            .rev()
+            .filter(|i| !i.microsoft)
+            .find_map(|i| i.sealer.as_deref())
     }
 }
 
@@ -223,6 +268,47 @@ mod tests {
             chain.newest().and_then(|n| n.sealer.as_deref()),
             Some("google.com")
         );
+    }
+
+    fn microsoft_sealed(microsoft_says: &str, cv: &str) -> ArcChain {
+        let results = format!("i=2; mx.microsoft.com 1; {microsoft_says}");
+        let seal = format!("i=2; a=rsa-sha256; cv={cv}; d=microsoft.com; s=arcselector; b=x");
+        let mut chain = chain(&block(&[
+            ("ARC-Seal", seal.as_str()),
+            ("ARC-Message-Signature", "i=2; d=microsoft.com; bh=x; b=y"),
+            ("ARC-Authentication-Results", results.as_str()),
+            ("ARC-Seal", "i=1; cv=none; d=lists.example.net; s=a; b=x"),
+            (
+                "ARC-Message-Signature",
+                "i=1; d=lists.example.net; bh=x; b=y",
+            ),
+            (
+                "ARC-Authentication-Results",
+                "i=1; mx.lists.example.net; spf=pass smtp.mailfrom=example.org",
+            ),
+        ]));
+        chain.mark_microsoft(|host| host.ends_with("microsoft.com"));
+        chain
+    }
+
+    #[test]
+    fn microsofts_own_arc_results_say_what_arc_is() {
+        let chain = microsoft_sealed(
+            "spf=pass smtp.mailfrom=example.org; arc=pass (0 oda=1 ltdi=1 spf=[1,1,smtp.mailfrom=example.org])",
+            "pass",
+        );
+        assert!(chain.instances.iter().any(|i| i.microsoft));
+        assert_eq!(chain.microsoft_result().as_deref(), Some("pass"));
+        assert_eq!(chain.trusted_sealer(), Some("lists.example.net"));
+    }
+
+    #[test]
+    fn without_an_arc_result_the_newest_seals_cv_speaks() {
+        let chain = microsoft_sealed("spf=pass smtp.mailfrom=example.org", "fail");
+        assert_eq!(chain.microsoft_result(), None);
+        assert_eq!(chain.newest_cv().as_deref(), Some("fail"));
+        let sound = microsoft_sealed("spf=pass smtp.mailfrom=example.org", "pass");
+        assert_eq!(sound.newest_cv().as_deref(), Some("pass"));
     }
 
     #[test]
