@@ -83,8 +83,109 @@ pub struct DiagnoseArgs {
     pub inputs: Vec<PathBuf>,
 }
 
-/// Runs `diagnose`: exit 0 with a diagnosis, 2 when an input cannot be read.
+/// Runs `diagnose`: exit 0 with a diagnosis, 2 when an input cannot be read or an output
+/// cannot be written. Every failure is one escaped line on stderr (see [`error_line`]).
+///
+/// The work runs on a thread with [`mailflow::ANALYSIS_STACK_BYTES`] of stack, a second
+/// wall behind the parsers' nesting limits; a signal (Ctrl+C, `kill`) removes the
+/// temporary files of outputs being written before the process ends.
 pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
+    remove_temporary_files_on_signal();
+    let outcome = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("mailflow-analysis".into())
+            .stack_size(mailflow::ANALYSIS_STACK_BYTES)
+            .spawn_scoped(scope, || run(args))
+            .map(|thread| thread.join())
+    });
+    let message = match outcome {
+        Ok(Ok(Ok(code))) => return Ok(code),
+        Ok(Ok(Err(error))) => format!("{error:#}"),
+        Ok(Err(_panic)) => "the analysis stopped unexpectedly".to_owned(),
+        Err(error) => format!("cannot start the analysis: {error}"),
+    };
+    eprintln!("{}", error_line(&message));
+    Ok(ExitCode::from(2))
+}
+
+/// Installs, once, the handler that removes the temporary files of outputs still being
+/// written when Ctrl+C, SIGTERM or SIGHUP (or the console closing on Windows) ends the run;
+/// the exit code is 130, a shell's for an interrupted command.
+fn remove_temporary_files_on_signal() {
+    // Fails only when a handler is already installed, i.e. by an earlier call.
+    ctrlc::set_handler(|| {
+        export::remove_pending();
+        std::process::exit(130);
+    })
+    .ok();
+}
+
+/// `mailflow: ` and the message on one line a terminal shows as it is: line breaks and
+/// tabs as `\n`, `\r`, `\t`, escapes, bidirectional overrides and other hidden characters
+/// as `\x1b`, `\u{202e}` (a file name can hold any of them).
+pub fn error_line(message: &str) -> String {
+    let mut flat = String::with_capacity(message.len());
+    for c in message.chars() {
+        match c {
+            '\n' => flat.push_str("\\n"),
+            '\r' => flat.push_str("\\r"),
+            '\t' => flat.push_str("\\t"),
+            c => flat.push(c),
+        }
+    }
+    format!("mailflow: {}", export::sanitize::printable(&flat))
+}
+
+/// An error already phrased for the user, printed by [`diagnose`] with exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Refused(String);
+
+fn refuse(message: impl std::fmt::Display) -> anyhow::Error {
+    Refused(message.to_string()).into()
+}
+
+/// True when `a` and `b` are the same file on disk, whatever the spelling: the same device
+/// and inode on Unix; elsewhere the same canonical path.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Refuses an output path that is one of the inputs: writing it would replace the
+/// evidence with the report.
+fn refuse_input_as_output(args: &DiagnoseArgs, output: &std::path::Path) -> anyhow::Result<()> {
+    for input in args.inputs.iter().filter(|p| p.as_os_str() != "-") {
+        if same_file(input, output) {
+            return Err(refuse(format!(
+                "the output would replace an input; choose another file: {}",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
+    if let Some(output) = &args.output {
+        refuse_input_as_output(args, output)?;
+    }
+    if let Some(bundle) = &args.bundle {
+        refuse_input_as_output(args, bundle)?;
+    }
     let mut parsed = Vec::new();
     let mut raw_inputs = Vec::new();
     for path in &args.inputs {
@@ -101,48 +202,34 @@ pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
         } else {
             input::load_path(path)
         };
-        match result {
-            Ok(p) => {
-                if args.bundle.is_some() {
-                    let bytes = match stdin_bytes {
-                        Some(bytes) => bytes,
-                        None => std::fs::read(path)
-                            .with_context(|| format!("reading {}", path.display()))?,
-                    };
-                    raw_inputs.push((p.info.clone(), bytes));
+        let p = result.map_err(refuse)?;
+        if args.bundle.is_some() {
+            let bytes = match stdin_bytes {
+                Some(bytes) => bytes,
+                None => {
+                    std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
                 }
-                parsed.push(p);
-            }
-            Err(error) => {
-                eprintln!("mailflow: {error}");
-                return Ok(ExitCode::from(2));
-            }
+            };
+            raw_inputs.push((p.info.clone(), bytes));
         }
+        parsed.push(p);
     }
     let case = Case::from_inputs(parsed);
     let options = Options {
         selected: args.message.clone(),
     };
     // Refuse a broken profile folder before any DNS query is sent.
-    let custom_knowledge = match args.vendors.as_deref().map(Knowledge::with_vendor_dir) {
-        Some(Ok(knowledge)) => Some(knowledge),
-        Some(Err(error)) => {
-            eprintln!("mailflow: {error}");
-            return Ok(ExitCode::from(2));
-        }
-        None => None,
-    };
+    let custom_knowledge = args
+        .vendors
+        .as_deref()
+        .map(Knowledge::with_vendor_dir)
+        .transpose()
+        .map_err(refuse)?;
     let knowledge: &Knowledge = custom_knowledge
         .as_ref()
         .unwrap_or_else(|| Knowledge::embedded());
     let online_results = if args.online {
-        let selected = match engine::select(&case, options.selected.as_deref()) {
-            Ok(index) => index,
-            Err(error) => {
-                eprintln!("mailflow: {error}");
-                return Ok(ExitCode::from(2));
-            }
-        };
+        let selected = engine::select(&case, options.selected.as_deref()).map_err(refuse)?;
         let mut config = online::Config::default();
         if let Some(addr) = args.dns_server {
             config = config.with_nameserver(addr);
@@ -150,20 +237,16 @@ pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
         match online::run(&case, selected, &config, &|_| {}) {
             Ok(results) => Some(results),
             Err(error) => {
-                eprintln!("mailflow: online checks skipped: {error}");
+                eprintln!("{}", error_line(&format!("online checks skipped: {error}")));
                 None
             }
         }
     } else {
         None
     };
-    let diagnosis = match engine::diagnose_in(&case, &options, online_results.as_ref(), knowledge) {
-        Ok(d) => d,
-        Err(error) => {
-            eprintln!("mailflow: {error}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let diagnosis =
+        engine::diagnose_in(&case, &options, online_results.as_ref(), knowledge).map_err(refuse)?;
+    drop(case);
     let format = match args.format {
         OutputFormat::Json => Format::Json,
         OutputFormat::Md => Format::Markdown,
@@ -175,6 +258,10 @@ pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
         redact: args.redact,
         ..export::Options::now()
     };
+    // Every output is written in full under a temporary name before any is put in place
+    // or anything is printed: a failing one leaves no other half done.
+    let mut staged = Vec::new();
+    let mut bundle_path = None;
     if let Some(path) = &args.bundle {
         let path = if path.is_dir() {
             let named = if args.redact {
@@ -182,26 +269,40 @@ pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
             } else {
                 diagnosis.clone()
             };
-            path.join(export::suggested_file_name(&named, "zip"))
+            let path = path.join(export::suggested_file_name(&named, "zip"));
+            refuse_input_as_output(args, &path)?;
+            path
         } else {
             path.clone()
         };
-        export::bundle::write_bundle(&path, &diagnosis, &raw_inputs, &report_options)?;
-        println!("{}", path.display());
-        if args.output.is_none() {
-            return Ok(ExitCode::SUCCESS);
+        staged.push(
+            export::bundle::stage_bundle(&path, &diagnosis, &raw_inputs, &report_options)
+                .map_err(refuse)?,
+        );
+        bundle_path = Some(path);
+    }
+    drop(raw_inputs);
+    let rendered = (args.bundle.is_none() || args.output.is_some()).then(|| {
+        let mut rendered = export::render_with(&diagnosis, format, &report_options);
+        if !rendered.ends_with('\n') {
+            rendered.push('\n');
         }
+        rendered
+    });
+    if let (Some(path), Some(rendered)) = (&args.output, &rendered) {
+        staged.push(
+            export::stage(path, |file| file.write_all(rendered.as_bytes()))
+                .with_context(|| format!("writing {}", path.display()))?,
+        );
     }
-    let mut rendered = export::render_with(&diagnosis, format, &report_options);
-    if !rendered.ends_with('\n') {
-        rendered.push('\n');
+    for file in staged {
+        file.commit().context("putting an output in place")?;
     }
-    if let Some(path) = &args.output {
-        export::write_atomic(path, rendered.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
-    } else {
-        let mut stdout = std::io::stdout().lock();
-        if let Err(e) = stdout.write_all(rendered.as_bytes())
+    let mut stdout = std::io::stdout().lock();
+    let bundle_line = bundle_path.map(|path| format!("{}\n", path.display()));
+    let report = rendered.filter(|_| args.output.is_none());
+    for text in [bundle_line, report].into_iter().flatten() {
+        if let Err(e) = stdout.write_all(text.as_bytes())
             && e.kind() != std::io::ErrorKind::BrokenPipe
         {
             return Err(e).context("writing stdout");

@@ -32,6 +32,12 @@ pub mod outlook_drop;
 pub mod step;
 pub mod verdict;
 
+/// The stack of the thread that reads inputs and runs the analysis (the CLI's and the
+/// window's worker): a second wall behind the parsers' nesting limits, so an input nobody
+/// foresaw costs a slower run, never a stack overflow that takes the whole app down
+/// (reference/reliability.md §2). Only touched pages are committed.
+pub const ANALYSIS_STACK_BYTES: usize = 256 * 1024 * 1024;
+
 #[cfg(test)]
 mod testing;
 

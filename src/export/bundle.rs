@@ -70,6 +70,26 @@ pub fn write_bundle(
     inputs: &[(InputInfo, Vec<u8>)],
     options: &Options,
 ) -> Result<(), BundleError> {
+    stage_bundle(path, diagnosis, inputs, options)?
+        .commit()
+        .map_err(|e| io_error(path, &e))
+}
+
+fn io_error(path: &Path, error: &io::Error) -> BundleError {
+    BundleError::Io {
+        reason: error.to_string(),
+        name: path.display().to_string(),
+    }
+}
+
+/// The bundle [`write_bundle`] writes, written in full under a temporary name beside
+/// `path`, to be committed once every other output of the run is written too.
+pub fn stage_bundle(
+    path: &Path,
+    diagnosis: &Diagnosis,
+    inputs: &[(InputInfo, Vec<u8>)],
+    options: &Options,
+) -> Result<atomic::Staged, BundleError> {
     let redacted;
     let shown = if options.redact {
         redacted = redact::redact(diagnosis);
@@ -127,7 +147,7 @@ pub fn write_bundle(
         .compression_method(CompressionMethod::Deflated)
         .unix_permissions(0o644)
         .last_modified_time(zip_time(options));
-    let result = atomic::write_atomic_with(path, |file| {
+    let result = atomic::stage(path, |file| {
         let mut zip = ZipWriter::new(file);
         let all = std::iter::once(("MANIFEST.txt".to_owned(), manifest.as_bytes()))
             .chain(members.iter().map(|(n, b)| (n.clone(), *b)));
@@ -139,10 +159,7 @@ pub fn write_bundle(
         zip.finish().map_err(io::Error::other)?;
         Ok(())
     });
-    result.map_err(|e| BundleError::Io {
-        reason: e.to_string(),
-        name: path.display().to_string(),
-    })
+    result.map_err(|e| io_error(path, &e))
 }
 
 /// The members' time stamp: the report's time when given (zip has no time zone, so the

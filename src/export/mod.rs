@@ -22,7 +22,7 @@ pub mod text;
 
 use chrono::{DateTime, FixedOffset, Local};
 
-pub use atomic::{write_atomic, write_atomic_with};
+pub use atomic::{Staged, remove_pending, stage, write_atomic, write_atomic_with};
 
 use crate::diagnosis::Diagnosis;
 

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Captures, Regex};
 
 use crate::diagnosis::Diagnosis;
@@ -475,7 +475,10 @@ impl Redactor {
             }
         }
         pairs.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        // An NFA, never the DFA the builder picks for few patterns: building that DFA
+        // from one long repetitive pattern (a 40 000-character subject) is quadratic.
         self.literals = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .build(pairs.iter().map(|(k, _)| k))

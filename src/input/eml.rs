@@ -19,7 +19,10 @@ const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
 pub fn sniff(text: &str) -> Option<HeaderBlock> {
     let (block, body_at) = headers_paste::split_fields_until(text, false);
     let has = |n: &str| block.get(n).is_some();
-    let message = headers_paste::looks_like_headers(&block)
+    // A message written by a client and saved before any server touched it has no
+    // Received or Message-ID: its From with a To, Date or Subject is evidence enough.
+    let authored = has("from") && (has("to") || has("date") || has("subject"));
+    let message = (headers_paste::looks_like_headers(&block) || authored)
         && (has("from") || has("received") || has("message-id"))
         && (has("mime-version")
             || has("content-type")
@@ -105,6 +108,18 @@ pub fn describe(source: HeaderSource, block: HeaderBlock) -> MessageHeaders {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_without_received_or_message_id_is_a_message() {
+        let text = "From: Alice <alice@example.com>\r\nDate: Fri, 20 Nov 2026 08:15:02 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nHello\r\n";
+        let block = sniff(text).expect("a message");
+        let parsed = parse(text.as_bytes(), block);
+        let Some(Evidence::Headers(h)) = parsed.evidence.first() else {
+            panic!("headers");
+        };
+        assert_eq!(h.from.as_deref(), Some("alice@example.com"));
+        assert!(sniff("From: a@example.com\r\n\r\nHello\r\n").is_none());
+    }
 
     #[test]
     fn lf_message_with_encoded_subject_keeps_raw_body() {

@@ -52,6 +52,38 @@ pub(super) fn string_property<F: std::io::Read + std::io::Seek>(
     None
 }
 
+/// Reads every stream of the compound file through once, so damage anywhere (a cyclic or
+/// out-of-range sector chain, a stream claiming more bytes than the file holds, a chain
+/// starting on the directory) refuses the file rather than making its properties look
+/// absent: a damaged `.msg` read as "a message without headers" would mislead.
+fn check_streams<F: std::io::Read + std::io::Seek>(
+    file: &mut cfb::CompoundFile<F>,
+    file_len: u64,
+) -> Result<(), String> {
+    let streams: Vec<(std::path::PathBuf, u64)> = file
+        .walk()
+        .filter(cfb::Entry::is_stream)
+        .map(|e| (e.path().to_path_buf(), e.len()))
+        .collect();
+    for (path, len) in streams {
+        let shown = path.display();
+        if len > file_len {
+            return Err(format!(
+                "stream {shown} claims {len} bytes, more than the whole file"
+            ));
+        }
+        let stream = file
+            .open_stream(&path)
+            .map_err(|e| format!("stream {shown}: {e}"))?;
+        let read = std::io::copy(&mut stream.take(len), &mut std::io::sink())
+            .map_err(|e| format!("stream {shown}: {e}"))?;
+        if read < len {
+            return Err(format!("stream {shown} ends after {read} of {len} bytes"));
+        }
+    }
+    Ok(())
+}
+
 /// Parses a `.msg` compound file.
 pub fn parse_bytes(bytes: &[u8], name: &str) -> Result<Parsed, InputError> {
     let mut file =
@@ -60,6 +92,13 @@ pub fn parse_bytes(bytes: &[u8], name: &str) -> Result<Parsed, InputError> {
             reason: format!("not a readable Outlook file ({e})"),
             name: name.to_owned(),
         })?;
+    if let Err(reason) = check_streams(&mut file, bytes.len() as u64) {
+        return Err(InputError::Malformed {
+            kind: InputKind::Msg.describe().into(),
+            reason: format!("a damaged Outlook file: {reason}"),
+            name: name.to_owned(),
+        });
+    }
     if !file.exists("/__properties_version1.0") {
         return Err(InputError::Malformed {
             kind: InputKind::Msg.describe().into(),

@@ -165,3 +165,172 @@ fn vendor_profiles_from_a_folder() {
     let output = mailflow(&["diagnose", "--vendors", &vendors, &headers]);
     assert_refused(&output, "broken.toml");
 }
+
+/// A small `.msg` whose transport-header stream claims 4 GiB: the damage the audit found
+/// read as "a message without headers".
+fn msg_with_huge_stream() -> Vec<u8> {
+    use std::io::Cursor;
+    let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    file.create_stream("/__properties_version1.0").unwrap();
+    let text: Vec<u8> =
+        "Received: from a by b; Fri, 20 Nov 2026 08:15:03 +0000\r\nFrom: a@example.com\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+    file.create_stream("/__substg1.0_007D001F")
+        .unwrap()
+        .write_all(&text)
+        .unwrap();
+    file.flush().unwrap();
+    let mut bytes = file.into_inner().into_inner();
+    let name: Vec<u8> = "__substg1.0_007D001F"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let entry = bytes
+        .windows(name.len())
+        .position(|w| w == name.as_slice())
+        .expect("directory entry");
+    bytes[entry + 0x78..entry + 0x80].copy_from_slice(&0xFFFF_FFFFu64.to_le_bytes());
+    bytes
+}
+
+#[test]
+fn a_damaged_msg_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "damaged.msg", &msg_with_huge_stream());
+    let output = mailflow(&["diagnose", &path]);
+    assert_refused(&output, "damaged.msg");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("damaged Outlook file"));
+}
+
+#[test]
+fn odd_file_names_are_escaped_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, shown) in [
+        ("new\nline.eml", "new\\nline.eml"),
+        ("red\x1b[31m.eml", "red\\x1b[31m.eml"),
+        ("bidi\u{202e}lmx.eml", "bidi\\u{202e}lmx.eml"),
+    ] {
+        let path = write(dir.path(), name, b"");
+        let output = mailflow(&["diagnose", &path]);
+        assert_refused(&output, shown);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains(['\x1b', '\u{202e}']), "raw: {stderr:?}");
+    }
+}
+
+const MESSAGE: &[u8] = b"Received: from mail.example.com (mail.example.com [203.0.113.5]) by AM0PR01MB1234.eurprd01.prod.outlook.com; Fri, 20 Nov 2026 08:15:03 +0000\r\nFrom: alice@example.com\r\nTo: bob@example.net\r\nSubject: s\r\nMessage-ID: <m@example.com>\r\nDate: Fri, 20 Nov 2026 08:15:02 +0000\r\n\r\nbody\r\n";
+
+#[test]
+fn a_failing_output_leaves_no_bundle_and_prints_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "ev.eml", MESSAGE);
+    let bundle = dir.path().join("ok.zip");
+    let output = mailflow(&[
+        "diagnose",
+        "--bundle",
+        &bundle.display().to_string(),
+        "--output",
+        "/nonexistent/dir/x.md",
+        &input,
+    ]);
+    assert_refused(&output, "/nonexistent/dir/x.md");
+    assert!(!bundle.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused_whatever_its_spelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "ev.txt", MESSAGE);
+    let link = dir.path().join("same.txt");
+    std::fs::hard_link(&input, &link).unwrap();
+    let spelled = dir.path().join(".").join("ev.txt").display().to_string();
+    let link = link.display().to_string();
+    for args in [
+        vec!["diagnose", "--output", spelled.as_str(), input.as_str()],
+        vec![
+            "diagnose",
+            "--redact",
+            "--bundle",
+            link.as_str(),
+            input.as_str(),
+        ],
+    ] {
+        let output = mailflow(&args);
+        assert_refused(&output, "would replace an input");
+        assert_eq!(std::fs::read(&input).unwrap(), MESSAGE);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_signal_during_the_writes_leaves_no_temporary_file_and_stale_ones_go() {
+    let dir = tempfile::tempdir().unwrap();
+    // Temporary files of a killed earlier run (no process has this id).
+    let stale = dir.path().join(".out.zip.4194305.0.tmp");
+    std::fs::write(&stale, b"half").unwrap();
+    let hops = "Received: from a.example (a.example [203.0.113.5]) by b.example; Fri, 20 Nov 2026 08:15:02 +0000\r\n"
+        .repeat(400_000);
+    let input = write(dir.path(), "big.eml", &[hops.as_bytes(), MESSAGE].concat());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailflow"))
+        .args([
+            "diagnose", "--bundle", "out.zip", "--output", "out.json", &input,
+        ])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let is_temp = |e: &std::fs::DirEntry| e.file_name().to_string_lossy().ends_with(".tmp");
+    let mut seen = false;
+    while child.try_wait().unwrap().is_none() {
+        if std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .any(|e| is_temp(&e))
+            && !stale.exists()
+        {
+            seen = true;
+            Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .unwrap();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let status = child.wait().unwrap();
+    assert!(seen, "the run ended before a temporary file was seen");
+    assert_eq!(status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| is_temp(e))
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn deep_nesting_behind_a_bounce_subject_in_any_spelling_is_diagnosed() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, level) in [
+        ("spaced.eml", &b"content-type:message /rfc822\n\n"[..]),
+        ("comment.eml", b"content-type:message(x)/rfc822\n\n"),
+        ("folded.eml", b"Content - Type :\n Message/RFC822\n\n"),
+    ] {
+        let mut bytes = b"From: a@example.com\r\nTo: b@example.net\r\nSubject: Undeliverable: Angebot\r\nMessage-ID: <d@example.com>\r\nContent-Type: message /rfc822\r\n\r\n".to_vec();
+        bytes.extend(level.repeat(130_000));
+        bytes.extend_from_slice(b"From: x@example.com\n\ninner\n");
+        let path = write(dir.path(), name, &bytes);
+        let output = mailflow(&["diagnose", "--format", "text", &path]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

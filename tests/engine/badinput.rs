@@ -88,3 +88,24 @@ fn every_generated_hostile_file_is_diagnosed_or_refused() {
         );
     }
 }
+
+/// Windows gives the main thread 1 MiB of stack: reading a bounce-titled message nested
+/// 20 000 levels deep in spellings a substring count misses must hold there too.
+#[test]
+fn deep_bounce_nesting_is_read_on_a_one_mebibyte_stack() {
+    for level in [
+        &b"content-type:message /rfc822\n\n"[..],
+        b"content-type:message(x)/rfc822\n\n",
+    ] {
+        let mut bytes = b"From: a@example.com\r\nTo: b@example.net\r\nSubject: Undeliverable: x\r\nMessage-ID: <d@example.com>\r\nContent-Type: message /rfc822\r\n\r\n".to_vec();
+        bytes.extend(level.repeat(20_000));
+        bytes.extend_from_slice(b"From: x@example.com\n\ninner\n");
+        let accepted = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(move || mailflow::input::load_bytes("deep.eml", &bytes).is_ok())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(accepted);
+    }
+}
