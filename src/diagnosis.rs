@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::case::InputInfo;
+use crate::knowledge::bounce_phrases::BounceReason;
 use crate::step::Step;
 
 /// The contract's schema version; bump it only when a contract field is renamed or removed.
@@ -550,6 +551,10 @@ pub struct NdrOut {
     pub meaning: String,
     /// Whose side must fix it.
     pub side: Side,
+    /// Why the recipient's server refused, from the reply's words or the code; absent when
+    /// neither says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<BounceReason>,
 }
 
 /// Who a next action is for.
@@ -582,6 +587,18 @@ pub struct RecipientOutcome {
     pub status: Status,
     /// Where it ended, in words.
     pub location: Option<String>,
+    /// The enhanced status code a bounce gave for this recipient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The SMTP reply code a bounce gave for this recipient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_code: Option<u16>,
+    /// Why this recipient's delivery failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<BounceReason>,
+    /// The remote server's reply for this recipient, on one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnostic: Option<String>,
 }
 
 /// The whole diagnosis of a case, with the selected message in front.

@@ -132,17 +132,14 @@ pub fn diagnose_in(
                 .perimeter
                 .code_side(entry.side_for(code.generated_locally()), &code.source_line),
             meaning: entry.meaning,
+            reason: message
+                .ndrs
+                .iter()
+                .find(|n| n.status_code.as_deref() == Some(code.code.as_str()))
+                .and_then(|n| n.reason),
         }
     });
-    let recipients = facts
-        .recipients
-        .iter()
-        .map(|r| RecipientOutcome {
-            recipient: r.recipient.clone(),
-            status: r.status,
-            location: r.location.clone(),
-        })
-        .collect();
+    let recipients = recipient_outcomes(message, &facts);
     // The facts are done with: what the contract shows of them is moved, not copied.
     let (hops, authentication, antispam) = match facts.headers {
         Some(h) => (h.hops, Some(h.authentication), Some(h.antispam)),
@@ -247,4 +244,56 @@ fn trace_out(message: &CaseMessage, facts: &MessageFacts) -> Option<TraceOut> {
         })
         .collect();
     Some(TraceOut { journeys })
+}
+
+/// Per-recipient outcomes: the trace's, with each bounce's code, reply and reason for the
+/// recipients it names, and the recipients only a bounce names.
+fn recipient_outcomes(message: &CaseMessage, facts: &MessageFacts) -> Vec<RecipientOutcome> {
+    let mut outcomes: Vec<RecipientOutcome> = facts
+        .recipients
+        .iter()
+        .map(|r| RecipientOutcome {
+            recipient: r.recipient.clone(),
+            status: r.status,
+            location: r.location.clone(),
+            code: None,
+            reply_code: None,
+            reason: None,
+            diagnostic: None,
+        })
+        .collect();
+    for (ndr, failure) in message
+        .ndrs
+        .iter()
+        .flat_map(|n| n.failures.iter().map(move |f| (n, f)))
+    {
+        let at = outcomes
+            .iter()
+            .position(|o| o.recipient.eq_ignore_ascii_case(&failure.address))
+            .unwrap_or_else(|| {
+                let delayed = failure.action.as_deref() == Some("delayed")
+                    || (failure.action.is_none() && ndr.is_delay_notice());
+                outcomes.push(RecipientOutcome {
+                    recipient: failure.address.clone(),
+                    status: if delayed {
+                        crate::diagnosis::Status::Pending
+                    } else {
+                        crate::diagnosis::Status::Failed
+                    },
+                    location: None,
+                    code: None,
+                    reply_code: None,
+                    reason: None,
+                    diagnostic: None,
+                });
+                outcomes.len() - 1
+            });
+        if let Some(outcome) = outcomes.get_mut(at) {
+            outcome.code.clone_from(&failure.status_code);
+            outcome.reply_code = failure.smtp_reply;
+            outcome.reason = failure.reason;
+            outcome.diagnostic.clone_from(&failure.diagnostic);
+        }
+    }
+    outcomes
 }

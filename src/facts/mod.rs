@@ -63,6 +63,8 @@ pub struct MessageFacts {
     pub gateways: Vec<gateway::GatewayFacts>,
     /// A trace search was given and matched nothing, and no other trace says more.
     pub trace_found_nothing: bool,
+    /// What the headers of a bounce prove about the bounce's own way to the sender.
+    pub bounce: Option<HeaderFacts>,
 }
 
 impl MessageFacts {
@@ -78,6 +80,11 @@ impl MessageFacts {
 
         let mut facts = Self {
             headers: message.headers.first().map(headers::derive),
+            bounce: message
+                .ndrs
+                .iter()
+                .find_map(|n| n.bounce_headers.as_deref())
+                .map(headers::derive),
             ..Self::default()
         };
         for (n, journey) in journeys.iter().enumerate() {
@@ -284,11 +291,24 @@ fn collect_codes(message: &CaseMessage, journeys: &[Journey]) -> Vec<CodeSeen> {
         } else {
             [text.as_str(), attempt]
         };
-        for mut code in texts
+        let mut seen: Vec<CodeSeen> = texts
             .into_iter()
             .flat_map(|text| codes::scan(text, CodeOrigin::Ndr))
+            .collect();
+        // The report decided which of its codes is the failure's (a specific reply over a
+        // summary status, the cause over an expiry): that one comes first.
+        if let Some(at) = seen
+            .iter()
+            .position(|c| Some(c.code.as_str()) == ndr.status_code.as_deref())
         {
+            let decisive = seen.remove(at);
+            seen.insert(0, decisive);
+        }
+        for mut code in seen {
             code.from_remote |= ndr.remote_server.is_some();
+            if code.reply.is_none() && Some(code.code.as_str()) == ndr.status_code.as_deref() {
+                code.reply = ndr.smtp_reply;
+            }
             codes.push(code);
         }
     }

@@ -7,6 +7,7 @@
 //! build's tests, never a user's run.
 
 pub mod antispam_fields;
+pub mod bounce_phrases;
 pub mod dnsbl;
 pub mod event_names;
 pub mod list_decisions;

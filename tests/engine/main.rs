@@ -6,6 +6,7 @@ mod support;
 
 mod arc;
 mod badinput;
+mod bounces;
 mod export;
 mod formats;
 mod headers;
