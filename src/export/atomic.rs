@@ -190,6 +190,10 @@ fn remove_stale(dir: &Path, base: &str) {
 mod tests {
     use super::*;
 
+    /// `remove_pending` removes every pending file of the process, so the tests that stage
+    /// files run one at a time.
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     fn scratch() -> PathBuf {
         let dir = std::env::temp_dir().join(format!(
             "mailflow-atomic-{}-{}",
@@ -202,6 +206,7 @@ mod tests {
 
     #[test]
     fn writes_and_replaces_without_leaving_temporary_files() {
+        let _serial = SERIAL.lock();
         let dir = scratch();
         let path = dir.join("report.md");
         write_atomic(&path, b"first").unwrap();
@@ -213,6 +218,7 @@ mod tests {
 
     #[test]
     fn a_failed_write_keeps_the_old_file() {
+        let _serial = SERIAL.lock();
         let dir = scratch();
         let path = dir.join("report.html");
         write_atomic(&path, b"old").unwrap();
@@ -229,6 +235,7 @@ mod tests {
 
     #[test]
     fn an_uncommitted_stage_leaves_nothing_and_pending_files_can_be_removed() {
+        let _serial = SERIAL.lock();
         let dir = scratch();
         let path = dir.join("report.json");
         let staged = stage(&path, |f| f.write_all(b"x")).unwrap();
@@ -242,6 +249,7 @@ mod tests {
 
     #[test]
     fn temporary_files_of_dead_writers_are_removed_others_stay() {
+        let _serial = SERIAL.lock();
         let dir = scratch();
         let path = dir.join("report.json");
         // No process has pid u32::MAX - 1 on Linux (pid_max is at most 2^22).
@@ -261,6 +269,7 @@ mod tests {
 
     #[test]
     fn temp_names_are_recognised_only_in_our_shape() {
+        let _serial = SERIAL.lock();
         assert_eq!(temp_owner(".r.md.12.3.tmp", "r.md"), Some(12));
         assert_eq!(temp_owner(".r.md.x.3.tmp", "r.md"), None);
         assert_eq!(temp_owner(".r.md.12.tmp", "r.md"), None);

@@ -164,6 +164,7 @@ mod tests {
     /// A deep tree behind base64 escapes the count; the parser's own thread and the flat
     /// teardown must still hold it when the caller has only Windows' 1 MiB main stack.
     #[test]
+    #[ignore = "needs about 24 GB in a debug build: mail-parser copies each decoded level of a base64-hidden 60 000-level tree (issue 19, open)"]
     fn an_encoded_deep_tree_is_parsed_and_freed_on_a_small_caller_stack() {
         use base64::Engine as _;
         let inner = deep(b"content-type:message/rfc822\n\n", 60_000);

@@ -153,7 +153,11 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     // A text that opens with a message's header block is a message or an NDR: the trace
     // sniffers, which would read its whole body, are skipped.
     let opens_with_field = headers_paste::opens_with_field(&text);
-    if opens_with_field && let Some(block) = eml::sniff(&text) {
+    // Only a header block that looks like a server's is taken before the trace sniffers: a
+    // ticket thread (From, To, Subject and a pasted trace) is a trace.
+    if opens_with_field
+        && let Some(block) = eml::sniff(text).filter(headers_paste::looks_like_headers)
+    {
         return message(bytes, text, block);
     }
     let console = console::Sniffed::read(&text);
@@ -175,7 +179,7 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     if ndr::sniff(&text) || bounce::sniff(&text) {
         return bounce::parse(&text, name);
     }
-    if !opens_with_field && let Some(block) = eml::sniff(&text) {
+    if let Some(block) = eml::sniff(text) {
         return message(bytes, text, block);
     }
     if let Some(block) = headers_paste::sniff(&text) {

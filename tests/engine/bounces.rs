@@ -26,7 +26,7 @@ fn ndr_code(d: &Diagnosis) -> Option<&str> {
 #[test]
 fn qmail_reads_each_recipient_with_and_without_an_enhanced_code() {
     let d = family("qmail-user-unknown.eml");
-    assert_eq!(d.inputs[0].kind, InputKind::Eml);
+    assert_eq!(d.inputs[0].kind, InputKind::Eml.as_str());
     assert_eq!(d.verdict.status, Status::Failed);
     assert_eq!(
         outcomes(&d),
@@ -134,7 +134,7 @@ fn a_quoted_printable_code_split_by_a_soft_break_is_whole() {
 #[test]
 fn a_base64_bounce_in_an_mbox_file_with_continuation_lines() {
     let d = family("dragonfly-multiline-base64-mbox.eml");
-    assert_eq!(d.inputs[0].kind, InputKind::Eml);
+    assert_eq!(d.inputs[0].kind, InputKind::Eml.as_str());
     assert_eq!(ndr_code(&d), Some("5.1.1"));
     assert_eq!(
         outcomes(&d),
@@ -171,7 +171,7 @@ fn a_delay_notice_is_pending_with_the_cause_of_the_delay() {
 #[test]
 fn a_reply_without_an_enhanced_code_gives_a_reason_never_a_guessed_code() {
     let d = family("reply-only-no-enhanced-code.txt");
-    assert_eq!(d.inputs[0].kind, InputKind::NdrText);
+    assert_eq!(d.inputs[0].kind, InputKind::NdrText.as_str());
     assert_eq!(d.verdict.status, Status::Failed);
     assert_eq!(ndr_code(&d), None);
     assert_eq!(

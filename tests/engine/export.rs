@@ -198,17 +198,26 @@ fn hostile_diagnosis() -> Diagnosis {
         code: h("5.7.1"),
         meaning: h("meaning"),
         side: Side::Tenant,
+        reason: None,
     });
     d.recipients = vec![
         RecipientOutcome {
             recipient: h("outcome-a"),
             status: Status::Junk,
             location: Some(h("junk")),
+            code: None,
+            reply_code: None,
+            reason: None,
+            diagnostic: None,
         },
         RecipientOutcome {
             recipient: h("outcome-b"),
             status: Status::Delivered,
             location: None,
+            code: None,
+            reply_code: None,
+            reason: None,
+            diagnostic: None,
         },
     ];
     d.decision_chain = vec![h("chain-1"), h("chain-2")];

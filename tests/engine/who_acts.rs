@@ -209,9 +209,10 @@ const SAMPLE_PARTIES: &[(&str, usize, WhoActs)] = &[
         1,
         WhoActs::TenantAdmin,
     ),
+    // The same events as 13; this listing puts the throttled relay first.
     (
         "14-onprem-get-messagetrackinglog-list-and-table.txt",
-        1,
+        0,
         WhoActs::TenantAdmin,
     ),
     // Junk by a content verdict, authentication passes: a false positive for the user.

@@ -1,13 +1,13 @@
 //! The desktop wizard, driven headless through AccessKit by the labels a person reads.
 //! No display, GPU or network: kittest runs egui without a renderer.
 
+mod dialogs;
 #[path = "../support/dns.rs"]
 #[expect(
     dead_code,
     reason = "shared with the engine tests; this binary uses only SERVER"
 )]
 mod dns;
-mod dialogs;
 mod hops;
 mod inputs;
 mod landing;

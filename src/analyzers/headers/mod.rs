@@ -3,8 +3,8 @@
 
 pub mod alignment;
 pub mod arc_chain;
-pub mod bounce_delivery;
 pub mod authentication;
+pub mod bounce_delivery;
 pub mod bulk;
 pub mod dkim_body_hash;
 pub mod filter_bypass;

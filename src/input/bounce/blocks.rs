@@ -25,7 +25,7 @@ static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
 /// Words before an address in a sentence that name it as the failed recipient.
 static RECIPIENT_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:\bto|\brecipients?|\baddress(?:es)?|\bfor|\bdeliver(?:ing|ed)?(?: your (?:mail|message))? to)\s*:?\s*<?$",
+        r"(?i)(?:\bto|\brecipients?|\baddress(?:es)?|\bfor|\berrors?|\bdeliver(?:ing|ed)?(?: your (?:mail|message))? to)\s*:?\s*<?$",
     )
     .expect("static regex")
 });

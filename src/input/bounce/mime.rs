@@ -337,10 +337,10 @@ mod tests {
 
     #[test]
     fn nesting_deeper_than_the_bound_is_not_followed() {
-        let mut text = String::from("Content-Type: multipart/mixed; boundary=b0\r\n\r\n");
+        let mut text = String::from("Content-Type: multipart/mixed; boundary=b0x\r\n\r\n");
         for depth in 1..200 {
             text.push_str(&format!(
-                "--b{}\r\nContent-Type: multipart/mixed; boundary=b{depth}\r\n\r\n",
+                "--b{}x\r\nContent-Type: multipart/mixed; boundary=b{depth}x\r\n\r\n",
                 depth - 1
             ));
         }
