@@ -89,23 +89,23 @@ pub struct DiagnoseArgs {
 /// The work runs on a thread with [`mailflow::ANALYSIS_STACK_BYTES`] of stack, a second
 /// wall behind the parsers' nesting limits; a signal (Ctrl+C, `kill`) removes the
 /// temporary files of outputs being written before the process ends.
-pub fn diagnose(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
+pub fn diagnose(args: &DiagnoseArgs) -> ExitCode {
     remove_temporary_files_on_signal();
     let outcome = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("mailflow-analysis".into())
             .stack_size(mailflow::ANALYSIS_STACK_BYTES)
             .spawn_scoped(scope, || run(args))
-            .map(|thread| thread.join())
+            .map(std::thread::ScopedJoinHandle::join)
     });
     let message = match outcome {
-        Ok(Ok(Ok(code))) => return Ok(code),
+        Ok(Ok(Ok(code))) => return code,
         Ok(Ok(Err(error))) => format!("{error:#}"),
         Ok(Err(_panic)) => "the analysis stopped unexpectedly".to_owned(),
         Err(error) => format!("cannot start the analysis: {error}"),
     };
     eprintln!("{}", error_line(&message));
-    Ok(ExitCode::from(2))
+    ExitCode::from(2)
 }
 
 /// Installs, once, the handler that removes the temporary files of outputs still being

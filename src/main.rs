@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     win_console::attach_parent_console();
     let args = cli::Cli::parse();
     let result = match &args.command {
-        Some(cli::Command::Diagnose(diagnose)) => cli::diagnose(diagnose),
+        Some(cli::Command::Diagnose(diagnose)) => Ok(cli::diagnose(diagnose)),
         None => run_gui(&args.files),
     };
     match result {

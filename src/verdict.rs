@@ -547,7 +547,6 @@ fn who_acts(
         Some((Side::Unknown, ..)) | None => WhoActs::Unknown,
     };
     match status {
-        Status::Delivered => WhoActs::None,
         Status::Junk => match decided_by {
             DecidedBy::AllowBlockList | DecidedBy::EopSpamFilter => WhoActs::User,
             DecidedBy::Unknown => WhoActs::Unknown,
@@ -573,7 +572,7 @@ fn who_acts(
         // A member's own outcome says who acts for it; a group with every member
         // delivered needs nobody.
         Status::Expanded if members_not_delivered => WhoActs::Unknown,
-        Status::Expanded => WhoActs::None,
+        Status::Delivered | Status::Expanded => WhoActs::None,
         Status::Unknown if decided_by == DecidedBy::ThirdPartyGateway => WhoActs::TenantAdmin,
         Status::Unknown => WhoActs::Unknown,
     }

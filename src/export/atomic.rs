@@ -22,7 +22,7 @@ static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Where no process list can be asked, a temporary file this old is taken for a killed
 /// run's: no report takes an hour to write.
-const STALE_AGE: Duration = Duration::from_secs(60 * 60);
+const STALE_AGE: Duration = Duration::from_hours(1);
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {

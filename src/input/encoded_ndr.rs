@@ -82,7 +82,7 @@ fn texts(message: &Message<'_>) -> Vec<String> {
         .map(|inner| String::from_utf8_lossy(inner.raw_message()));
     bodies
         .chain(attached)
-        .map(|text| text.into_owned())
+        .map(std::borrow::Cow::into_owned)
         .collect()
 }
 

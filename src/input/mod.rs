@@ -139,7 +139,7 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     }
     let text = text::normalize(bytes);
     let text = without_mbox_line(&text);
-    if looks_binary_text(&text) {
+    if looks_binary_text(text) {
         return Err(InputError::Binary {
             what: "not text".into(),
             name: name.to_owned(),
@@ -152,38 +152,38 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     }
     // A text that opens with a message's header block is a message or an NDR: the trace
     // sniffers, which would read its whole body, are skipped.
-    let opens_with_field = headers_paste::opens_with_field(&text);
+    let opens_with_field = headers_paste::opens_with_field(text);
     // Only a header block that looks like a server's is taken before the trace sniffers: a
     // ticket thread (From, To, Subject and a pasted trace) is a trace.
     if opens_with_field
         && let Some(block) = eml::sniff(text).filter(headers_paste::looks_like_headers)
     {
-        return message(bytes, text, block);
+        return Ok(message(bytes, text, block));
     }
-    let console = console::Sniffed::read(&text);
-    if tracking_log::sniff(&text, &console) {
-        return tracking_log::parse(&text, name);
+    let console = console::Sniffed::read(text);
+    if tracking_log::sniff(text, &console) {
+        return tracking_log::parse(text, name);
     }
-    if graph::sniff(&text) {
-        return graph::parse(&text, name);
+    if graph::sniff(text) {
+        return graph::parse(text, name);
     }
-    if csv_trace::sniff(&text) {
-        return csv_trace::parse(&text, name);
+    if csv_trace::sniff(text) {
+        return csv_trace::parse(text, name);
     }
-    if eac_text::sniff(&text) {
-        return eac_text::parse(&text, name);
+    if eac_text::sniff(text) {
+        return eac_text::parse(text, name);
     }
     if powershell::sniff(&console) {
-        return powershell::parse(&text, name);
+        return powershell::parse(text, name);
     }
-    if ndr::sniff(&text) || bounce::sniff(&text) {
-        return bounce::parse(&text, name);
+    if ndr::sniff(text) || bounce::sniff(text) {
+        return bounce::parse(text, name);
     }
     if let Some(block) = eml::sniff(text) {
-        return message(bytes, text, block);
+        return Ok(message(bytes, text, block));
     }
-    if let Some(block) = headers_paste::sniff(&text) {
-        return Ok(headers_paste::parse(&text, block));
+    if let Some(block) = headers_paste::sniff(text) {
+        return Ok(headers_paste::parse(text, block));
     }
     Err(InputError::UnknownKind {
         name: name.to_owned(),
@@ -195,7 +195,7 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
 /// `X-Failed-Recipients`, a bounce's wording) is read as one, part by part; a bounce
 /// forwarded with the report attached as a message is decoded by [`encoded_ndr`]. Either way
 /// the file is a message (`eml`).
-fn message(bytes: &[u8], text: &str, block: HeaderBlock) -> Result<Parsed, InputError> {
+fn message(bytes: &[u8], text: &str, block: HeaderBlock) -> Parsed {
     let body_at = bounce::mime::head_and_body(text).0.len();
     if is_bounce(&block, text, body_at) {
         let own = own_addresses(&block);
@@ -203,10 +203,10 @@ fn message(bytes: &[u8], text: &str, block: HeaderBlock) -> Result<Parsed, Input
             let mut headers = eml::describe(HeaderSource::Eml, block);
             headers.size_bytes = Some(bytes.len() as u64);
             report.bounce_headers = Some(Box::new(headers));
-            return Ok(Parsed {
+            return Parsed {
                 kind: InputKind::Eml,
                 evidence: vec![Evidence::Ndr(report)],
-            });
+            };
         }
     }
     let mut parsed = eml::parse(bytes, block);
@@ -222,12 +222,12 @@ fn message(bytes: &[u8], text: &str, block: HeaderBlock) -> Result<Parsed, Input
         _ => None,
     });
     if let Some(report) = carried {
-        return Ok(Parsed {
+        return Parsed {
             kind: InputKind::Eml,
             evidence: vec![Evidence::Ndr(report)],
-        });
+        };
     }
-    Ok(parsed)
+    parsed
 }
 
 /// True when a message's header block or text marks it as a bounce.

@@ -81,11 +81,12 @@ fn finding(failure: &RecipientFailure) -> Finding {
         (Some(_), None) => "The bounce gives this reply for the recipient.".to_owned(),
     };
     f.evidence = failure.diagnostic.iter().cloned().collect();
-    f.advice = failure
+    if let Some(advice) = failure
         .reason
         .and_then(|r| BouncePhrases::embedded().advice(r))
-        .unwrap_or_default()
-        .to_owned();
+    {
+        advice.clone_into(&mut f.advice);
+    }
     f
 }
 

@@ -63,7 +63,7 @@ impl Analyzer for BounceDelivery {
                     "The non-delivery report was {} at the sender's side, so the sender may never have seen it; {route}.",
                     if *status == Status::Junk { "filed in Junk" } else { "quarantined" }
                 ));
-                f.advice = "Tell the sender the mail did not arrive and why; mark the bounce \"Not junk\" (or release it) so later bounces are seen.".to_owned();
+                "Tell the sender the mail did not arrive and why; mark the bounce \"Not junk\" (or release it) so later bounces are seen.".clone_into(&mut f.advice);
                 f
             }
             Some((_, location)) => Finding::new(

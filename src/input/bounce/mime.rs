@@ -337,12 +337,15 @@ mod tests {
 
     #[test]
     fn nesting_deeper_than_the_bound_is_not_followed() {
+        use std::fmt::Write as _;
         let mut text = String::from("Content-Type: multipart/mixed; boundary=b0x\r\n\r\n");
         for depth in 1..200 {
-            text.push_str(&format!(
+            write!(
+                text,
                 "--b{}x\r\nContent-Type: multipart/mixed; boundary=b{depth}x\r\n\r\n",
                 depth - 1
-            ));
+            )
+            .ok();
         }
         let (head, _) = head_and_body(&text);
         assert!(parts(&text, Some(head.len())).len() <= 1);

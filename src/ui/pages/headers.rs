@@ -228,14 +228,13 @@ fn hops_table_ui(ui: &mut egui::Ui, hops: &[Hop]) {
                         ui.add(egui::Label::new(&cell).truncate());
                     });
                 }
-                row.col(|ui| match times.get(n).copied().flatten() {
-                    Some(t) => {
+                row.col(|ui| {
+                    if let Some(t) = times.get(n).copied().flatten() {
                         ui.add(
                             egui::Label::new(time_text(&t, utc)).show_tooltip_when_elided(false),
                         )
                         .on_hover_text(time_text(&t, !utc));
-                    }
-                    None => {
+                    } else {
                         let raw = hop.time.as_deref().map(human_time_text).unwrap_or_default();
                         ui.add(egui::Label::new(raw).truncate());
                     }
