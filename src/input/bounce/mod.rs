@@ -205,9 +205,8 @@ fn failure(
         .unwrap_or_else(|| reply_lines(text));
     let status_code = codes::decide(status, &reply_text, text);
     let smtp_reply = codes::reply_code(&reply_text).or_else(|| codes::reply_code(text));
-    let reason = BouncePhrases::embedded()
-        .reason(status_code.as_deref(), &reply_text)
-        .or_else(|| BouncePhrases::embedded().reason(status_code.as_deref(), ""));
+    // A phrase of the reply first, else the code's reason: `reason` falls back itself.
+    let reason = BouncePhrases::embedded().reason(status_code.as_deref(), &reply_text);
     RecipientFailure {
         address,
         status_code,
