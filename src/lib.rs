@@ -31,6 +31,7 @@ pub mod online;
 pub mod outlook_drop;
 pub mod step;
 pub mod verdict;
+pub mod words;
 
 /// The stack of the thread that reads inputs and runs the analysis (the CLI's and the
 /// window's worker): a second wall behind the parsers' nesting limits, so an input nobody
