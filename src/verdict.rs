@@ -711,7 +711,7 @@ fn headline(
             if members == 0 {
                 "Sent to a group that was expanded; this input does not list the members — trace one member's address to see their outcome.".to_owned()
             } else {
-                format!("Sent to a group that was expanded to {members} member(s); {failed} of them not delivered — each member has its own outcome.")
+                format!("Sent to a group that was expanded to {}; {failed} of them not delivered — each member has its own outcome.", crate::words::count(members as u64, "member", "members"))
             }
         }
         Status::Unknown if location == SENDERS_COPY => "These are the headers of the sender's own copy: they show the message was sent, not where it went. Trace it by its Message-ID, or get the headers of the copy the recipient received.".to_owned(),

@@ -19,6 +19,7 @@ const STYLE: &str = r#"<style>
 * { box-sizing: border-box; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #fff; max-width: 62rem; margin: 0 auto; padding: 1.5rem; }
 h1 { font-size: 1.35rem; margin: .4rem 0 .8rem; }
+.who-acts { font-size: 1.15rem; font-weight: 600; margin: 0 0 .8rem; }
 h2 { font-size: 1.1rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; margin-top: 1.8rem; }
 h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .92rem; }
@@ -168,6 +169,10 @@ pub fn render(s: &Summary) -> String {
         table(&mut m, ["Recipient", "Status", "Where"], &rows);
         m.close("section");
     }
+    cause(&mut m, s);
+    problems(&mut m, s);
+    next_actions(&mut m, s);
+    agent_checks(&mut m, s);
     if !s.decision_chain.is_empty() {
         section(&mut m, "decision", "How it was decided");
         m.open("ol", &[]);
@@ -175,19 +180,6 @@ pub fn render(s: &Summary) -> String {
             m.open("li", &[]).linked_text(step).close("li");
         }
         m.close("ol").close("section");
-    }
-    key_findings(&mut m, s);
-    next_actions(&mut m, s);
-    agent_checks(&mut m, s);
-    if let Some(ndr) = &s.ndr {
-        section(&mut m, "ndr", "Status code");
-        m.open("p", &[])
-            .element("code", &[], &ndr.code)
-            .text(": ")
-            .linked_text(&ndr.meaning)
-            .text(&format!(" (to be fixed on {})", ndr.side))
-            .close("p")
-            .close("section");
     }
     steps(&mut m, s);
     timeline(&mut m, s);
@@ -234,7 +226,12 @@ fn verdict(m: &mut Markup, s: &Summary) {
             &[("class", badge_class(s.status))],
             s.status.label(),
         )
-        .element("h1", &[], &s.headline);
+        .element("h1", &[], &s.headline)
+        .element(
+            "p",
+            &[("class", "who-acts")],
+            &format!("Who acts: {}", s.who_acts),
+        );
     let mut rows = vec![
         Field {
             label: "Where",
@@ -244,24 +241,45 @@ fn verdict(m: &mut Markup, s: &Summary) {
             label: "Decided by",
             value: s.decided_by.to_owned(),
         },
-        Field {
-            label: "Who acts",
-            value: s.who_acts.to_owned(),
-        },
     ];
     rows.extend(s.message.iter().cloned());
     fields(m, &rows);
     m.close("header");
 }
 
-fn key_findings(m: &mut Markup, s: &Summary) {
-    let mut key = s.key_findings().peekable();
-    if key.peek().is_none() {
+/// The decisive status code and the mail flow rules that decided, when there are any.
+fn cause(m: &mut Markup, s: &Summary) {
+    if s.ndr.is_none() && s.deciding_rules.is_empty() {
         return;
     }
-    section(m, "key", "Key findings");
+    section(m, "cause", "Cause");
+    if let Some(ndr) = &s.ndr {
+        m.open("p", &[])
+            .element("code", &[], &ndr.code)
+            .text(": ")
+            .linked_text(&ndr.meaning)
+            .text(&format!(" (to be fixed on {})", ndr.side))
+            .close("p");
+    }
+    if !s.deciding_rules.is_empty() {
+        m.open("ul", &[]);
+        for rule in &s.deciding_rules {
+            m.element("li", &[], &format!("Mail flow rule: {}", rule.line()));
+        }
+        m.close("ul");
+    }
+    m.close("section");
+}
+
+/// Every problem and warning on one line, with its step.
+fn problems(m: &mut Markup, s: &Summary) {
+    let mut problems = s.problems().peekable();
+    if problems.peek().is_none() {
+        return;
+    }
+    section(m, "problems", "Problems and warnings");
     m.open("ul", &[("class", "findings")]);
-    for (step, f) in key {
+    for (step, f) in problems {
         m.open("li", &[("class", severity_class(f.severity))])
             .element(
                 "span",
@@ -270,7 +288,11 @@ fn key_findings(m: &mut Markup, s: &Summary) {
             )
             .text(" ")
             .element("strong", &[], &f.title)
-            .element("span", &[("class", "muted")], &format!(" ({})", step.title))
+            .element(
+                "span",
+                &[("class", "muted")],
+                &format!(" (Step {}: {})", step.number, step.title),
+            )
             .close("li");
     }
     m.close("ul").close("section");

@@ -104,11 +104,14 @@ fn paragraph(s: &str) -> String {
     escape(&super::sanitize::one_line(s))
 }
 
-/// Renders the summary as Markdown.
+/// Renders the summary as Markdown, in the Summary screen's order: the headline, who
+/// acts, the cause, every problem and warning on one line, the next actions by who does
+/// them, the agent's checks and notes; then the evidence.
 pub fn render(s: &Summary) -> String {
     let mut out = String::new();
     writeln!(out, "# Mailflow diagnosis: {}\n", s.status.label()).ok();
     writeln!(out, "**{}**\n", escape(&s.headline)).ok();
+    writeln!(out, "**Who acts:** {}\n", escape(s.who_acts)).ok();
     let mut verdict = vec![
         ["Status".to_owned(), s.status.label().to_owned()],
         [
@@ -116,7 +119,6 @@ pub fn render(s: &Summary) -> String {
             escape(s.location.as_deref().unwrap_or("not known")),
         ],
         ["Decided by".to_owned(), escape(s.decided_by)],
-        ["Who acts".to_owned(), escape(s.who_acts)],
     ];
     verdict.extend(
         s.message
@@ -142,23 +144,18 @@ pub fn render(s: &Summary) -> String {
                 .collect(),
         );
     }
-    if !s.decision_chain.is_empty() {
-        out.push_str("## How it was decided\n\n");
-        for (i, step) in s.decision_chain.iter().enumerate() {
-            writeln!(out, "{}. {}", i + 1, escape(step)).ok();
-        }
-        out.push('\n');
-    }
-    let key: Vec<_> = s.key_findings().collect();
-    if !key.is_empty() {
-        out.push_str("## Key findings\n\n");
-        for (step, f) in key {
+    cause(&mut out, s);
+    let problems: Vec<_> = s.problems().collect();
+    if !problems.is_empty() {
+        out.push_str("## Problems and warnings\n\n");
+        for (step, f) in problems {
             writeln!(
                 out,
-                "- **{}** ({}): {}",
+                "- **{}**: {} (Step {}: {})",
                 summary::severity_label(f.severity),
-                escape(&step.title),
-                escape(&f.title)
+                escape(&f.title),
+                step.number,
+                escape(&step.title)
             )
             .ok();
         }
@@ -175,16 +172,12 @@ pub fn render(s: &Summary) -> String {
         }
     }
     agent_checks(&mut out, s);
-    if let Some(ndr) = &s.ndr {
-        out.push_str("## Status code\n\n");
-        writeln!(
-            out,
-            "**{}**: {} (to be fixed on {})\n",
-            escape(&ndr.code),
-            escape(&ndr.meaning),
-            ndr.side
-        )
-        .ok();
+    if !s.decision_chain.is_empty() {
+        out.push_str("## How it was decided\n\n");
+        for (i, step) in s.decision_chain.iter().enumerate() {
+            writeln!(out, "{}. {}", i + 1, escape(step)).ok();
+        }
+        out.push('\n');
     }
     steps(&mut out, s);
     timeline(&mut out, s);
@@ -233,6 +226,30 @@ pub fn render(s: &Summary) -> String {
     }
     footer(&mut out, s);
     out
+}
+
+/// The decisive status code and the mail flow rules that decided, when there are any.
+fn cause(out: &mut String, s: &Summary) {
+    if s.ndr.is_none() && s.deciding_rules.is_empty() {
+        return;
+    }
+    out.push_str("## Cause\n\n");
+    if let Some(ndr) = &s.ndr {
+        writeln!(
+            out,
+            "**{}**: {} (to be fixed on {})\n",
+            escape(&ndr.code),
+            escape(&ndr.meaning),
+            ndr.side
+        )
+        .ok();
+    }
+    for rule in &s.deciding_rules {
+        writeln!(out, "- Mail flow rule: {}", escape(&rule.line())).ok();
+    }
+    if !s.deciding_rules.is_empty() {
+        out.push('\n');
+    }
 }
 
 fn agent_checks(out: &mut String, s: &Summary) {

@@ -12,7 +12,9 @@ use chrono::{DateTime, FixedOffset};
 
 use super::Options;
 use super::sanitize;
-use crate::diagnosis::{Audience, Diagnosis, Hop, JourneyOut, Severity, Side, Status};
+use crate::diagnosis::{
+    Audience, DecidedBy, Diagnosis, Hop, JourneyOut, RuleHit, Severity, Side, Status,
+};
 
 /// Evidence lines a finding shows in a condensed report; the full report shows all.
 pub const CONDENSED_EVIDENCE: usize = 6;
@@ -164,6 +166,36 @@ pub struct RuleRow {
     pub count: u32,
 }
 
+impl RuleRow {
+    /// The rule on one line: its name, its GUID when the name does not hold it, and how
+    /// often it fired ("Block executables (5E0D…), fired once").
+    pub fn line(&self) -> String {
+        rule_line(&self.name, Some(self.id.as_str()), self.count)
+    }
+}
+
+/// A rule on one line, as the Summary screen and every report name it.
+pub fn rule_line(name: &str, id: Option<&str>, count: u32) -> String {
+    let id = id
+        .filter(|id| !id.is_empty() && !name.contains(id))
+        .map(|id| format!(" ({id})"))
+        .unwrap_or_default();
+    format!(
+        "{name}{id}, fired {}",
+        crate::words::times(u64::from(count))
+    )
+}
+
+/// The rules that decided the verdict: those that fired when a mail flow rule decided,
+/// none otherwise (a rule that only tagged the message is no cause).
+pub fn deciding_rules(d: &Diagnosis) -> &[RuleHit] {
+    if d.verdict.decided_by == DecidedBy::TransportRule {
+        &d.rules
+    } else {
+        &[]
+    }
+}
+
 /// The decisive NDR or defer code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NdrSummary {
@@ -251,6 +283,8 @@ pub struct Summary {
     pub rules: Vec<RuleRow>,
     /// The decisive NDR or defer code.
     pub ndr: Option<NdrSummary>,
+    /// The mail flow rules that decided the verdict, named beside the cause.
+    pub deciding_rules: Vec<RuleRow>,
     /// Next actions grouped by who acts, the group that acts first on top.
     pub next_actions: Vec<ActionGroup>,
     /// Every message of the case, when there is more than one.
@@ -341,20 +375,13 @@ impl Summary {
             hops_omitted: d.hops.len() - hops_shown,
             authentication: authentication(d),
             antispam: antispam(d),
-            rules: d
-                .rules
-                .iter()
-                .map(|r| RuleRow {
-                    name: sanitize::value(&r.name),
-                    id: r.id.as_deref().map(sanitize::value).unwrap_or_default(),
-                    count: r.count,
-                })
-                .collect(),
+            rules: d.rules.iter().map(rule_row).collect(),
             ndr: d.ndr.as_ref().map(|n| NdrSummary {
                 code: sanitize::value(&n.code),
                 meaning: sanitize::value(&n.meaning),
                 side: side_label(n.side),
             }),
+            deciding_rules: deciding_rules(d).iter().map(rule_row).collect(),
             next_actions: next_actions(d),
             messages: messages(d),
             messages_omitted: d.messages.len().saturating_sub(MAX_MESSAGES),
@@ -384,9 +411,9 @@ impl Summary {
         }
     }
 
-    /// Findings of every step, with the step, most serious step first within a severity:
-    /// the "key findings" a ticket leads with (warnings and problems).
-    pub fn key_findings(&self) -> impl Iterator<Item = (&StepSummary, &FindingRow)> {
+    /// Every problem and warning of every step, with its step, in the steps' order: the
+    /// lines the Summary screen and a ticket lead with.
+    pub fn problems(&self) -> impl Iterator<Item = (&StepSummary, &FindingRow)> {
         self.steps.iter().flat_map(|s| {
             s.findings
                 .iter()
@@ -418,7 +445,8 @@ pub fn side_label(side: Side) -> &'static str {
     }
 }
 
-fn audience_label(audience: Audience) -> &'static str {
+/// Who does a group of next actions, as the Summary screen and the reports name them.
+pub fn audience_label(audience: Audience) -> &'static str {
     match audience {
         Audience::Agent => "Support agent",
         Audience::User => "User",
@@ -656,6 +684,14 @@ fn next_actions(d: &Diagnosis) -> Vec<ActionGroup> {
             items: actions.iter().map(|a| sanitize::value(&a.text)).collect(),
         })
         .collect()
+}
+
+fn rule_row(r: &RuleHit) -> RuleRow {
+    RuleRow {
+        name: sanitize::value(&r.name),
+        id: r.id.as_deref().map(sanitize::value).unwrap_or_default(),
+        count: r.count,
+    }
 }
 
 fn messages(d: &Diagnosis) -> Vec<MessageRow> {

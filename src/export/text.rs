@@ -70,7 +70,9 @@ fn fields(out: &mut String, fields: &[Field]) {
     }
 }
 
-/// Renders the summary as plain text.
+/// Renders the summary as plain text, in the Summary screen's order: the headline, who
+/// acts, the cause, every problem and warning on one line, the next actions by who does
+/// them, the agent's checks and notes; then the evidence.
 pub fn render(s: &Summary) -> String {
     let mut out = String::new();
     let title = format!("Mailflow diagnosis: {}", s.status.label());
@@ -80,6 +82,8 @@ pub fn render(s: &Summary) -> String {
     out.push_str("\n\n");
     wrap(&mut out, "", "", &s.headline);
     out.push('\n');
+    wrap(&mut out, "", "", &format!("Who acts: {}", s.who_acts));
+    out.push('\n');
     let mut verdict = vec![
         Field {
             label: "Where",
@@ -88,10 +92,6 @@ pub fn render(s: &Summary) -> String {
         Field {
             label: "Decided by",
             value: s.decided_by.to_owned(),
-        },
-        Field {
-            label: "Who acts",
-            value: s.who_acts.to_owned(),
         },
     ];
     verdict.extend(s.message.iter().cloned());
@@ -104,20 +104,29 @@ pub fn render(s: &Summary) -> String {
             wrap(&mut out, "  ", "    ", &text);
         }
     }
-    if !s.decision_chain.is_empty() {
-        heading(&mut out, "How it was decided", '-');
-        for (i, step) in s.decision_chain.iter().enumerate() {
-            wrap(&mut out, &format!("{:>2}. ", i + 1), "    ", step);
+    if s.ndr.is_some() || !s.deciding_rules.is_empty() {
+        heading(&mut out, "Cause", '-');
+        if let Some(ndr) = &s.ndr {
+            let text = format!(
+                "{}: {} (to be fixed on {})",
+                ndr.code, ndr.meaning, ndr.side
+            );
+            wrap(&mut out, "", "", &text);
+        }
+        for rule in &s.deciding_rules {
+            let text = format!("Mail flow rule: {}", rule.line());
+            wrap(&mut out, "  * ", "    ", &text);
         }
     }
-    let key: Vec<_> = s.key_findings().collect();
-    if !key.is_empty() {
-        heading(&mut out, "Key findings", '-');
-        for (step, f) in key {
+    let problems: Vec<_> = s.problems().collect();
+    if !problems.is_empty() {
+        heading(&mut out, "Problems and warnings", '-');
+        for (step, f) in problems {
             let text = format!(
-                "[{}] {} ({})",
+                "[{}] {} (Step {}: {})",
                 summary::severity_label(f.severity),
                 f.title,
+                step.number,
                 step.title
             );
             wrap(&mut out, "  * ", "    ", &text);
@@ -146,13 +155,11 @@ pub fn render(s: &Summary) -> String {
             wrap(&mut out, "", "", &format!("Notes: {}", s.notes));
         }
     }
-    if let Some(ndr) = &s.ndr {
-        heading(&mut out, "Status code", '-');
-        let text = format!(
-            "{}: {} (to be fixed on {})",
-            ndr.code, ndr.meaning, ndr.side
-        );
-        wrap(&mut out, "", "", &text);
+    if !s.decision_chain.is_empty() {
+        heading(&mut out, "How it was decided", '-');
+        for (i, step) in s.decision_chain.iter().enumerate() {
+            wrap(&mut out, &format!("{:>2}. ", i + 1), "    ", step);
+        }
     }
     steps(&mut out, s);
     timeline(&mut out, s);
@@ -168,12 +175,7 @@ pub fn render(s: &Summary) -> String {
     if !s.rules.is_empty() {
         heading(&mut out, "Transport rules that fired", '-');
         for r in &s.rules {
-            let id = if r.id.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", r.id)
-            };
-            let text = format!("{}{id}, {} time(s)", r.name, r.count);
+            let text = r.line();
             wrap(&mut out, "  * ", "    ", &text);
         }
     }

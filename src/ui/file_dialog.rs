@@ -133,6 +133,9 @@ impl<T: Clone> PathPrompt<T> {
                 )
                 .labelled_by(label.id);
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if is_save {
+                ui.label(save_target(Path::new(self.path.trim())));
+            }
             if let Some(problem) = &self.problem {
                 ui.colored_label(ui.visuals().error_fg_color, problem);
             }
@@ -153,6 +156,20 @@ impl<T: Clone> PathPrompt<T> {
             result = Err(());
         }
         result
+    }
+}
+
+/// Where a save will go, in words: the file name and its folder, so the name the app
+/// chose is read without scrolling the field.
+fn save_target(path: &Path) -> String {
+    match (path.file_name(), path.parent()) {
+        (Some(name), Some(folder)) if !folder.as_os_str().is_empty() => format!(
+            "Saves as {} in {}",
+            name.to_string_lossy(),
+            folder.display()
+        ),
+        (Some(name), _) => format!("Saves as {}", name.to_string_lossy()),
+        (None, _) => "Type a file name at the end of the path.".into(),
     }
 }
 
@@ -195,6 +212,23 @@ mod tests {
         assert_eq!(
             Answer::of(Some(chosen.clone()), Duration::from_millis(20)),
             Answer::Chosen(chosen)
+        );
+    }
+
+    #[test]
+    fn the_save_target_names_the_file_and_its_folder() {
+        let path = Path::new("/home/agent/Downloads/report.html");
+        assert_eq!(
+            save_target(path),
+            "Saves as report.html in /home/agent/Downloads"
+        );
+        assert_eq!(
+            save_target(Path::new("report.html")),
+            "Saves as report.html"
+        );
+        assert_eq!(
+            save_target(Path::new("")),
+            "Type a file name at the end of the path."
         );
     }
 

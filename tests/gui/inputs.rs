@@ -31,7 +31,6 @@ fn hovering_files_shows_what_will_be_accepted() {
 }
 
 #[test]
-#[ignore = "written against the wizard before the landing-page, message-bar and Summary redesign (2484785); the redesign lands on Step 1 or 2, so this test looks for its labels on the wrong page: to be updated (issue 18)"]
 fn dropping_an_eml_and_a_trace_fills_the_steps() {
     let mut harness = harness(App::default());
     harness.run();
@@ -47,6 +46,13 @@ fn dropping_an_eml_and_a_trace_fills_the_steps() {
         "reading happens off the UI thread"
     );
     settle(&mut harness);
+    assert_eq!(
+        harness.state().page(),
+        Page::Step(Step::Trace),
+        "a case with a trace opens on Step 1"
+    );
+    harness.state_mut().set_page(Page::Inputs);
+    harness.run();
     assert_shows(
         &harness,
         &[
@@ -96,13 +102,15 @@ fn a_missing_file_is_a_banner_not_a_crash() {
 }
 
 #[test]
-#[ignore = "written against the wizard before the landing-page, message-bar and Summary redesign (2484785); the redesign lands on Step 1 or 2, so this test looks for its labels on the wrong page: to be updated (issue 18)"]
 fn ctrl_v_anywhere_adds_the_clipboard_as_an_input() {
     let text = std::fs::read_to_string(sample("message-trace.txt")).expect("sample");
     let mut harness = harness(App::default());
     harness.run();
     harness.event(egui::Event::Paste(text));
     settle(&mut harness);
+    assert_eq!(harness.state().page(), Page::Step(Step::Trace));
+    harness.state_mut().set_page(Page::Inputs);
+    harness.run();
     assert_shows(
         &harness,
         &["pasted text 1", "message trace (admin center report text)"],
@@ -110,7 +118,6 @@ fn ctrl_v_anywhere_adds_the_clipboard_as_an_input() {
 }
 
 #[test]
-#[ignore = "written against the wizard before the landing-page, message-bar and Summary redesign (2484785); the redesign lands on Step 1 or 2, so this test looks for its labels on the wrong page: to be updated (issue 18)"]
 fn the_paste_box_adds_its_text() {
     let text = std::fs::read_to_string(sample("message-trace.txt")).expect("sample");
     let mut harness = harness(App::default());
@@ -130,6 +137,9 @@ fn the_paste_box_adds_its_text() {
     harness.run();
     harness.get_by_label("Add pasted text").click();
     settle(&mut harness);
+    assert_eq!(harness.state().page(), Page::Step(Step::Trace));
+    harness.state_mut().set_page(Page::Inputs);
+    harness.run();
     assert_shows(
         &harness,
         &["pasted text 1", "message trace (admin center report text)"],

@@ -108,8 +108,9 @@ fn temperrors(cx: &Context<'_>, sender_domain: Option<&str>, out: &mut Vec<Findi
                 format!("The sender's domain{name} has DNS errors ({} temperror)", failed.join(", ")),
             )
             .detail(format!(
-                "When the message arrived, Exchange Online could not fetch the sender domain's {} record(s): the DNS lookup failed temporarily (SERVFAIL, timeout). Authentication then counts as failed or unknown, which can send legitimate mail to Junk or quarantine.",
-                failed.join(" and ")
+                "When the message arrived, Exchange Online could not fetch the sender domain's {} {}: the DNS lookup failed temporarily (SERVFAIL, timeout). Authentication then counts as failed or unknown, which can send legitimate mail to Junk or quarantine.",
+                failed.join(" and "),
+                crate::words::noun(failed.len() as u64, "record", "records")
             ))
             .evidence_lines(field_lines(cx, &["Authentication-Results"]))
             .advice(format!(

@@ -36,13 +36,14 @@ impl Analyzer for FiredRules {
                 js.iter().map(usize::to_string).collect()
             };
             format!(
-                "'{}'{} — fired {} time(s), journey {}",
+                "'{}'{} — fired {}, {} {}",
                 hit.name,
                 hit.id
                     .as_ref()
                     .map(|id| format!(" ({id})"))
                     .unwrap_or_default(),
-                hit.count,
+                crate::words::times(u64::from(hit.count)),
+                crate::words::noun(journeys.len() as u64, "journey", "journeys"),
                 journeys.join(", ")
             )
         });
@@ -54,8 +55,12 @@ impl Analyzer for FiredRules {
             "transport-rules-fired",
             Severity::Info,
             format!(
-                "{} mail flow rule(s) fired{}",
-                cx.facts.rules.len(),
+                "{} fired{}",
+                crate::words::count(
+                    cx.facts.rules.len() as u64,
+                    "mail flow rule",
+                    "mail flow rules"
+                ),
                 if dlp.is_empty() {
                     String::new()
                 } else {

@@ -143,7 +143,7 @@ impl Analyzer for Gateways {
                         Severity::Problem,
                         format!("The message loops between Exchange Online and {}", g.display_name),
                     )
-                    .detail(format!("It was handed to {} {} time(s){}: the routing rule sends back out what the gateway returned.", g.display_name, g.hand_offs.len(), if loop_code.is_some() { " and failed with 5.4.14 (hop count exceeded)" } else { "" }))
+                    .detail(format!("It was handed to {} {}{}: the routing rule sends back out what the gateway returned.", g.display_name, crate::words::times(g.hand_offs.len() as u64), if loop_code.is_some() { " and failed with 5.4.14 (hop count exceeded)" } else { "" }))
                     .evidence_lines(loop_code.map(|c| c.source_line.clone()))
                     .advice("An admin excludes returning mail from the routing rule (the gateway's header stamp, or mail arriving on its inbound connector)."),
                 );

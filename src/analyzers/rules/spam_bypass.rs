@@ -63,7 +63,11 @@ impl Analyzer for SpamBypass {
         let rule_words = if rules.is_empty() {
             "a mail flow rule".to_owned()
         } else {
-            format!("the rule(s) '{}'", rules.join("', '"))
+            format!(
+                "{} '{}'",
+                crate::words::noun(rules.len() as u64, "the rule", "the rules"),
+                rules.join("', '")
+            )
         };
         let mut evidence: Vec<String> = Vec::new();
         if let Some(a) = antispam {

@@ -58,8 +58,8 @@ impl Analyzer for Deferrals {
                     "delivery-deferred",
                     Severity::Warning,
                     format!(
-                        "Deferred {} time(s){span}, still retrying ({codes_text})",
-                        defers.len()
+                        "Deferred {}{span}, still retrying ({codes_text})",
+                        crate::words::times(defers.len() as u64)
                     ),
                     give_up,
                 )
@@ -70,8 +70,8 @@ impl Analyzer for Deferrals {
                     "deferred-then-delivered",
                     Severity::Info,
                     format!(
-                        "Deferred {} time(s){span} before the final event ({codes_text})",
-                        defers.len()
+                        "Deferred {}{span} before the final event ({codes_text})",
+                        crate::words::times(defers.len() as u64)
                     ),
                     String::new(),
                 )

@@ -38,7 +38,7 @@ impl Analyzer for Expansion {
             .iter()
             .map(|m| format!("{}: {}", m.recipient, m.status.label()));
         out.push(
-            Finding::new("group-expanded", Severity::Info, format!("Group {} was expanded to {} member(s)", group.recipient, members.len()))
+            Finding::new("group-expanded", Severity::Info, format!("Group {} was expanded to {}", group.recipient, crate::words::count(members.len() as u64, "member", "members")))
                 .detail("A group is never delivered itself; each member gets a copy with its own outcome. A Drop with 250 2.1.5 RESOLVER.GRP.Expanded on the group is normal.")
                 .evidence_lines(lines),
         );

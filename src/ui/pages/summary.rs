@@ -1,15 +1,16 @@
 //! The Summary page: the answer to read out and paste into the ticket, in the reports'
 //! order — the headline, who acts, the decisive cause, every problem and warning on one
 //! line (a click opens its step), the next actions grouped by who does them with tick
-//! boxes, the agent's checks and notes — and, pinned below, the exports.
+//! boxes, the agent's checks and notes, how it was decided — and, pinned below, the
+//! exports.
 
 use std::collections::BTreeMap;
 
 use eframe::egui;
 
-use crate::diagnosis::{Audience, Diagnosis, Severity};
+use crate::diagnosis::{Diagnosis, Severity};
 use crate::export::Format;
-use crate::export::summary::side_label;
+use crate::export::summary::{audience_label, deciding_rules, rule_line, side_label};
 use crate::step::Step;
 
 use super::super::export_actions::Export;
@@ -22,15 +23,6 @@ pub const NOTES_LABEL: &str = "Notes for the ticket";
 /// The checklist key of a next action.
 pub fn action_key(text: &str) -> String {
     format!("action:{text}")
-}
-
-/// Who does a group of next actions, as the reports name them.
-fn audience_label(audience: Audience) -> &'static str {
-    match audience {
-        Audience::Agent => "Support agent",
-        Audience::User => "User",
-        Audience::Admin => "Administrator",
-    }
 }
 
 /// Draws the page above the export bar; returns the step the agent clicked, if any.
@@ -52,16 +44,6 @@ pub fn ui(
     let clicked = problems_ui(ui, d);
     next_actions_ui(ui, d, checklist);
     checks_done_ui(ui, checklist);
-    if !d.decision_chain.is_empty() {
-        egui::CollapsingHeader::new("How it was decided")
-            .id_salt("decision_chain")
-            .show(ui, |ui| {
-                for (n, line) in d.decision_chain.iter().enumerate() {
-                    ui.label(format!("{}. {line}", n + 1));
-                }
-            });
-        ui.add_space(theme::GAP);
-    }
     let label = ui.label(egui::RichText::new(NOTES_LABEL).strong());
     ui.add(
         egui::TextEdit::multiline(notes)
@@ -69,23 +51,43 @@ pub fn ui(
             .desired_width(f32::INFINITY),
     )
     .labelled_by(label.id);
+    if !d.decision_chain.is_empty() {
+        ui.add_space(theme::GAP);
+        egui::CollapsingHeader::new("How it was decided")
+            .id_salt("decision_chain")
+            .show(ui, |ui| {
+                for (n, line) in d.decision_chain.iter().enumerate() {
+                    ui.label(format!("{}. {line}", n + 1));
+                }
+            });
+    }
     clicked
 }
 
-/// The decisive status code, when there is one: the cause in the sender's own words.
+/// The decisive status code and the mail flow rules that decided, when there are any:
+/// the cause in the sender's own words, and which rule to look up.
 fn cause_ui(ui: &mut egui::Ui, d: &Diagnosis) {
-    let Some(ndr) = &d.ndr else {
+    let rules = deciding_rules(d);
+    if d.ndr.is_none() && rules.is_empty() {
         return;
-    };
-    ui.horizontal_wrapped(|ui| {
-        ui.label(egui::RichText::new("Cause:").strong());
-        ui.label(format!(
-            "{} — {} (to be fixed on {})",
-            ndr.code,
-            ndr.meaning,
-            side_label(ndr.side)
-        ));
-    });
+    }
+    if let Some(ndr) = &d.ndr {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new("Cause:").strong());
+            ui.label(format!(
+                "{} — {} (to be fixed on {})",
+                ndr.code,
+                ndr.meaning,
+                side_label(ndr.side)
+            ));
+        });
+    }
+    for rule in rules {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new("Mail flow rule:").strong());
+            ui.label(rule_line(&rule.name, rule.id.as_deref(), rule.count));
+        });
+    }
     ui.add_space(theme::GAP);
 }
 
@@ -139,11 +141,7 @@ fn next_actions_ui(ui: &mut egui::Ui, d: &Diagnosis, checklist: &mut BTreeMap<St
         return;
     }
     ui.label(egui::RichText::new("Next actions").strong());
-    for who in [Audience::Agent, Audience::User, Audience::Admin] {
-        let mut actions = d.next_actions.iter().filter(|a| a.who == who).peekable();
-        if actions.peek().is_none() {
-            continue;
-        }
+    for (who, actions) in d.next_action_groups() {
         ui.label(audience_label(who));
         ui.indent(("actions", audience_label(who)), |ui| {
             for action in actions {
