@@ -8,8 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use mailflow::case::Case;
-use mailflow::engine::{self, Options};
+use mailflow::engine;
 use mailflow::export::{self, Format};
 use mailflow::input;
 use mailflow::knowledge::Knowledge;
@@ -21,6 +20,10 @@ use mailflow::online;
 pub struct Cli {
     /// Files to open as a case in the GUI.
     pub files: Vec<PathBuf>,
+    /// Also load the gateway profiles (`*.toml`) in this folder into the window's
+    /// diagnoses, as `diagnose --vendors` does.
+    #[arg(long, value_name = "DIR")]
+    pub vendors: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -186,39 +189,7 @@ fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
     if let Some(bundle) = &args.bundle {
         refuse_input_as_output(args, bundle)?;
     }
-    let mut parsed = Vec::new();
-    let mut raw_inputs = Vec::new();
-    for path in &args.inputs {
-        let mut stdin_bytes = None;
-        let result = if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .take(input::MAX_INPUT_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .context("reading stdin")?;
-            let result = input::load_bytes("stdin", &bytes);
-            stdin_bytes = Some(bytes);
-            result
-        } else {
-            input::load_path(path)
-        };
-        let p = result.map_err(refuse)?;
-        if args.bundle.is_some() {
-            let bytes = match stdin_bytes {
-                Some(bytes) => bytes,
-                None => {
-                    std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
-                }
-            };
-            raw_inputs.push((p.info.clone(), bytes));
-        }
-        parsed.push(p);
-    }
-    let case = Case::from_inputs(parsed);
-    let options = Options {
-        selected: args.message.clone(),
-    };
-    // Refuse a broken profile folder before any DNS query is sent.
+    // Refuse a broken profile folder before any input is read or DNS query sent.
     let custom_knowledge = args
         .vendors
         .as_deref()
@@ -228,25 +199,58 @@ fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let knowledge: &Knowledge = custom_knowledge
         .as_ref()
         .unwrap_or_else(|| Knowledge::embedded());
-    let online_results = if args.online {
-        let selected = engine::select(&case, options.selected.as_deref()).map_err(refuse)?;
-        let mut config = online::Config::default();
-        if let Some(addr) = args.dns_server {
-            config = config.with_nameserver(addr);
-        }
-        match online::run(&case, selected, &config, &|_| {}) {
-            Ok(results) => Some(results),
-            Err(error) => {
-                eprintln!("{}", error_line(&format!("online checks skipped: {error}")));
-                None
+    let mut sources = Vec::with_capacity(args.inputs.len());
+    for path in &args.inputs {
+        sources.push(if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .take(input::MAX_INPUT_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .context("reading stdin")?;
+            engine::run::Source::Bytes {
+                name: "stdin".into(),
+                bytes: bytes.into(),
             }
+        } else {
+            engine::run::Source::Path(path.clone())
+        });
+    }
+    let mut online_config = online::Config::default();
+    if let Some(addr) = args.dns_server {
+        online_config = online_config.with_nameserver(addr);
+    }
+    let outcome = engine::run::run(engine::run::Request {
+        inputs: sources,
+        loaded: Vec::new(),
+        keep_raw: args.bundle.is_some(),
+        selection: args
+            .message
+            .clone()
+            .map_or(engine::run::Selection::First, engine::run::Selection::Named),
+        online: if args.online {
+            engine::run::Online::Run
+        } else {
+            engine::run::Online::Off
+        },
+        online_config,
+        knowledge,
+        progress: &|_| {},
+    });
+    let mut raw_inputs = Vec::with_capacity(outcome.read.len());
+    for read in outcome.read {
+        let loaded = read.map_err(refuse)?;
+        if let Some(raw) = &loaded.raw {
+            raw_inputs.push((loaded.parsed.info.clone(), raw.to_vec()));
         }
-    } else {
-        None
-    };
-    let diagnosis =
-        engine::diagnose_in(&case, &options, online_results.as_ref(), knowledge).map_err(refuse)?;
-    drop(case);
+    }
+    if let Some(error) = outcome.online_error {
+        eprintln!("{}", error_line(&format!("online checks skipped: {error}")));
+    }
+    let diagnosis = outcome
+        .diagnosis
+        .ok_or_else(|| refuse("no input to diagnose"))?
+        .map_err(refuse)?;
+    drop(outcome.inputs);
     let format = match args.format {
         OutputFormat::Json => Format::Json,
         OutputFormat::Md => Format::Markdown,

@@ -1,4 +1,7 @@
-//! Runs the whole engine: case → facts → verdict → analyzers → [`Diagnosis`].
+//! Runs the whole engine: case → facts → verdict → analyzers → [`Diagnosis`]; [`run`] is
+//! the whole pipeline from files to a diagnosis that the CLI and the window share.
+
+pub mod run;
 
 use crate::analyzers::{self, Context};
 use crate::case::{Case, CaseMessage};
@@ -255,7 +258,7 @@ fn recipient_outcomes(message: &CaseMessage, facts: &MessageFacts) -> Vec<Recipi
         .map(|r| RecipientOutcome {
             recipient: r.recipient.clone(),
             status: r.status,
-            location: r.location.clone(),
+            location: r.location.as_ref().map(ToString::to_string),
             code: None,
             reply_code: None,
             reason: None,

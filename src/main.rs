@@ -22,7 +22,7 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match &args.command {
         Some(cli::Command::Diagnose(diagnose)) => Ok(cli::diagnose(diagnose)),
-        None => run_gui(&args.files),
+        None => run_gui(&args.files, args.vendors.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -34,8 +34,18 @@ fn main() -> ExitCode {
 }
 
 #[cfg(feature = "gui")]
-fn run_gui(files: &[std::path::PathBuf]) -> anyhow::Result<ExitCode> {
-    mailflow::ui::run(files).map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))?;
+fn run_gui(
+    files: &[std::path::PathBuf],
+    vendors: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    use mailflow::knowledge::Knowledge;
+    // Loaded once and kept for the life of the window, which every analysis borrows.
+    let knowledge: &'static Knowledge = match vendors {
+        Some(dir) => Box::leak(Box::new(Knowledge::with_vendor_dir(dir)?)),
+        None => Knowledge::embedded(),
+    };
+    mailflow::ui::run(files, knowledge)
+        .map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -44,7 +54,10 @@ fn run_gui(files: &[std::path::PathBuf]) -> anyhow::Result<ExitCode> {
     clippy::unnecessary_wraps,
     reason = "same signature as the GUI build's run_gui"
 )]
-fn run_gui(_files: &[std::path::PathBuf]) -> anyhow::Result<ExitCode> {
+fn run_gui(
+    _files: &[std::path::PathBuf],
+    _vendors: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
     eprintln!("mailflow: built without the GUI; use `mailflow diagnose --help`");
     Ok(ExitCode::from(2))
 }

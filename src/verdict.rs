@@ -6,8 +6,9 @@ pub mod perimeter;
 
 use crate::case::CaseMessage;
 use crate::diagnosis::{Audience, DecidedBy, NextAction, Side, Status, Verdict, WhoActs};
-use crate::facts::headers::{FilterSkip, JUNK_BY_USER_SETTINGS, SENDERS_COPY};
-use crate::facts::{Cause, CodeSeen, HANDED_TO, MessageFacts};
+use crate::facts::headers::FilterSkip;
+use crate::facts::location::JunkNote;
+use crate::facts::{Cause, CodeSeen, Location, MessageFacts};
 use crate::knowledge::Knowledge;
 use crate::knowledge::status_codes::{CodeCategory, rfc3463};
 use perimeter::Direction;
@@ -136,7 +137,7 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
             DecidedBy::Unknown
         }
         Status::Junk | Status::Quarantined if sfv == "BLK" => DecidedBy::AllowBlockList,
-        Status::Junk if facts.location.as_deref() == Some(JUNK_BY_USER_SETTINGS) => {
+        Status::Junk if facts.location == Some(Location::Junk(JunkNote::UserSettings)) => {
             DecidedBy::AllowBlockList
         }
         Status::Junk
@@ -255,7 +256,7 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
         }
         Status::Expanded | Status::Unknown => {
             if let Some(location) = &facts.location {
-                chain.push(location.clone());
+                chain.push(location.to_string());
             }
         }
     }
@@ -283,10 +284,7 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
         root_cause.as_ref(),
     );
     let code = facts.decisive_code.as_ref();
-    let handed_off = facts
-        .location
-        .as_deref()
-        .is_some_and(|l| l.starts_with(HANDED_TO));
+    let handed_off = facts.location.as_ref().is_some_and(Location::is_hand_off);
     // The code's own fix first: the table's actions know the outcome, not the code. A
     // block by a known layer (a rule, DLP, a list) has the table's own advice for it.
     let code_fix = code
@@ -340,7 +338,7 @@ pub fn decide(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
     Decision {
         verdict: Verdict {
             status,
-            location: facts.location.clone(),
+            location: facts.location.as_ref().map(ToString::to_string),
             decided_by,
             headline,
             who_acts,
@@ -662,17 +660,20 @@ fn headline(
     if let Some(reason) = cause.and_then(|c| cause_headline(status, decided_by, c, &to)) {
         return reason;
     }
-    let location = facts.location.clone().unwrap_or_default();
+    let place = facts.location.as_ref();
+    let hand_off = place.is_some_and(Location::is_hand_off);
+    let summary_only = place.is_some_and(Location::is_summary_only);
+    let location = place.map(ToString::to_string).unwrap_or_default();
     let code = facts.decisive_code.as_ref();
     match status {
         Status::Delivered => {
             if facts.journeys.iter().rev().find_map(|j| j.hand_off.as_ref()).is_some()
-                && facts.location.as_deref().is_some_and(|l| l.starts_with(HANDED_TO))
+                && hand_off
             {
                 format!("Delivered{to}: {location} — Microsoft 365 handed it on; what happened after is the receiving side's to check.")
-            } else if location.starts_with(HANDED_TO) {
+            } else if hand_off {
                 format!("Delivered{to}: {location} — what happened after is the receiving side's to check.")
-            } else if location.contains("summary status") {
+            } else if summary_only {
                 format!("Delivered{to} (summary status only: the trace detail would show which folder).")
             } else {
                 format!("Delivered{to} to {}: it reached the mailbox.", mid_sentence(&location))
@@ -695,7 +696,7 @@ fn headline(
             "Not delivered{to}: {}",
             match (code, meaning) {
                 (Some(c), Some(m)) => format!("{} — {m}", c.code),
-                _ if location.contains("summary status") => "the summary row gives no reason; the trace detail (Get-MessageTraceDetailV2 or the row's details in the admin centre) has the status code.".into(),
+                _ if summary_only => "the summary row gives no reason; the trace detail (Get-MessageTraceDetailV2 or the row's details in the admin centre) has the status code.".into(),
                 _ => "the trace shows a failure without a status code.".into(),
             }
         ),
@@ -714,9 +715,9 @@ fn headline(
                 format!("Sent to a group that was expanded to {}; {failed} of them not delivered — each member has its own outcome.", crate::words::count(members as u64, "member", "members"))
             }
         }
-        Status::Unknown if location == SENDERS_COPY => "These are the headers of the sender's own copy: they show the message was sent, not where it went. Trace it by its Message-ID, or get the headers of the copy the recipient received.".to_owned(),
+        Status::Unknown if place == Some(&Location::SendersCopy) => "These are the headers of the sender's own copy: they show the message was sent, not where it went. Trace it by its Message-ID, or get the headers of the copy the recipient received.".to_owned(),
         Status::Unknown if facts.trace_found_nothing => "The message trace found no message: widen its dates or check the address, then trace again.".to_owned(),
-        Status::Unknown => facts.recipients.iter().find(|r| r.lost_at_gateway.is_some()).and_then(|r| r.location.clone()).map_or_else(
+        Status::Unknown => facts.recipients.iter().find(|r| r.lost_at_gateway.is_some()).and_then(|r| r.location.as_ref()).map_or_else(
             || "Not enough evidence to say where the message went: add the message trace or the headers.".to_owned(),
             |l| format!("{l}: check the gateway's console."),
         ),

@@ -17,7 +17,7 @@ pub mod received;
 pub mod received_date;
 pub mod received_tls;
 
-use super::HANDED_TO;
+use super::location::{HandOffTarget, InboxNote, JunkNote, Location, QuarantineNote};
 use crate::case::{HeaderBlock, HeaderSource, MessageHeaders};
 use crate::diagnosis::{Antispam, Authentication, Hop, Status};
 use crate::knowledge::Knowledge;
@@ -115,7 +115,7 @@ pub struct HeaderFacts {
     pub antispam: Antispam,
     /// Where the headers prove the message was placed (`dest:J` → Junk, a quarantine
     /// stamp, …), used when no trace says so.
-    pub placement: Option<(Status, String)>,
+    pub placement: Option<(Status, Location)>,
     /// The Received chain in detail.
     pub chain: ReceivedChain,
     /// Authentication in detail.
@@ -133,13 +133,9 @@ pub struct HeaderFacts {
 /// Categories that quarantine by default when no mailbox delivery stamp says otherwise.
 const QUARANTINE_CATEGORIES: &[&str] = &["HPHSH", "HPHISH", "PHSH", "MALW", "AMP", "SAP", "FTBP"];
 
-/// Derives the header facts of `headers`.
-pub fn derive(headers: &MessageHeaders) -> HeaderFacts {
-    derive_with(headers, Knowledge::embedded())
-}
-
-/// Derives the header facts of `headers` with `knowledge`.
-pub fn derive_with(headers: &MessageHeaders, knowledge: &Knowledge) -> HeaderFacts {
+/// Derives the header facts of `headers` with `knowledge` (whose gateway profiles name
+/// the Received hops).
+pub fn derive(headers: &MessageHeaders, knowledge: &Knowledge) -> HeaderFacts {
     let block = &headers.block;
     let chain = chain::build(block, knowledge);
     let spam = AntispamFacts::read(block, &knowledge.antispam);
@@ -394,7 +390,7 @@ fn contract_antispam(spam: &AntispamFacts) -> Antispam {
 /// organization sends, and its verdict is the outbound filter's, not a mailbox's. Headers
 /// with it are the recipient's copy; the first hop after Microsoft 365 names the server it
 /// was handed to, and where that server filed it is the receiving side's to tell.
-fn outbound_placement(spam: &AntispamFacts, chain: &ReceivedChain) -> Option<(Status, String)> {
+fn outbound_placement(spam: &AntispamFacts, chain: &ReceivedChain) -> Option<(Status, Location)> {
     if !spam
         .report_value("DIR")
         .is_some_and(|d| d.trim().eq_ignore_ascii_case("OUT"))
@@ -406,23 +402,12 @@ fn outbound_placement(spam: &AntispamFacts, chain: &ReceivedChain) -> Option<(St
         .iter()
         .skip_while(|h| h.operator != Operator::Microsoft365)
         .find(|h| h.operator != Operator::Microsoft365)
-        .and_then(|h| h.fields.by.as_deref());
+        .and_then(|h| h.fields.by.clone());
     Some((
         Status::Delivered,
-        handed_to.map_or_else(
-            || {
-                format!(
-                    "{HANDED_TO} the recipient's mail system by Exchange Online (outgoing mail)"
-                )
-            },
-            |by| format!("{HANDED_TO} {by} by Exchange Online (outgoing mail)"),
-        ),
+        Location::HandedTo(HandOffTarget::Outgoing(handed_to)),
     ))
 }
-
-/// The location of the sender's own copy (Sent Items, or a sent message dragged out of
-/// Outlook): the verdict's headline recognises it by this text.
-pub const SENDERS_COPY: &str = "Sent from the sender's mailbox (these are the sender's own copy's headers: they do not show where it went)";
 
 /// The sender's own copy: stamped inside the organization at submission, with no hop past
 /// the client's submission (`with mapi`, HTTP) and none of the stamps transport and the
@@ -433,7 +418,7 @@ fn senders_copy_placement(
     spam: &AntispamFacts,
     chain: &ReceivedChain,
     block: &HeaderBlock,
-) -> Option<(Status, String)> {
+) -> Option<(Status, Location)> {
     // Most messages come from outside: the internal stamps are asked first.
     let submitted_only = || {
         chain.hops.iter().all(|hop| {
@@ -452,26 +437,11 @@ fn senders_copy_placement(
                 .is_some()
     };
     (spam.internal() && submitted_only() && !delivery_stamped())
-        .then(|| (Status::Unknown, SENDERS_COPY.to_owned()))
-}
-
-/// The placement of a message the spam filter called clean and the mailbox filed in Junk:
-/// the recipient's Blocked Senders, or their "Safe Senders only" option, decided.
-pub const JUNK_BY_USER_SETTINGS: &str =
-    "Junk Email folder (the recipient's junk email settings, not the spam filter)";
-
-/// Why the filter did not judge it, as the placement's parenthesis.
-fn skip_words(skip: FilterSkip) -> &'static str {
-    match skip {
-        FilterSkip::Internal => " (internal mail: not spam-filtered)",
-        FilterSkip::Rule => " (a mail flow rule bypassed spam filtering)",
-        FilterSkip::SafeSender => " (the sender is on the user's Safe Senders list)",
-        FilterSkip::AllowList => " (an allow list let it skip spam filtering)",
-    }
+        .then_some((Status::Unknown, Location::SendersCopy))
 }
 
 /// Where the headers prove the message was placed, when no trace says so.
-fn placement(spam: &AntispamFacts) -> Option<(Status, String)> {
+fn placement(spam: &AntispamFacts) -> Option<(Status, Location)> {
     let sfv = spam.verdict("SFV").unwrap_or_default();
     let cat = spam.verdict("CAT").unwrap_or_default();
     let scl = spam.scl();
@@ -487,39 +457,38 @@ fn placement(spam: &AntispamFacts) -> Option<(Status, String)> {
     if dest.is_none() && (quarantine_stamp || QUARANTINE_CATEGORIES.contains(&cat.as_str())) {
         return Some((
             Status::Quarantined,
-            format!(
-                "Quarantine (CAT:{}; the headers carry no mailbox delivery stamp)",
-                if cat.is_empty() { "?" } else { cat.as_str() }
-            ),
+            Location::Quarantine(QuarantineNote::HeaderCategory(if cat.is_empty() {
+                "?".to_owned()
+            } else {
+                cat.clone()
+            })),
         ));
     }
     if let Some(dest) = dest {
-        let why = skip.map_or("", skip_words);
+        // A message the spam filter called clean and the mailbox filed in Junk: the
+        // recipient's Blocked Senders, or their "Safe Senders only" option, decided.
         return match dest.as_str() {
             "J" if spam.filter_said_not_spam() => {
-                Some((Status::Junk, JUNK_BY_USER_SETTINGS.to_owned()))
+                Some((Status::Junk, Location::Junk(JunkNote::UserSettings)))
             }
-            "J" => Some((Status::Junk, "Junk Email folder".to_owned())),
-            "I" => Some((Status::Delivered, format!("Inbox{why}"))),
-            "C" => Some((
+            "J" => Some((Status::Junk, Location::Junk(JunkNote::Plain))),
+            "I" => Some((
                 Status::Delivered,
-                "A custom mailbox folder (an inbox rule moved it)".to_owned(),
+                Location::Inbox(skip.map_or(InboxNote::Plain, InboxNote::Skipped)),
             )),
-            "D" => Some((Status::Delivered, "Deleted Items folder".to_owned())),
+            "C" => Some((Status::Delivered, Location::CustomFolder)),
+            "D" => Some((Status::Delivered, Location::DeletedItems)),
             _ => None,
         };
     }
     if let Some(skip @ (FilterSkip::Rule | FilterSkip::Internal)) = skip {
-        return Some((Status::Delivered, format!("Inbox{}", skip_words(skip))));
+        return Some((Status::Delivered, Location::Inbox(InboxNote::Skipped(skip))));
     }
     if matches!(sfv.as_str(), "SPM" | "SKS" | "SKB" | "BLK") || scl.is_some_and(|s| s >= 5) {
-        return Some((
-            Status::Junk,
-            "Junk Email folder (the default action for spam; no mailbox delivery stamp)".to_owned(),
-        ));
+        return Some((Status::Junk, Location::Junk(JunkNote::DefaultSpamAction)));
     }
     if matches!(sfv.as_str(), "NSPM" | "SFE" | "SKA" | "SKI" | "SKQ") {
-        return Some((Status::Delivered, "Inbox (not filtered as spam)".to_owned()));
+        return Some((Status::Delivered, Location::Inbox(InboxNote::NotFiltered)));
     }
     None
 }
@@ -549,22 +518,25 @@ mod tests {
 
     #[test]
     fn trusts_microsofts_results_above_the_entry_hop_only() {
-        let facts = derive(&headers(&[
-            (
-                "Received",
-                "from CH1PEPF0000AD7C.namprd04.prod.outlook.com (2603:10b6:610:cd:cafe::f3) by CH0PR03CA0099.outlook.office365.com with Microsoft SMTP Server; Thu, 6 Mar 2025 13:40:11 +0000",
-            ),
-            (
-                "Authentication-Results",
-                "spf=fail (sender IP is 203.0.113.77) smtp.mailfrom=sender.example; dkim=none (message not signed) header.d=none;dmarc=fail action=oreject header.from=bank.example;compauth=fail reason=000",
-            ),
-            ("Received", ENTRY),
-            (
-                "Authentication-Results",
-                "mx.sender.example; spf=pass smtp.mailfrom=bank.example; dkim=pass header.d=bank.example; dmarc=pass",
-            ),
-            ("From", "Bank <alerts@bank.example>"),
-        ]));
+        let facts = derive(
+            &headers(&[
+                (
+                    "Received",
+                    "from CH1PEPF0000AD7C.namprd04.prod.outlook.com (2603:10b6:610:cd:cafe::f3) by CH0PR03CA0099.outlook.office365.com with Microsoft SMTP Server; Thu, 6 Mar 2025 13:40:11 +0000",
+                ),
+                (
+                    "Authentication-Results",
+                    "spf=fail (sender IP is 203.0.113.77) smtp.mailfrom=sender.example; dkim=none (message not signed) header.d=none;dmarc=fail action=oreject header.from=bank.example;compauth=fail reason=000",
+                ),
+                ("Received", ENTRY),
+                (
+                    "Authentication-Results",
+                    "mx.sender.example; spf=pass smtp.mailfrom=bank.example; dkim=pass header.d=bank.example; dmarc=pass",
+                ),
+                ("From", "Bank <alerts@bank.example>"),
+            ]),
+            crate::testing::knowledge(),
+        );
         assert_eq!(facts.auth.authority, AuthAuthority::Microsoft365);
         assert_eq!(facts.authentication.spf.as_deref(), Some("fail"));
         assert_eq!(facts.authentication.dmarc.as_deref(), Some("fail"));
@@ -586,7 +558,11 @@ mod tests {
 
     #[test]
     fn placement_from_the_stamps() {
-        let place = |fields: &[(&str, &str)]| derive(&headers(fields)).placement.map(|p| p.0);
+        let place = |fields: &[(&str, &str)]| {
+            derive(&headers(fields), crate::testing::knowledge())
+                .placement
+                .map(|p| p.0)
+        };
         assert_eq!(
             place(&[("X-Microsoft-Antispam-Mailbox-Delivery", "ucf:0;dest:J;")]),
             Some(Status::Junk)
@@ -615,13 +591,16 @@ mod tests {
 
     #[test]
     fn contract_levels_stay_in_range() {
-        let facts = derive(&headers(&[
-            (
-                "X-Forefront-Antispam-Report",
-                "CIP:2001:db8::1;SCL:42;CTRY:;",
-            ),
-            ("X-Microsoft-Antispam", "BCL:7;PCL:-9990;"),
-        ]));
+        let facts = derive(
+            &headers(&[
+                (
+                    "X-Forefront-Antispam-Report",
+                    "CIP:2001:db8::1;SCL:42;CTRY:;",
+                ),
+                ("X-Microsoft-Antispam", "BCL:7;PCL:-9990;"),
+            ]),
+            crate::testing::knowledge(),
+        );
         assert_eq!(facts.antispam.scl, None);
         assert_eq!(facts.antispam.bcl, Some(7));
         assert_eq!(facts.antispam.pcl, None);

@@ -6,8 +6,11 @@ use std::sync::LazyLock;
 use chrono::{DateTime, FixedOffset};
 use regex::Regex;
 
-use super::HANDED_TO;
 use super::codes::{self, CodeOrigin, CodeSeen};
+use super::location::{
+    HandOffTarget, InboxNote, JunkNote, Location, NotDeliveredNote, QuarantineNote, RetryNote,
+    SummaryStatus,
+};
 use crate::case::{EventKind, TraceEvent, TraceRecord};
 use crate::diagnosis::Status;
 use crate::knowledge::Knowledge;
@@ -60,7 +63,7 @@ pub struct Journey {
     /// The journey's status.
     pub status: Status,
     /// Where it ended, in words.
-    pub location: Option<String>,
+    pub location: Option<Location>,
     /// Index (into the record's events) of the decisive event.
     pub decisive: Option<usize>,
     /// Set when the journey ends by handing the message to another host.
@@ -135,24 +138,27 @@ static SCL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The folder a Deliver detail names, as (status, words).
-fn delivered_to(detail: &str) -> (Status, String) {
+fn delivered_to(detail: &str) -> (Status, Location) {
     let lower = detail.to_ascii_lowercase();
     if lower.contains("quarantine") {
-        return (Status::Quarantined, "Quarantine".into());
+        return (
+            Status::Quarantined,
+            Location::Quarantine(QuarantineNote::Plain),
+        );
     }
     if lower.contains("junk") {
-        return (Status::Junk, "Junk Email folder".into());
+        return (Status::Junk, Location::Junk(JunkNote::Plain));
     }
     if let Some(folder) = FOLDER.captures(detail).and_then(|c| c.get(1)) {
         let folder = folder.as_str();
         return match folder.to_ascii_lowercase().as_str() {
-            "junkemail" => (Status::Junk, "Junk Email folder".into()),
-            "inbox" => (Status::Delivered, "Inbox".into()),
-            "deleteditems" => (Status::Delivered, "Deleted Items folder".into()),
-            _ => (Status::Delivered, format!("{folder} folder")),
+            "junkemail" => (Status::Junk, Location::Junk(JunkNote::Plain)),
+            "inbox" => (Status::Delivered, Location::Inbox(InboxNote::Plain)),
+            "deleteditems" => (Status::Delivered, Location::DeletedItems),
+            _ => (Status::Delivered, Location::Folder(folder.to_owned())),
         };
     }
-    (Status::Delivered, "Inbox (mailbox)".into())
+    (Status::Delivered, Location::Inbox(InboxNote::Mailbox))
 }
 
 fn hand_off(record: &TraceRecord, event: &TraceEvent, knowledge: &Knowledge) -> HandOff {
@@ -215,23 +221,23 @@ fn hand_off(record: &TraceRecord, event: &TraceEvent, knowledge: &Knowledge) -> 
 }
 
 /// The status a summary format states, when there are no events to read.
-pub fn status_from_summary(raw: &str) -> Option<(Status, &'static str)> {
+pub fn status_from_summary(raw: &str) -> Option<(Status, Location)> {
     let status = match raw.trim().to_ascii_lowercase().as_str() {
         "delivered" => (
             Status::Delivered,
-            "Delivered (summary status; no event detail)",
+            Location::Summary(SummaryStatus::Delivered),
         ),
-        "failed" => (
-            Status::Failed,
-            "Not delivered (summary status; no event detail)",
-        ),
+        "failed" => (Status::Failed, Location::Summary(SummaryStatus::Failed)),
         "pending" | "gettingstatus" | "getting status" => {
-            (Status::Pending, "Not delivered yet (summary status)")
+            (Status::Pending, Location::Summary(SummaryStatus::Pending))
         }
-        "expanded" => (Status::Expanded, "Group expanded to its members"),
-        "quarantined" => (Status::Quarantined, "Quarantine"),
-        "filteredasspam" | "filtered as spam" => (Status::Junk, "Filtered as spam"),
-        "none" => (Status::Unknown, "No status (rejected or redirected)"),
+        "expanded" => (Status::Expanded, Location::GroupExpanded),
+        "quarantined" => (
+            Status::Quarantined,
+            Location::Quarantine(QuarantineNote::Plain),
+        ),
+        "filteredasspam" | "filtered as spam" => (Status::Junk, Location::FilteredAsSpam),
+        "none" => (Status::Unknown, Location::NoStatus),
         _ => return None,
     };
     Some(status)
@@ -343,21 +349,20 @@ pub fn derive(record: &TraceRecord, index: usize, knowledge: &Knowledge) -> Jour
         Some(Status::Failed) => {
             journey.decisive = last_of(EventKind::Fail);
             journey.status = Status::Failed;
-            journey.location =
-                Some("Not delivered; a non-delivery report goes to the sender".into());
+            journey.location = Some(Location::NotDelivered(NotDeliveredNote::ReportToSender));
             journey.cause = failure_cause(&journey.fail_codes, &kinds);
             if matches!(
                 journey.cause,
                 Some(Cause::TransportRule | Cause::Dlp | Cause::BlockList | Cause::Malware)
             ) {
                 journey.status = Status::Blocked;
-                journey.location = Some("Rejected by policy; not delivered".into());
+                journey.location = Some(Location::RejectedByPolicy);
             }
         }
         Some(Status::Pending) => {
             journey.decisive = last_of(EventKind::Defer);
             journey.status = Status::Pending;
-            journey.location = Some("Queued in Exchange Online, being retried".into());
+            journey.location = Some(Location::Retrying(RetryNote::ExchangeQueue));
         }
         Some(Status::Delivered) => {
             journey.delivered_late = kinds.contains(&EventKind::Defer);
@@ -393,23 +398,25 @@ pub fn derive(record: &TraceRecord, index: usize, knowledge: &Knowledge) -> Jour
                     return journey;
                 };
                 let hand = hand_off(record, event, knowledge);
-                journey.location = Some(match (&hand.host, &hand.ip) {
-                    (Some(h), Some(ip)) => format!("{HANDED_TO} {h} ({ip})"),
-                    (Some(h), None) => format!("{HANDED_TO} {h}"),
-                    (None, Some(ip)) => format!("{HANDED_TO} {ip}"),
-                    (None, None) => format!("{HANDED_TO} an external server"),
-                });
+                journey.location = Some(Location::HandedTo(match (&hand.host, &hand.ip) {
+                    (Some(host), ip) => HandOffTarget::Host {
+                        host: host.clone(),
+                        ip: ip.clone(),
+                    },
+                    (None, Some(ip)) => HandOffTarget::Ip(ip.clone()),
+                    (None, None) => HandOffTarget::ExternalServer,
+                }));
                 journey.hand_off = Some(hand);
             } else {
                 journey.decisive = last_of(EventKind::Send);
                 journey.status = Status::Delivered;
-                journey.location = Some("Sent on to the next server".into());
+                journey.location = Some(Location::SentOnward);
             }
         }
         Some(Status::Expanded) => {
             journey.decisive = last_of(EventKind::Expand);
             journey.status = Status::Expanded;
-            journey.location = Some("Group expanded to its members".into());
+            journey.location = Some(Location::GroupExpanded);
         }
         _ => from_summary(record, &kinds, expanded_drop, &mut journey),
     }
@@ -420,7 +427,9 @@ pub fn derive(record: &TraceRecord, index: usize, knowledge: &Knowledge) -> Jour
             .filter(|s| s.eq_ignore_ascii_case("quarantined"))
     {
         journey.status = Status::Quarantined;
-        journey.location = Some(format!("Quarantine (trace status {quarantined})"));
+        journey.location = Some(Location::Quarantine(QuarantineNote::TraceStatus(
+            quarantined.to_owned(),
+        )));
     }
     journey
 }
@@ -436,24 +445,24 @@ fn from_summary(
         let lower = sentence.to_ascii_lowercase();
         if lower.contains("junk email folder") {
             journey.status = Status::Junk;
-            journey.location = Some("Junk Email folder".into());
+            journey.location = Some(Location::Junk(JunkNote::Plain));
             journey.cause = Some(Cause::Spam);
             return;
         }
         if lower.contains("quarantine") {
             journey.status = Status::Quarantined;
-            journey.location = Some("Quarantine".into());
+            journey.location = Some(Location::Quarantine(QuarantineNote::Plain));
             return;
         }
     }
     if kinds.contains(&EventKind::Drop) {
         if expanded_drop {
             journey.status = Status::Expanded;
-            journey.location = Some("Group expanded to its members".into());
+            journey.location = Some(Location::GroupExpanded);
             return;
         }
         journey.status = Status::Blocked;
-        journey.location = Some("Deleted without a non-delivery report".into());
+        journey.location = Some(Location::DeletedWithoutNdr);
         journey.cause = if kinds.contains(&EventKind::Malware) {
             Some(Cause::Malware)
         } else if kinds.contains(&EventKind::TransportRule) {
@@ -467,17 +476,17 @@ fn from_summary(
     }
     if kinds.contains(&EventKind::Malware) {
         journey.status = Status::Blocked;
-        journey.location = Some("Stopped by the malware filter".into());
+        journey.location = Some(Location::MalwareFilter);
         journey.cause = Some(Cause::Malware);
         return;
     }
     if let Some((status, location)) = record.status_raw.as_deref().and_then(status_from_summary) {
         journey.status = status;
         journey.location = Some(match (&record.to_ip, status) {
-            (Some(ip), Status::Delivered) => format!(
-                "{HANDED_TO} the receiving mail server at {ip} (summary status; not proof it reached an inbox)"
-            ),
-            _ => location.into(),
+            (Some(ip), Status::Delivered) => {
+                Location::HandedTo(HandOffTarget::SummaryServer(ip.clone()))
+            }
+            _ => location,
         });
     }
 }
@@ -521,7 +530,7 @@ mod tests {
     fn journey(events: Vec<TraceEvent>) -> Journey {
         let mut record = TraceRecord::new(TraceFormat::EacCopyText, 0);
         record.events = events;
-        derive(&record, 0, Knowledge::embedded())
+        derive(&record, 0, crate::testing::knowledge())
     }
 
     #[test]

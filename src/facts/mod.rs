@@ -6,6 +6,7 @@ pub mod codes;
 pub mod gateway;
 pub mod headers;
 pub mod journey;
+pub mod location;
 pub mod online;
 pub mod rules;
 
@@ -18,6 +19,7 @@ use crate::knowledge::Knowledge;
 pub use codes::{CodeOrigin, CodeSeen};
 pub use headers::HeaderFacts;
 pub use journey::{Cause, HandOff, Journey};
+pub use location::Location;
 pub use rules::RuleFiring;
 
 /// The final outcome for one recipient: the last journey's, unless that journey only
@@ -29,7 +31,7 @@ pub struct RecipientFacts {
     /// Final status.
     pub status: Status,
     /// Where it ended.
-    pub location: Option<String>,
+    pub location: Option<Location>,
     /// Index into [`MessageFacts::journeys`] of the deciding journey.
     pub journey: Option<usize>,
     /// True when the message went to a re-injecting gateway and no later journey shows it
@@ -47,8 +49,8 @@ pub struct MessageFacts {
     /// The message's status: an expanded group stays `expanded`; otherwise the recipient
     /// that fared worst decides.
     pub status: Status,
-    /// Where it ended, in words.
-    pub location: Option<String>,
+    /// Where it ended.
+    pub location: Option<Location>,
     /// Every rule firing, in journey order.
     pub rule_firings: Vec<RuleFiring>,
     /// Rules with counts, in first-fired order.
@@ -79,12 +81,15 @@ impl MessageFacts {
         journeys.sort_by_key(|j| (j.start, j.hand_off.is_none(), j.end, j.record));
 
         let mut facts = Self {
-            headers: message.headers.first().map(headers::derive),
+            headers: message
+                .headers
+                .first()
+                .map(|h| headers::derive(h, knowledge)),
             bounce: message
                 .ndrs
                 .iter()
                 .find_map(|n| n.bounce_headers.as_deref())
-                .map(headers::derive),
+                .map(|h| headers::derive(h, knowledge)),
             ..Self::default()
         };
         for (n, journey) in journeys.iter().enumerate() {
@@ -170,10 +175,9 @@ fn recipient_outcomes(
         let (status, location, lost) = match reinjecting {
             Some(profile) => (
                 Status::Unknown,
-                Some(format!(
-                    "{HANDED_TO} {} for scanning; no later journey shows it coming back",
-                    profile.display_name
-                )),
+                Some(Location::HandedTo(location::HandOffTarget::GatewayNotBack(
+                    profile.display_name.clone(),
+                ))),
                 Some(profile.id.clone()),
             ),
             None => (journey.status, journey.location.clone(), None),
@@ -205,35 +209,36 @@ fn recipient_outcomes(
     outcomes
 }
 
-/// How every location of a message Exchange Online handed to another server begins (a
-/// gateway, a smart host, the recipient's server): Microsoft 365's part ended there, and the
-/// verdict's headline and next actions recognise such a location by this prefix.
-pub const HANDED_TO: &str = "Handed to";
-
-fn member_outcome(kinds: &[EventKind], status_text: Option<&str>) -> (Status, Option<String>) {
+fn member_outcome(kinds: &[EventKind], status_text: Option<&str>) -> (Status, Option<Location>) {
     let has = |k| kinds.contains(&k);
-    let (status, words) = if has(EventKind::Fail) {
-        (Status::Failed, "Not delivered")
+    let (status, location) = if has(EventKind::Fail) {
+        (
+            Status::Failed,
+            Location::NotDelivered(location::NotDeliveredNote::Plain),
+        )
     } else if has(EventKind::Expand) {
-        (Status::Expanded, "Group expanded to its members")
+        (Status::Expanded, Location::GroupExpanded)
     } else if has(EventKind::Deliver) {
-        (Status::Delivered, "Delivered to the mailbox")
+        (Status::Delivered, Location::Mailbox)
     } else if has(EventKind::SendExternal) || has(EventKind::Send) {
         (
             Status::Delivered,
-            "Handed to the next server outside Exchange Online",
+            Location::HandedTo(location::HandOffTarget::NextServer),
         )
     } else if has(EventKind::Defer) {
-        (Status::Pending, "Being retried")
-    } else if let Some((status, words)) = status_text.and_then(journey::status_from_summary) {
-        (status, words)
+        (
+            Status::Pending,
+            Location::Retrying(location::RetryNote::Plain),
+        )
+    } else if let Some(summary) = status_text.and_then(journey::status_from_summary) {
+        summary
     } else {
-        (Status::Unknown, "No outcome recorded")
+        (Status::Unknown, Location::NoOutcome)
     };
-    (status, Some(words.to_owned()))
+    (status, Some(location))
 }
 
-fn overall(recipients: &[RecipientFacts], journeys: &[Journey]) -> (Status, Option<String>) {
+fn overall(recipients: &[RecipientFacts], journeys: &[Journey]) -> (Status, Option<Location>) {
     if let Some(group) = recipients.iter().find(|r| r.status == Status::Expanded) {
         return (Status::Expanded, group.location.clone());
     }
@@ -246,22 +251,23 @@ fn overall(recipients: &[RecipientFacts], journeys: &[Journey]) -> (Status, Opti
 }
 
 /// No trace: what the NDRs and headers prove.
-fn without_trace(message: &CaseMessage, facts: &MessageFacts) -> (Status, Option<String>) {
+fn without_trace(message: &CaseMessage, facts: &MessageFacts) -> (Status, Option<Location>) {
     if let Some(ndr) = message.ndrs.first() {
         return if ndr.is_delay_notice() {
             (
                 Status::Pending,
-                Some("Delayed; the sending server keeps retrying (delay notice)".into()),
+                Some(Location::Retrying(location::RetryNote::DelayNotice)),
             )
         } else {
             (
                 Status::Failed,
-                Some("Not delivered; the sender received a non-delivery report".into()),
+                Some(Location::NotDelivered(
+                    location::NotDeliveredNote::SenderGotReport,
+                )),
             )
         };
     }
-    let found_nothing = (!message.empty_traces.is_empty())
-        .then(|| "The message trace matched no message".to_owned());
+    let found_nothing = (!message.empty_traces.is_empty()).then_some(Location::TraceFoundNothing);
     facts
         .headers
         .as_ref()
@@ -362,13 +368,12 @@ fn last_primary(codes: &[CodeSeen]) -> Option<&CodeSeen> {
 mod tests {
     use super::*;
 
-    /// Its location is a literal: this keeps it recognisable as a hand-off.
     #[test]
     fn a_member_sent_on_is_handed_to_another_server() {
         for kind in [EventKind::Send, EventKind::SendExternal] {
             let (status, location) = member_outcome(&[kind], None);
             assert_eq!(status, Status::Delivered);
-            assert!(location.is_some_and(|l| l.starts_with(HANDED_TO)));
+            assert!(location.is_some_and(|l| l.is_hand_off()));
         }
     }
 }

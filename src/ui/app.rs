@@ -104,6 +104,9 @@ pub struct App {
     /// True while the running job does DNS lookups.
     online_running: bool,
     online_config: crate::online::Config,
+    /// The knowledge the worker diagnoses with; the embedded tables unless `--vendors`
+    /// added a folder of gateway profiles ([`Self::set_knowledge`]).
+    knowledge: Option<&'static crate::knowledge::Knowledge>,
     worker: Worker,
     open_dialog: OpenDialog,
     exports: Exports,
@@ -154,6 +157,12 @@ impl App {
         if self.queued.len() > queued_before && self.inputs.is_empty() {
             self.land = true;
         }
+    }
+
+    /// Diagnoses with `knowledge` (loaded once at start-up, e.g. with `--vendors`
+    /// profiles) instead of the embedded tables.
+    pub fn set_knowledge(&mut self, knowledge: &'static crate::knowledge::Knowledge) {
+        self.knowledge = Some(knowledge);
     }
 
     /// Uses the path field instead of the system's file dialogs (as where none can open).
@@ -458,6 +467,9 @@ impl App {
             selected: self.selected_message,
             online,
             online_config: self.online_config.clone(),
+            knowledge: self
+                .knowledge
+                .unwrap_or_else(|| crate::knowledge::Knowledge::embedded()),
         };
         self.rerun = false;
         if let Err(error) = self.worker.start(ctx, request) {

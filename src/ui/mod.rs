@@ -39,8 +39,11 @@ fn count_words(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Opens the wizard window with `files` loaded as a case.
-pub fn run(files: &[std::path::PathBuf]) -> eframe::Result<()> {
+/// Opens the wizard window with `files` loaded as a case, diagnosed with `knowledge`.
+pub fn run(
+    files: &[std::path::PathBuf],
+    knowledge: &'static crate::knowledge::Knowledge,
+) -> eframe::Result<()> {
     let mut viewport = eframe::egui::ViewportBuilder::default()
         .with_title("Mailflow")
         .with_inner_size([1200.0, 800.0])
@@ -65,7 +68,9 @@ pub fn run(files: &[std::path::PathBuf]) -> eframe::Result<()> {
         options,
         Box::new(move |cc| {
             crate::outlook_drop::install(cc); // Windows: drops from Outlook
-            Ok(Box::new(App::new(cc, &files)))
+            let mut app = App::new(cc, &files);
+            app.set_knowledge(knowledge);
+            Ok(Box::new(app))
         }),
     )
 }

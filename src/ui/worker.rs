@@ -2,8 +2,7 @@
 //! named thread; the result comes back over a bounded channel and the worker asks for a
 //! repaint. The UI thread only polls, so it never waits on any of it.
 
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
@@ -11,12 +10,11 @@ use std::sync::{Arc, Mutex};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
-use crate::case::{Case, ParsedInput};
+use crate::case::InputInfo;
 use crate::diagnosis::Diagnosis;
-use crate::engine;
-use crate::error::InputError;
+use crate::engine::run::{self, Loaded, Source};
 use crate::facts::online::OnlineResults;
-use crate::input;
+use crate::knowledge::Knowledge;
 use crate::online;
 
 use super::pages::trace::Timeline;
@@ -79,19 +77,29 @@ impl NewInput {
     }
 }
 
-/// An input after parsing, with its raw bytes for the evidence bundle.
+/// An input after parsing, with where it came from (to restore it after a restart).
 #[derive(Debug)]
 pub struct LoadedInput {
     /// Where it came from.
     pub origin: Origin,
-    /// What it says.
-    pub parsed: ParsedInput,
-    /// The bytes as read.
-    pub raw: Arc<[u8]>,
+    /// What the engine read: the parsed input and its bytes for the evidence bundle.
+    pub input: Arc<Loaded>,
+}
+
+impl LoadedInput {
+    /// Name, kind, size and hash.
+    pub fn info(&self) -> &InputInfo {
+        &self.input.parsed.info
+    }
+
+    /// The bytes as read (the window always keeps them, for the bundle).
+    pub fn raw(&self) -> &[u8] {
+        self.input.raw.as_deref().unwrap_or_default()
+    }
 }
 
 /// What to analyse: the inputs already loaded, new ones to read, and which message.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Request {
     /// Inputs kept from before.
     pub existing: Vec<Arc<LoadedInput>>,
@@ -103,6 +111,9 @@ pub struct Request {
     pub online: OnlineRequest,
     /// How the online checks run (which name server, timeouts).
     pub online_config: online::Config,
+    /// The knowledge to diagnose with: the embedded tables, or with the gateway profiles
+    /// of `--vendors`; loaded once when the window opens.
+    pub knowledge: &'static Knowledge,
 }
 
 /// What to do about the online checks in a request.
@@ -230,88 +241,92 @@ impl Progress {
 }
 
 fn run(request: Request, progress: &Progress, ctx: &egui::Context) -> Outcome {
-    let mut inputs = request.existing;
+    let mut origins = Vec::with_capacity(request.new.len());
+    let mut sources = Vec::with_capacity(request.new.len());
     let mut errors = Vec::new();
     for new in request.new {
         let name = new.origin.name();
-        progress.set(ctx, format!("Reading {name}…"), 0, 0);
-        let raw = match new.bytes {
-            Some(bytes) => Ok(bytes),
-            None => match &new.origin {
-                Origin::File(path) => read_with_progress(path, &name, progress, ctx),
-                Origin::Sample(file) => samples::bytes(file)
-                    .map(Arc::from)
-                    .ok_or_else(|| format!("The sample file {file} is not bundled.")),
-                Origin::Pasted { text, .. } => Ok(Arc::from(text.as_bytes())),
-                Origin::Dropped(_) => Err(format!("Nothing to read for {name}.")),
-            },
-        };
-        let raw = match raw {
-            Ok(raw) => raw,
-            Err(error) => {
-                errors.push(error);
+        let bytes = match (new.bytes, &new.origin) {
+            (Some(bytes), _) => Ok(bytes),
+            (None, Origin::File(path)) => {
+                origins.push(new.origin.clone());
+                sources.push(Source::Path(path.clone()));
                 continue;
             }
+            (None, Origin::Sample(file)) => samples::bytes(file)
+                .map(Arc::from)
+                .ok_or_else(|| format!("The sample file {file} is not bundled.")),
+            (None, Origin::Pasted { text, .. }) => Ok(Arc::from(text.as_bytes())),
+            (None, Origin::Dropped(_)) => Err(format!("Nothing to read for {name}.")),
         };
-        progress.set(ctx, format!("Parsing {name}…"), 0, 0);
-        match input::load_bytes(&name, &raw) {
-            Ok(parsed) => inputs.push(Arc::new(LoadedInput {
-                origin: new.origin,
-                parsed,
-                raw,
-            })),
-            Err(error) => errors.push(format!("Could not use {name}: {error}")),
-        }
-    }
-    if inputs.is_empty() {
-        return Outcome {
-            inputs,
-            errors,
-            analysis: None,
-        };
-    }
-    progress.set(ctx, "Analysing…".into(), 0, 0);
-    let case = Case::from_inputs(inputs.iter().map(|i| i.parsed.clone()).collect());
-    let selected = request.selected.filter(|&i| i < case.messages.len());
-    let config = request.online_config;
-    let targets = online::Targets::of(&case, selected.unwrap_or(0));
-    let online_plan = config.describe(&targets);
-    let online = match request.online {
-        OnlineRequest::Off => None,
-        OnlineRequest::Cached(results) => Some(*results),
-        OnlineRequest::Run => {
-            progress.set(ctx, "Online checks…".into(), 0, 0);
-            let report = |p: online::Progress| {
-                let phase = format!("Online checks: {}", p.finished);
-                progress.set(ctx, phase, p.done as u64, p.total as u64);
-            };
-            match online::run_targets(&targets, &config, &report) {
-                Ok(results) => Some(results),
-                Err(error) => {
-                    errors.push(format!("The online checks could not run: {error}"));
-                    None
-                }
+        match bytes {
+            Ok(bytes) => {
+                origins.push(new.origin);
+                sources.push(Source::Bytes { name, bytes });
             }
+            Err(error) => errors.push(error),
         }
+    }
+    let mut kept_origins: Vec<Origin> = request.existing.iter().map(|i| i.origin.clone()).collect();
+    let report = |p: run::Progress| {
+        let (phase, done, total) = match p {
+            run::Progress::Reading { name, done, total } => {
+                (format!("Reading {name}…"), done, total)
+            }
+            run::Progress::Parsing { name } => (format!("Parsing {name}…"), 0, 0),
+            run::Progress::Online(p) => (
+                format!("Online checks: {}", p.finished),
+                p.done as u64,
+                p.total as u64,
+            ),
+            run::Progress::Analysing => ("Analysing…".to_owned(), 0, 0),
+        };
+        progress.set(ctx, phase, done, total);
     };
-    progress.set(ctx, "Analysing…".into(), 0, 0);
-    let options = engine::Options {
-        selected: selected.map(|i| i.to_string()),
-    };
-    let message_times = case
-        .messages
-        .iter()
-        .map(|m| m.traces.iter().filter_map(|t| t.received).min())
+    let outcome = run::run(run::Request {
+        inputs: sources,
+        loaded: request
+            .existing
+            .iter()
+            .map(|i| Arc::clone(&i.input))
+            .collect(),
+        keep_raw: true,
+        selection: request
+            .selected
+            .map_or(run::Selection::First, run::Selection::Index),
+        online: match request.online {
+            OnlineRequest::Off => run::Online::Off,
+            OnlineRequest::Cached(results) => run::Online::Cached(results),
+            OnlineRequest::Run => run::Online::Run,
+        },
+        online_config: request.online_config,
+        knowledge: request.knowledge,
+        progress: &report,
+    });
+    for (origin, read) in origins.into_iter().zip(outcome.read) {
+        match read {
+            Ok(_) => kept_origins.push(origin),
+            Err(error) => errors.push(format!("Could not use {}: {error}", origin.name())),
+        }
+    }
+    let inputs = kept_origins
+        .into_iter()
+        .zip(outcome.inputs)
+        .map(|(origin, input)| Arc::new(LoadedInput { origin, input }))
         .collect();
-    let analysis = match engine::diagnose_with(&case, &options, online.as_ref()) {
-        Ok(diagnosis) => Some(Analysis {
+    if let Some(error) = outcome.online_error {
+        errors.push(format!("The online checks could not run: {error}"));
+    }
+    let analysis = match outcome.diagnosis {
+        None => None,
+        Some(Ok(diagnosis)) => Some(Analysis {
             timeline: Timeline::build(&diagnosis),
             diagnosis,
-            online_plan,
-            online,
-            message_times,
+            online_plan: outcome.online_plan,
+            online: outcome.online,
+            message_times: outcome.message_times,
         }),
-        Err(error) => {
+        Some(Err(error)) => {
             errors.push(format!("Could not diagnose the case: {error}"));
             None
         }
@@ -321,53 +336,4 @@ fn run(request: Request, progress: &Progress, ctx: &egui::Context) -> Outcome {
         errors,
         analysis,
     }
-}
-
-/// Size of one read, small enough that a 150 MB file updates the bar often.
-const CHUNK: usize = 1 << 20;
-
-/// Reads a file in chunks, reporting progress; refuses files over the input limit before
-/// reading them, with the library's own error text.
-fn read_with_progress(
-    path: &Path,
-    name: &str,
-    progress: &Progress,
-    ctx: &egui::Context,
-) -> Result<Arc<[u8]>, String> {
-    let io = |e: std::io::Error| {
-        InputError::Io {
-            reason: e.kind().to_string(),
-            name: path.display().to_string(),
-        }
-        .to_string()
-    };
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    if size > input::MAX_INPUT_BYTES {
-        return Err(InputError::TooLarge {
-            size,
-            limit: input::MAX_INPUT_BYTES,
-            name: name.to_owned(),
-        }
-        .to_string());
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    let mut chunk = vec![0; CHUNK];
-    loop {
-        let n = file.read(&mut chunk).map_err(io)?;
-        let Some(read) = chunk.get(..n).filter(|c| !c.is_empty()) else {
-            break;
-        };
-        bytes.extend_from_slice(read);
-        if bytes.len() as u64 > input::MAX_INPUT_BYTES {
-            return Err(InputError::TooLarge {
-                size: bytes.len() as u64,
-                limit: input::MAX_INPUT_BYTES,
-                name: name.to_owned(),
-            }
-            .to_string());
-        }
-        progress.set(ctx, format!("Reading {name}…"), bytes.len() as u64, size);
-    }
-    Ok(Arc::from(bytes))
 }

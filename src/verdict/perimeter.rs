@@ -10,8 +10,8 @@ use std::net::IpAddr;
 
 use crate::case::{CaseMessage, EventKind};
 use crate::diagnosis::{Side, Status};
+use crate::facts::MessageFacts;
 use crate::facts::headers::{BodyCheck, HeaderFacts, Operator};
-use crate::facts::{HANDED_TO, MessageFacts};
 use crate::knowledge::Knowledge;
 
 /// Which way the message travelled, seen from our organisation.
@@ -203,9 +203,7 @@ pub fn derive(message: &CaseMessage, facts: &MessageFacts, knowledge: &Knowledge
     let mut our_domains: Vec<String> = Vec::new();
     for r in &facts.recipients {
         let in_folder = matches!(r.status, Status::Delivered | Status::Junk)
-            && r.location
-                .as_deref()
-                .is_some_and(|l| !l.starts_with(HANDED_TO));
+            && r.location.as_ref().is_some_and(|l| !l.is_hand_off());
         let in_mailbox = in_folder || r.status == Status::Quarantined;
         if in_mailbox {
             our_domains.extend(r.recipient.split(',').filter_map(domain_of));

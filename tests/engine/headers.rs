@@ -195,7 +195,8 @@ fn mhas_chains_get_the_same_delays() {
         let block = mailflow::input::headers_paste::split_fields(&text);
         let headers =
             mailflow::case::MessageHeaders::new(mailflow::case::HeaderSource::Pasted, block);
-        let facts = mailflow::facts::headers::derive(&headers);
+        let facts =
+            mailflow::facts::headers::derive(&headers, mailflow::knowledge::Knowledge::embedded());
         let hops = chain["mha_hops"].as_array().expect("hops");
         assert_eq!(facts.hops.len(), hops.len());
         for (ours, mha) in facts.chain.hops.iter().zip(hops) {

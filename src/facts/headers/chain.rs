@@ -271,7 +271,7 @@ mod tests {
                 "by mx.example.net (Postfix, from userid 1001) id 1; Wed,  5 Mar 2025 01:14:03 -0800 (PST)",
                 "from mail.example.org (mail.example.org [192.0.2.10]) by mx.example.net (Postfix) with ESMTPS id 2; Wed,  5 Mar 2025 01:14:09 -0800 (PST)",
             ]),
-            Knowledge::embedded(),
+            crate::testing::knowledge(),
         );
         let delays: Vec<_> = chain.hops.iter().map(|h| h.delay_ms).collect();
         assert_eq!(delays, [None, None, Some(2000), Some(2000)]);
@@ -293,7 +293,7 @@ mod tests {
                 "from o9.example.com (192.0.2.2) by x.mail.protection.outlook.com; Sun, 22 Apr 2018 02:54:17 +0000",
                 "by filter.sendgrid.example with SMTP id f-1 2018-04-22 02:54:17.028704749 +0000 UTC",
             ]),
-            Knowledge::embedded(),
+            crate::testing::knowledge(),
         );
         assert_eq!(chain.hops[1].delay_ms, Some(0));
         assert_eq!(chain.hops[1].skew_ms, None);
@@ -306,7 +306,7 @@ mod tests {
             &block(&[
                 "from x by sample-mx.ipw.inkyphishfence.com; Sun, 22 Apr 2018 02:54:17 +0000",
             ]),
-            Knowledge::embedded(),
+            crate::testing::knowledge(),
         );
         assert_eq!(chain.hops[0].operator.contract(), "gateway:inky");
     }

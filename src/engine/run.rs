@@ -1,0 +1,389 @@
+//! One run from inputs to a diagnosis — reading, parsing, the case, the online checks and
+//! the engine — for the CLI and the window alike. Both used to carry their own copy of
+//! this pipeline and they drifted (the window never saw `--vendors` profiles); now each
+//! only says what to read and what to do with the outcome.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::{EngineError, Options, select};
+use crate::case::{Case, ParsedInput};
+use crate::diagnosis::Diagnosis;
+use crate::error::InputError;
+use crate::facts::online::OnlineResults;
+use crate::input;
+use crate::knowledge::Knowledge;
+use crate::online::{self, OnlineError};
+
+/// Where an input's bytes come from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// A file, read by the run (refused over [`input::MAX_INPUT_BYTES`] before reading).
+    Path(PathBuf),
+    /// Bytes already in memory (stdin, a paste, a drop, a bundled sample).
+    Bytes {
+        /// The name error lines and the report use.
+        name: String,
+        /// The bytes.
+        bytes: Arc<[u8]>,
+    },
+}
+
+impl Source {
+    /// The name shown for this input: a file's name, or the given one.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Path(path) => path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            Self::Bytes { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// An input the run has read and parsed.
+#[derive(Debug)]
+pub struct Loaded {
+    /// What it says.
+    pub parsed: ParsedInput,
+    /// Its bytes as read, when the request asked to keep them (for an evidence bundle).
+    pub raw: Option<Arc<[u8]>>,
+}
+
+/// Which message of the case to put in front.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    /// The first message.
+    #[default]
+    First,
+    /// A 0-based index, or a Message-ID or trace id, that must name a message (the CLI's
+    /// `--message`): a wrong one is an error.
+    Named(String),
+    /// A 0-based index kept from an earlier run; the first message when the case has
+    /// fewer now (the window's switcher after an input was removed).
+    Index(usize),
+}
+
+/// What to do about the online checks.
+#[derive(Debug, Default)]
+pub enum Online {
+    /// Nothing is sent anywhere.
+    #[default]
+    Off,
+    /// Fold in the results of an earlier run for the same message.
+    Cached(Box<OnlineResults>),
+    /// Run the DNS checks now.
+    Run,
+}
+
+/// How far a run has got, for a progress display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Reading input `name`: `done` of `total` bytes (`total` 0 while unknown).
+    Reading {
+        /// The input's name.
+        name: String,
+        /// Bytes read.
+        done: u64,
+        /// The file's size.
+        total: u64,
+    },
+    /// Parsing input `name`.
+    Parsing {
+        /// The input's name.
+        name: String,
+    },
+    /// The online checks: one finished.
+    Online(online::Progress),
+    /// Grouping the evidence and diagnosing.
+    Analysing,
+}
+
+/// Everything one run needs.
+pub struct Request<'a> {
+    /// Inputs to read, in order.
+    pub inputs: Vec<Source>,
+    /// Inputs read by an earlier run, kept in the case before the new ones.
+    pub loaded: Vec<Arc<Loaded>>,
+    /// Keep each new input's bytes in its [`Loaded`] (the window's bundle); the CLI asks
+    /// only when it writes a bundle, so a large input is not held twice.
+    pub keep_raw: bool,
+    /// The message in front.
+    pub selection: Selection,
+    /// The online checks.
+    pub online: Online,
+    /// How the online checks run (which name server, timeouts) and what the plan says.
+    pub online_config: online::Config,
+    /// The knowledge every stage reads: the embedded tables, or with a user's gateway
+    /// profiles ([`Knowledge::with_vendor_dir`]).
+    pub knowledge: &'a Knowledge,
+    /// Called on the running thread as the run moves on.
+    pub progress: &'a dyn Fn(Progress),
+}
+
+/// What a run produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// One entry per [`Request::inputs`], in order: the input read, or why it could not be.
+    pub read: Vec<Result<Arc<Loaded>, InputError>>,
+    /// Every input of the case: the kept ones, then the new ones that were read.
+    pub inputs: Vec<Arc<Loaded>>,
+    /// The diagnosis; `None` when no input is left to diagnose.
+    pub diagnosis: Option<Result<Diagnosis, EngineError>>,
+    /// The online results folded into the diagnosis.
+    pub online: Option<OnlineResults>,
+    /// Why the online checks asked for could not run.
+    pub online_error: Option<OnlineError>,
+    /// What the online checks would send where, one sentence a line (shown before the
+    /// user switches them on).
+    pub online_plan: Vec<String>,
+    /// When each message of the case was received, where a trace says so.
+    pub message_times: Vec<Option<DateTime<FixedOffset>>>,
+}
+
+/// Runs `request`: reads and parses the new inputs (an unreadable one is reported in
+/// [`Outcome::read`] and left out), builds the case, runs or folds in the online checks
+/// for the message in front, and diagnoses.
+pub fn run(request: Request<'_>) -> Outcome {
+    let Request {
+        inputs: sources,
+        loaded,
+        keep_raw,
+        selection,
+        online,
+        online_config,
+        knowledge,
+        progress,
+    } = request;
+    let mut inputs = loaded;
+    let mut read = Vec::with_capacity(sources.len());
+    for source in sources {
+        let result = load(source, keep_raw, progress).map(Arc::new);
+        if let Ok(loaded) = &result {
+            inputs.push(Arc::clone(loaded));
+        }
+        read.push(result);
+    }
+    if inputs.is_empty() {
+        return Outcome {
+            read,
+            ..Outcome::default()
+        };
+    }
+    progress(Progress::Analysing);
+    let case = Case::from_inputs(inputs.iter().map(|i| i.parsed.clone()).collect());
+    let message_times = case
+        .messages
+        .iter()
+        .map(|m| m.traces.iter().filter_map(|t| t.received).min())
+        .collect();
+    let selected = match &selection {
+        Selection::First => Ok(0),
+        Selection::Named(name) => select(&case, Some(name)),
+        Selection::Index(index) => Ok(Some(*index)
+            .filter(|&i| i < case.messages.len())
+            .unwrap_or(0)),
+    };
+    let selected = match selected {
+        Ok(selected) => selected,
+        Err(error) => {
+            return Outcome {
+                read,
+                inputs,
+                diagnosis: Some(Err(error)),
+                message_times,
+                ..Outcome::default()
+            };
+        }
+    };
+    let targets = online::Targets::of(&case, selected);
+    let online_plan = online_config.describe(&targets);
+    let (online, online_error) = match online {
+        Online::Off => (None, None),
+        Online::Cached(results) => (Some(*results), None),
+        Online::Run => {
+            let report = |p: online::Progress| progress(Progress::Online(p));
+            match online::run_targets(&targets, &online_config, &report) {
+                Ok(results) => (Some(results), None),
+                Err(error) => (None, Some(error)),
+            }
+        }
+    };
+    progress(Progress::Analysing);
+    let options = Options {
+        selected: Some(selected.to_string()),
+    };
+    let diagnosis = super::diagnose_in(&case, &options, online.as_ref(), knowledge);
+    Outcome {
+        read,
+        inputs,
+        diagnosis: Some(diagnosis),
+        online,
+        online_error,
+        online_plan,
+        message_times,
+    }
+}
+
+/// Size of one read, small enough that a 150 MB file updates a progress bar often.
+const CHUNK: usize = 1 << 20;
+
+fn load(source: Source, keep_raw: bool, progress: &dyn Fn(Progress)) -> Result<Loaded, InputError> {
+    let name = source.name();
+    let bytes = match source {
+        Source::Path(path) => read(&path, &name, progress)?,
+        Source::Bytes { bytes, .. } => bytes,
+    };
+    progress(Progress::Parsing { name: name.clone() });
+    let parsed = input::load_bytes(&name, &bytes)?;
+    Ok(Loaded {
+        parsed,
+        raw: keep_raw.then_some(bytes),
+    })
+}
+
+/// Reads a file in chunks, reporting progress; refuses a file over the input limit before
+/// reading it, and one that grows past it while being read.
+fn read(path: &Path, name: &str, progress: &dyn Fn(Progress)) -> Result<Arc<[u8]>, InputError> {
+    let io = |e: std::io::Error| InputError::Io {
+        reason: e.kind().to_string(),
+        name: path.display().to_string(),
+    };
+    let too_large = |size: u64| InputError::TooLarge {
+        size,
+        limit: input::MAX_INPUT_BYTES,
+        name: name.to_owned(),
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > input::MAX_INPUT_BYTES {
+        return Err(too_large(size));
+    }
+    progress(Progress::Reading {
+        name: name.to_owned(),
+        done: 0,
+        total: size,
+    });
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    let mut chunk = vec![0; CHUNK];
+    loop {
+        let n = file.read(&mut chunk).map_err(io)?;
+        let Some(read) = chunk.get(..n).filter(|c| !c.is_empty()) else {
+            break;
+        };
+        bytes.extend_from_slice(read);
+        if bytes.len() as u64 > input::MAX_INPUT_BYTES {
+            return Err(too_large(bytes.len() as u64));
+        }
+        progress(Progress::Reading {
+            name: name.to_owned(),
+            done: bytes.len() as u64,
+            total: size,
+        });
+    }
+    Ok(Arc::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request<'a>(inputs: Vec<Source>, knowledge: &'a Knowledge) -> Request<'a> {
+        Request {
+            inputs,
+            loaded: Vec::new(),
+            keep_raw: false,
+            selection: Selection::First,
+            online: Online::Off,
+            online_config: online::Config::default(),
+            knowledge,
+            progress: &|_| {},
+        }
+    }
+
+    fn bytes(name: &str, text: &str) -> Source {
+        Source::Bytes {
+            name: name.to_owned(),
+            bytes: Arc::from(text.as_bytes()),
+        }
+    }
+
+    const HEADERS: &str = "Received: from mx.example.net (198.51.100.23) by a.mail.protection.outlook.com (10.0.0.1) with Microsoft SMTP Server; Wed, 5 Mar 2025 09:14:05 +0000\nFrom: a@example.net\nTo: b@contoso.example\nSubject: Invoice\nMessage-ID: <1@example.net>\nDate: Wed, 5 Mar 2025 09:14:00 +0000\n";
+
+    #[test]
+    fn an_unreadable_input_is_reported_and_the_others_diagnosed() {
+        let knowledge = crate::testing::knowledge();
+        let missing = Source::Path(PathBuf::from("/nonexistent/mailflow/input.eml"));
+        let outcome = run(request(vec![missing, bytes("h.txt", HEADERS)], knowledge));
+        assert!(matches!(
+            outcome.read.first(),
+            Some(Err(InputError::Io { .. }))
+        ));
+        assert!(matches!(outcome.read.get(1), Some(Ok(_))));
+        assert_eq!(outcome.inputs.len(), 1);
+        let diagnosis = outcome
+            .diagnosis
+            .expect("diagnosed")
+            .expect("no engine error");
+        assert_eq!(diagnosis.inputs.len(), 1);
+    }
+
+    #[test]
+    fn nothing_readable_gives_no_diagnosis() {
+        let knowledge = crate::testing::knowledge();
+        let outcome = run(request(vec![bytes("empty.txt", "")], knowledge));
+        assert!(matches!(outcome.read.first(), Some(Err(_))));
+        assert!(outcome.diagnosis.is_none());
+    }
+
+    #[test]
+    fn a_named_message_that_does_not_exist_is_an_error_a_kept_index_is_not() {
+        let knowledge = crate::testing::knowledge();
+        let mut named = request(vec![bytes("h.txt", HEADERS)], knowledge);
+        named.selection = Selection::Named("<nope@example.net>".into());
+        assert!(matches!(
+            run(named).diagnosis,
+            Some(Err(EngineError::NoSuchMessage(_)))
+        ));
+        let mut index = request(vec![bytes("h.txt", HEADERS)], knowledge);
+        index.selection = Selection::Index(7);
+        let diagnosis = run(index)
+            .diagnosis
+            .expect("diagnosed")
+            .expect("first message");
+        assert_eq!(diagnosis.selected_message, 0);
+    }
+
+    #[test]
+    fn raw_bytes_are_kept_only_when_asked() {
+        let knowledge = crate::testing::knowledge();
+        let outcome = run(request(vec![bytes("h.txt", HEADERS)], knowledge));
+        assert!(outcome.inputs.iter().all(|i| i.raw.is_none()));
+        let mut keep = request(vec![bytes("h.txt", HEADERS)], knowledge);
+        keep.keep_raw = true;
+        let outcome = run(keep);
+        assert_eq!(
+            outcome.inputs.first().and_then(|i| i.raw.as_deref()),
+            Some(HEADERS.as_bytes())
+        );
+    }
+
+    #[test]
+    fn progress_names_each_stage() {
+        let knowledge = crate::testing::knowledge();
+        let seen = std::cell::RefCell::new(Vec::new());
+        let record = |p: Progress| seen.borrow_mut().push(p);
+        let mut req = request(vec![bytes("h.txt", HEADERS)], knowledge);
+        req.progress = &record;
+        run(req);
+        let seen = seen.into_inner();
+        assert!(seen.contains(&Progress::Parsing {
+            name: "h.txt".into()
+        }));
+        assert_eq!(seen.last(), Some(&Progress::Analysing));
+    }
+}
