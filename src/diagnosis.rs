@@ -4,6 +4,8 @@
 //! Everything the views show comes from here; the GUI and the exporters never look back at
 //! the case.
 
+pub mod cap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::case::InputInfo;

@@ -37,6 +37,20 @@ pub enum InputError {
         /// Input name.
         name: String,
     },
+    /// A trace with more rows than Mailflow reads ([`crate::input::MAX_TRACE_ROWS`]): every
+    /// row becomes evidence and every message a diagnosis, so memory and time grow with the
+    /// rows; the user narrows the search instead.
+    #[error(
+        "too many trace rows ({rows}; the limit is {limit} rows, twice the largest export Exchange Online writes — narrow the search by sender, recipient or time): {name}"
+    )]
+    TooManyRows {
+        /// Rows counted (up to the first one past the limit).
+        rows: usize,
+        /// The limit.
+        limit: usize,
+        /// Input name.
+        name: String,
+    },
     /// Recognised as a format but broken beyond use (a truncated CSV, invalid JSON, …).
     #[error("{kind} that cannot be read ({reason}): {name}")]
     Malformed {

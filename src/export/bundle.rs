@@ -16,7 +16,7 @@ use sha2::{Digest as _, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use super::{Format, Options, atomic, redact, render_prepared, sanitize};
+use super::{Format, Options, atomic, prepare, render_prepared, sanitize};
 use crate::case::{InputInfo, InputKind};
 use crate::diagnosis::Diagnosis;
 
@@ -90,13 +90,8 @@ pub fn stage_bundle(
     inputs: &[(InputInfo, Vec<u8>)],
     options: &Options,
 ) -> Result<atomic::Staged, BundleError> {
-    let redacted;
-    let shown = if options.redact {
-        redacted = redact::redact(diagnosis);
-        &redacted
-    } else {
-        diagnosis
-    };
+    let shown = prepare(diagnosis, options);
+    let shown = shown.as_ref();
     let mut members: Vec<(String, &[u8])> = Vec::new();
     let reports: Vec<(&str, String)> = [
         ("report.html", Format::Html),

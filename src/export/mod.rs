@@ -9,7 +9,7 @@
 mod atomic;
 pub mod bundle;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -24,7 +24,9 @@ use chrono::{DateTime, FixedOffset, Local};
 
 pub use atomic::{Staged, remove_pending, stage, write_atomic, write_atomic_with};
 
-use crate::diagnosis::Diagnosis;
+use std::borrow::Cow;
+
+use crate::diagnosis::{Diagnosis, cap};
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,12 +90,26 @@ pub fn render(diagnosis: &Diagnosis, format: Format) -> String {
     render_with(diagnosis, format, &Options::default())
 }
 
-/// Renders `diagnosis` in `format`, redacted first when `options.redact` says so.
+/// Renders `diagnosis` in `format`, redacted first when `options.redact` says so; every
+/// string is capped ([`crate::diagnosis::cap`]) either way.
 pub fn render_with(diagnosis: &Diagnosis, format: Format, options: &Options) -> String {
+    render_prepared(&prepare(diagnosis, options), format, options)
+}
+
+/// `diagnosis` as a report shows it: redacted when `options.redact` says so, every string
+/// capped; borrowed when nothing needs changing.
+fn prepare<'a>(diagnosis: &'a Diagnosis, options: &Options) -> Cow<'a, Diagnosis> {
     if options.redact {
-        render_prepared(&redact::redact(diagnosis), format, options)
-    } else {
-        render_prepared(diagnosis, format, options)
+        return Cow::Owned(redact::redact(diagnosis));
+    }
+    if !cap::has_long_strings(diagnosis) {
+        return Cow::Borrowed(diagnosis);
+    }
+    let mut capped = diagnosis.clone();
+    match cap::cap_diagnosis(&mut capped) {
+        Ok(()) => Cow::Owned(capped),
+        // Only a bug makes the walk fail; the report is then long rather than missing.
+        Err(_) => Cow::Borrowed(diagnosis),
     }
 }
 

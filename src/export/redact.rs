@@ -11,6 +11,17 @@
 //! file names. Public IP addresses, Microsoft and gateway host names, status codes and
 //! rule names stay (a rule name is redacted only where it contains one of the above).
 //!
+//! Also replaced: tenant IDs (a GUID after `TenantId`, `CrossTenant-Id`, `tid=` …, then
+//! wherever that GUID appears), the local part of addresses a console cut short
+//! (`nestor.wilke@contoso...`), quoted (`"gwendolyn fairweather"@contoso.com`), at a host
+//! without a dot (`postmaster@EXCH01`, whose host goes too) or at an address literal
+//! (`root@[10.1.2.3]`), and workstation names a client gave as its HELO (`laptop-gwendolyn`).
+//!
+//! Every string of the serialised diagnosis is walked ([`crate::diagnosis::cap`]); only the
+//! fields of [`KEPT`] (codes, enum words, times, hashes) stay as they are, so a field added
+//! later is redacted by default. Every string is capped first, so a hostile 64 MB header
+//! costs no more than a screenful.
+//!
 //! Two passes: the first learns every value to hide from the structured fields and from
 //! all free text, the second rewrites every string, so a name first seen in evidence is
 //! also hidden in a headline written before it. Pseudonyms are numbered in the order
@@ -24,6 +35,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Captures, Regex};
 
 use crate::diagnosis::Diagnosis;
+use crate::diagnosis::cap::{self, KeyPath, path_is};
 
 /// Literal values (names, subjects) shorter than this are hidden only where they stand as
 /// a whole field or a quoted header, never inside prose: "Al" would otherwise eat "Already".
@@ -78,9 +90,38 @@ static HOST: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static host pattern is valid")
 });
 
+/// A local part at anything ADDRESS does not take: a quoted local part, a host without a
+/// dot (`postmaster@EXCH01`), an address literal (`root@[10.1.2.3]`) or a domain a console
+/// cut short (`nestor.wilke@contoso...`).
+static LOOSE_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"("[^"\r\n@]+"|[\w!#$%&'*+=^{}~.-]+)@(\[[0-9A-Fa-f.:]+\]|[\w-]+(?:\.[\w-]+)*)(\.{2,3}|…)?"#,
+    )
+    .expect("static loose address pattern is valid")
+});
+
+/// A tenant ID: a GUID after a tenant label (`X-MS-Exchange-CrossTenant-Id: …`,
+/// `TenantId=…`, `tenant …`) or `tid=`.
+static TENANT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:tenant[\w-]*|\btid)\W{1,4}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b",
+    )
+    .expect("static tenant pattern is valid")
+});
+
+/// A machine name without a dot where a Received line or a HELO names one: `from
+/// laptop-gwendolyn (`, `by EXCH01 (`, `helo=laptop-gwendolyn`. Only names with a digit or a
+/// dash are taken, so a plain word (`mail`) is never hidden throughout the report.
+static MACHINE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:\b(?:from|by)\s+([a-z0-9][a-z0-9-]{0,61}[a-z0-9])\s+\(|\b(?:helo|ehlo)[=\s]+\[?([a-z0-9][a-z0-9-]{0,61}[a-z0-9])(?:[^.\w-]|$))",
+    )
+    .expect("static machine-name pattern is valid")
+});
+
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:user\d+|message-\d+|Subject-\d+|Person-\d+|host-\d+|internal-ip-\d+|input-\d+)$",
+        r"^(?:user\d+|message-\d+|Subject-\d+|Person-\d+|host-\d+|internal-ip-\d+|input-\d+|tenant-\d+)$",
     )
     .expect("static token pattern is valid")
 });
@@ -127,67 +168,125 @@ pub struct Redactor {
     ips: Pseudonyms,
     hosts: Pseudonyms,
     inputs: Pseudonyms,
+    tenants: Pseudonyms,
     literals: Option<AhoCorasick>,
     /// The pseudonym of each literal pattern, in pattern order.
     literal_tokens: Vec<String>,
 }
 
-/// Every free-text string of a diagnosis, for both passes.
-fn each_text(d: &mut Diagnosis, f: &mut dyn FnMut(&mut String)) {
-    let verdicts =
-        std::iter::once(&mut d.verdict).chain(d.messages.iter_mut().map(|m| &mut m.verdict));
-    for v in verdicts {
-        f(&mut v.headline);
-        v.location.iter_mut().for_each(&mut *f);
+/// Fields that stay as they are, as dot-separated key paths from the diagnosis's root
+/// (array positions left out): codes, enum words, times and hashes, which carry no personal
+/// data and must still read as their type. Everything else is redacted.
+pub const KEPT: &[&str] = &[
+    "tool.name",
+    "tool.version",
+    "inputs.kind",
+    "inputs.sha256",
+    "verdict.status",
+    "verdict.decided_by",
+    "verdict.who_acts",
+    "messages.verdict.status",
+    "messages.verdict.decided_by",
+    "messages.verdict.who_acts",
+    "steps.id",
+    "steps.title",
+    "steps.findings.code",
+    "steps.findings.severity",
+    "steps.findings.analyzer",
+    "trace.journeys.status",
+    "trace.journeys.events.time",
+    "hops.time",
+    "hops.tls",
+    "authentication.spf",
+    "authentication.dkim",
+    "authentication.dmarc",
+    "authentication.arc",
+    "authentication.compauth",
+    "authentication.compauth_reason",
+    "authentication.alignment.spf",
+    "authentication.alignment.dkim.aligned",
+    "antispam.sfv",
+    "antispam.cat",
+    "antispam.ipv",
+    "antispam.country",
+    "rules.id",
+    "ndr.code",
+    "ndr.side",
+    "ndr.reason",
+    "recipients.status",
+    "recipients.code",
+    "recipients.reason",
+    "next_actions.who",
+];
+
+fn is_kept(path: &KeyPath<'_>) -> bool {
+    KEPT.iter().any(|pattern| path_is(path, pattern))
+}
+
+fn is_one_of(path: &KeyPath<'_>, patterns: &[&str]) -> bool {
+    patterns.iter().any(|pattern| path_is(path, pattern))
+}
+
+/// Where the message's subject is a whole field.
+const SUBJECT_FIELDS: &[&str] = &["message.subject", "messages.subject"];
+/// Where a Message-ID is a whole field.
+const MESSAGE_ID_FIELDS: &[&str] = &["message.message_id", "messages.message_id"];
+/// Where an address is a whole field: the parties of the messages and recipients.
+const ADDRESS_FIELDS: &[&str] = &[
+    "message.sender",
+    "message.recipients",
+    "messages.sender",
+    "messages.recipients",
+    "recipients.recipient",
+];
+/// Where a host name of a hop is a whole field.
+const HOP_HOST_FIELDS: &[&str] = &["hops.from", "hops.by"];
+/// Where an input's file name is.
+const INPUT_NAME_FIELD: &str = "inputs.name";
+
+/// The values the structured fields hold, gathered in one walk.
+#[derive(Default)]
+struct Structured {
+    /// With the rank of their field in [`ADDRESS_FIELDS`]: the sender is `user1`.
+    addresses: Vec<(usize, String)>,
+    subjects: Vec<String>,
+    message_ids: Vec<String>,
+    hop_hosts: Vec<String>,
+    inputs: Vec<String>,
+}
+
+/// What a redacted report says when the diagnosis could not be walked (a bug): nothing of
+/// the input, rather than the input unredacted.
+fn withheld(diagnosis: &Diagnosis) -> Diagnosis {
+    let mut out = Diagnosis {
+        schema_version: diagnosis.schema_version,
+        tool: diagnosis.tool.clone(),
+        inputs: Vec::new(),
+        verdict: crate::diagnosis::Verdict {
+            status: diagnosis.verdict.status,
+            location: None,
+            decided_by: diagnosis.verdict.decided_by,
+            headline: "The redacted report could not be made; its content is withheld.".into(),
+            who_acts: diagnosis.verdict.who_acts,
+        },
+        messages: Vec::new(),
+        selected_message: 0,
+        steps: diagnosis.steps.clone(),
+        message: None,
+        trace: None,
+        hops: Vec::new(),
+        authentication: None,
+        antispam: None,
+        rules: Vec::new(),
+        ndr: None,
+        recipients: Vec::new(),
+        decision_chain: Vec::new(),
+        next_actions: Vec::new(),
+    };
+    for step in &mut out.steps {
+        step.findings.clear();
     }
-    for m in &mut d.messages {
-        m.sender.iter_mut().for_each(&mut *f);
-        m.recipients.iter_mut().for_each(&mut *f);
-    }
-    for step in &mut d.steps {
-        for finding in &mut step.findings {
-            f(&mut finding.title);
-            f(&mut finding.detail);
-            finding.evidence.iter_mut().for_each(&mut *f);
-            f(&mut finding.advice);
-        }
-    }
-    if let Some(m) = &mut d.message {
-        m.sender.iter_mut().for_each(&mut *f);
-        m.recipients.iter_mut().for_each(&mut *f);
-    }
-    if let Some(trace) = &mut d.trace {
-        for j in &mut trace.journeys {
-            j.recipients.iter_mut().for_each(&mut *f);
-            for e in &mut j.events {
-                f(&mut e.event);
-                e.detail.iter_mut().for_each(&mut *f);
-                e.original_name.iter_mut().for_each(&mut *f);
-            }
-        }
-    }
-    for h in &mut d.hops {
-        for s in [&mut h.from, &mut h.by, &mut h.with, &mut h.ip] {
-            s.iter_mut().for_each(&mut *f);
-        }
-    }
-    if let Some(a) = &mut d.antispam {
-        a.client_ip.iter_mut().for_each(&mut *f);
-    }
-    for r in &mut d.rules {
-        f(&mut r.name);
-    }
-    if let Some(n) = &mut d.ndr {
-        f(&mut n.meaning);
-    }
-    for r in &mut d.recipients {
-        f(&mut r.recipient);
-        r.location.iter_mut().for_each(&mut *f);
-    }
-    d.decision_chain.iter_mut().for_each(&mut *f);
-    for a in &mut d.next_actions {
-        f(&mut a.text);
-    }
+    out
 }
 
 fn is_internal_ip(ip: IpAddr) -> bool {
@@ -233,44 +332,61 @@ impl Redactor {
     /// the same case keeps the pseudonyms already given.
     pub fn redact(&mut self, diagnosis: &Diagnosis) -> Diagnosis {
         let mut out = diagnosis.clone();
-        self.learn_structured(&out);
-        each_text(&mut out, &mut |s| self.learn_text(s));
-        self.build_literals();
+        match self.redact_in_place(&mut out) {
+            Ok(()) => out,
+            Err(_) => withheld(diagnosis),
+        }
+    }
 
-        let subject = |r: &mut Self, s: &mut Option<String>| {
-            if let Some(v) = s {
-                *v = r.subject_token(v);
+    fn redact_in_place(&mut self, out: &mut Diagnosis) -> Result<(), serde_json::Error> {
+        cap::cap_diagnosis(out)?;
+        let mut found = Structured::default();
+        cap::visit_strings(out, &mut |path, s| {
+            if let Some(rank) = ADDRESS_FIELDS.iter().position(|p| path_is(path, p)) {
+                found.addresses.push((rank, s.to_owned()));
+                return;
             }
-        };
-        if let Some(m) = &mut out.message {
-            subject(self, &mut m.subject);
-            m.message_id = m.message_id.as_deref().map(|id| self.message_id_token(id));
-        }
-        for m in &mut out.messages {
-            subject(self, &mut m.subject);
-            m.message_id = m.message_id.as_deref().map(|id| self.message_id_token(id));
-        }
-        for input in &mut out.inputs {
-            input.name = self.input_token(&input.name);
-        }
-        each_text(&mut out, &mut |s| *s = self.text(s));
-        out
+            let list = if is_one_of(path, SUBJECT_FIELDS) {
+                &mut found.subjects
+            } else if is_one_of(path, MESSAGE_ID_FIELDS) {
+                &mut found.message_ids
+            } else if is_one_of(path, HOP_HOST_FIELDS) {
+                &mut found.hop_hosts
+            } else if path_is(path, INPUT_NAME_FIELD) {
+                &mut found.inputs
+            } else {
+                return;
+            };
+            list.push(s.to_owned());
+        })?;
+        self.learn_structured(&mut found);
+        cap::visit_strings(out, &mut |path, s| {
+            if !is_kept(path) {
+                self.learn_text(s);
+            }
+        })?;
+        self.build_literals();
+        cap::rewrite_strings(out, &mut |path, s| {
+            if is_kept(path) {
+                return;
+            }
+            *s = if is_one_of(path, SUBJECT_FIELDS) {
+                self.subject_token(s)
+            } else if is_one_of(path, MESSAGE_ID_FIELDS) {
+                self.message_id_token(s)
+            } else if path_is(path, INPUT_NAME_FIELD) {
+                self.input_token(s)
+            } else {
+                self.text(s)
+            };
+        })
     }
 
     /// Learns from the fields whose meaning is known: addresses, subjects, Message-IDs,
-    /// hop hosts and input names, in report order, so numbering follows the report.
-    fn learn_structured(&mut self, d: &Diagnosis) {
-        let mut addresses: Vec<&str> = Vec::new();
-        if let Some(m) = &d.message {
-            addresses.extend(m.sender.as_deref());
-            addresses.extend(m.recipients.iter().map(String::as_str));
-        }
-        for m in &d.messages {
-            addresses.extend(m.sender.as_deref());
-            addresses.extend(m.recipients.iter().map(String::as_str));
-        }
-        addresses.extend(d.recipients.iter().map(|r| r.recipient.as_str()));
-        for a in addresses {
+    /// hop hosts and input names, in that order, so numbering follows the report.
+    fn learn_structured(&mut self, found: &mut Structured) {
+        found.addresses.sort_by_key(|(rank, _)| *rank);
+        for (_, a) in &found.addresses {
             if let Some(caps) = ADDRESS.captures(a) {
                 let domain = caps.get(2).map_or("", |m| m.as_str()).to_ascii_lowercase();
                 if !self.org_domains.contains(&domain) {
@@ -279,34 +395,28 @@ impl Redactor {
             }
             self.learn_text(a);
         }
-        let subjects = d
-            .message
-            .iter()
-            .filter_map(|m| m.subject.as_deref())
-            .chain(d.messages.iter().filter_map(|m| m.subject.as_deref()));
-        for s in subjects {
+        for s in &found.subjects {
             self.subject_token(s);
         }
-        let ids = d
-            .message
-            .iter()
-            .filter_map(|m| m.message_id.as_deref())
-            .chain(d.messages.iter().filter_map(|m| m.message_id.as_deref()));
-        for id in ids {
+        for id in &found.message_ids {
             self.message_id_token(id);
         }
-        for hop in &d.hops {
-            for host in [&hop.from, &hop.by].into_iter().flatten() {
-                let host = host.trim().trim_matches(['[', ']']);
-                let single_label = !host.contains(['.', ':', ' ']) && !host.is_empty();
-                if single_label && host.parse::<IpAddr>().is_err() {
-                    self.hosts
-                        .get_or_add(&host.to_ascii_lowercase(), |n| format!("host-{n}"));
-                }
-            }
+        for host in &found.hop_hosts {
+            self.learn_hop_host(host);
         }
-        for input in &d.inputs {
-            self.input_token(&input.name);
+        for input in &found.inputs {
+            self.input_token(input);
+        }
+    }
+
+    /// A hop's `from` or `by` name without a dot is a machine of the organisation (a
+    /// workstation's HELO `laptop-gwendolyn`, a server `EXCH01`): hidden as a host.
+    fn learn_hop_host(&mut self, host: &str) {
+        let host = host.trim().trim_matches(['[', ']']);
+        let single_label = !host.contains(['.', ':', ' ']) && !host.is_empty();
+        if single_label && host.parse::<IpAddr>().is_err() && !TOKEN.is_match(host) {
+            self.hosts
+                .get_or_add(&host.to_ascii_lowercase(), |n| format!("host-{n}"));
         }
     }
 
@@ -325,6 +435,22 @@ impl Redactor {
         }
         for caps in ADDRESS.captures_iter(text) {
             self.address_token(&caps);
+        }
+        for caps in TENANT.captures_iter(text) {
+            if let Some(id) = caps.get(1) {
+                self.tenant_token(id.as_str());
+            }
+        }
+        for caps in MACHINE_NAME.captures_iter(text) {
+            if let Some(name) = caps.get(1).or_else(|| caps.get(2)) {
+                let name = name.as_str();
+                if name.contains(|c: char| c.is_ascii_digit() || c == '-') {
+                    self.learn_hop_host(name);
+                }
+            }
+        }
+        for caps in LOOSE_ADDRESS.captures_iter(text) {
+            self.loose_address_token(&caps);
         }
         // Replacing numbers what it meets; the rewritten text itself is not needed yet.
         self.replace_ips(text);
@@ -374,6 +500,49 @@ impl Redactor {
             .unwrap_or_default();
         self.inputs
             .get_or_add(name, |n| format!("input-{n}{extension}"))
+    }
+
+    fn tenant_token(&mut self, id: &str) -> String {
+        self.tenants
+            .get_or_add(&id.to_ascii_lowercase(), |n| format!("tenant-{n}"))
+    }
+
+    /// A [`LOOSE_ADDRESS`] with its local part replaced (the pseudonym of the whole address
+    /// it was cut from, when one was seen) and a host without a dot hidden too.
+    fn loose_address_token(&mut self, caps: &Captures<'_>) -> String {
+        let whole = caps.get(0).map_or("", |m| m.as_str());
+        let (Some(local), Some(domain)) = (caps.get(1), caps.get(2)) else {
+            return whole.to_owned();
+        };
+        let local = local.as_str();
+        if TOKEN.is_match(local.trim_matches('"')) {
+            return whole.to_owned();
+        }
+        let domain = domain.as_str();
+        let cut = caps.get(3).map_or("", |m| m.as_str());
+        let key = format!("{local}@{domain}").to_lowercase();
+        let known = (!cut.is_empty())
+            .then(|| {
+                self.addresses
+                    .order
+                    .iter()
+                    .find(|full| full.starts_with(&key))
+                    .and_then(|full| self.addresses.get(full))
+                    .cloned()
+            })
+            .flatten();
+        let token = match known {
+            Some(token) => token,
+            None => self.addresses.get_or_add(&key, |n| format!("user{n}")),
+        };
+        let single_label = !domain.contains('.') && !domain.starts_with('[') && cut.is_empty();
+        let domain = if single_label && !TOKEN.is_match(domain) {
+            self.hosts
+                .get_or_add(&domain.to_ascii_lowercase(), |n| format!("host-{n}"))
+        } else {
+            domain.to_owned()
+        };
+        format!("{token}@{domain}{cut}")
     }
 
     fn address_token(&mut self, caps: &Captures<'_>) -> String {
@@ -458,7 +627,13 @@ impl Redactor {
     /// label hosts, input names), longest first.
     fn build_literals(&mut self) {
         let mut pairs: Vec<(String, String)> = Vec::new();
-        for cat in [&self.subjects, &self.names, &self.hosts, &self.inputs] {
+        for cat in [
+            &self.subjects,
+            &self.names,
+            &self.hosts,
+            &self.inputs,
+            &self.tenants,
+        ] {
             for key in &cat.order {
                 if key.chars().count() >= MIN_LITERAL_CHARS
                     && let Some(token) = cat.get(key)
@@ -540,6 +715,9 @@ impl Redactor {
             .into_owned();
         let text = ADDRESS
             .replace_all(&text, |caps: &Captures<'_>| self.address_token(caps))
+            .into_owned();
+        let text = LOOSE_ADDRESS
+            .replace_all(&text, |caps: &Captures<'_>| self.loose_address_token(caps))
             .into_owned();
         let text = self.replace_ips(&text);
         self.replace_hosts(&text)
@@ -671,5 +849,47 @@ mod tests {
             Some("input-1.csv")
         );
         assert_eq!(evidence(&r), ["read from input-1.csv"]);
+    }
+
+    /// Issue 19 item 9: what the audit found left in redacted reports.
+    #[test]
+    fn tenant_ids_cut_quoted_and_dotless_addresses_and_machine_names_go() {
+        let d = with_evidence(&[
+            "X-MS-Exchange-CrossTenant-Id: 72f988bf-86f1-41af-91ab-2d7cd011db47",
+            "tenant 72F988BF-86F1-41AF-91AB-2D7CD011DB47 again",
+            "Sender: nestor.wilke@contoso.com, shown as nestor.wilke@contoso...",
+            "From: \"gwendolyn fairweather\"@contoso.com",
+            "Received: from laptop-gwendolyn (192.168.1.20) by EXCH01 (10.1.2.3) with SMTP",
+            "Return-Path: postmaster@EXCH01 and root@[10.1.2.3]",
+            "the laptop-gwendolyn workstation relayed through exch01",
+        ]);
+        let r = redact(&d);
+        let text = evidence(&r).join("\n");
+        for secret in [
+            "72f988bf",
+            "72F988BF",
+            "nestor",
+            "gwendolyn",
+            "fairweather",
+            "EXCH01",
+            "exch01",
+            "postmaster",
+            "root@",
+            "10.1.2.3",
+            "192.168.1.20",
+        ] {
+            assert!(!text.contains(secret), "{secret} survived:\n{text}");
+        }
+        let nestor = text
+            .split("Sender: ")
+            .nth(1)
+            .and_then(|rest| rest.split('@').next())
+            .unwrap_or_default();
+        assert!(nestor.starts_with("user"), "{text}");
+        assert!(text.contains("tenant-1 again"), "{text}");
+        assert!(
+            text.contains(&format!("shown as {nestor}@contoso...")),
+            "{nestor}: {text}"
+        );
     }
 }

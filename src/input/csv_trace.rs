@@ -314,6 +314,13 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
             continue;
         }
         rows += 1;
+        if rows > super::MAX_TRACE_ROWS {
+            return Err(InputError::TooManyRows {
+                rows,
+                limit: super::MAX_TRACE_ROWS,
+                name: name.to_owned(),
+            });
+        }
         for value in date_columns.iter().filter_map(|&c| record.get(c)) {
             if !value.is_empty() {
                 dates_seen.push(value);
@@ -423,5 +430,29 @@ mod tests {
                 ..
             })]
         ));
+    }
+
+    /// Issue 19 item 3: a trace past the row limit is refused, naming the limit, instead of
+    /// growing into gigabytes.
+    #[test]
+    fn a_trace_past_the_row_limit_is_refused() {
+        let mut text = String::from(
+            "\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Subject\",\"Status\",\"MessageId\"\r\n",
+        );
+        for i in 0..=crate::input::MAX_TRACE_ROWS {
+            text.push_str(&format!(
+                "\"11/20/2026 8:00:00 AM\",\"s@c.example\",\"r@f.example\",\"s\",\"Delivered\",\"<{i}@c>\"\r\n"
+            ));
+        }
+        let error = parse(&text, "big.csv").expect_err("refused");
+        assert_eq!(
+            error,
+            InputError::TooManyRows {
+                rows: crate::input::MAX_TRACE_ROWS + 1,
+                limit: crate::input::MAX_TRACE_ROWS,
+                name: "big.csv".into(),
+            }
+        );
+        assert!(error.to_string().contains("the limit is 200000 rows"));
     }
 }

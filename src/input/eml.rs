@@ -10,6 +10,7 @@ use mail_parser::MessageParser;
 
 use super::{Parsed, headers_paste};
 use crate::case::{Evidence, HeaderBlock, HeaderSource, InputKind, MessageHeaders};
+use crate::diagnosis::cap::{cap_text, capped};
 
 /// Bodies larger than this are not kept (the DKIM check is skipped with a note).
 const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
@@ -17,7 +18,13 @@ const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
 /// The header block when the text starts with one followed by a body or MIME headers:
 /// the evidence that this is a message, and what [`parse`] reads.
 pub fn sniff(text: &str) -> Option<HeaderBlock> {
-    let (block, body_at) = headers_paste::split_fields_until(text, false);
+    let (mut block, body_at) = headers_paste::split_fields_until(text, false);
+    // A field past the cap (a 190 MB subject) would be copied into every fact, finding and
+    // report; it is cut here, once, before anything else holds it.
+    for field in &mut block.fields {
+        cap_text(&mut field.value);
+        cap_text(&mut field.raw);
+    }
     let has = |n: &str| block.get(n).is_some();
     // A message written by a client and saved before any server touched it has no
     // Received or Message-ID: its From with a To, Date or Subject is evidence enough.
@@ -77,7 +84,7 @@ pub fn describe(source: HeaderSource, block: HeaderBlock) -> MessageHeaders {
             .iter()
             .any(|n| f.name.eq_ignore_ascii_case(n))
     }) {
-        raw.push_str(&field.raw);
+        raw.push_str(&capped(&field.raw));
         raw.push_str("\r\n");
     }
     raw.push_str("\r\n");
@@ -88,7 +95,7 @@ pub fn describe(source: HeaderSource, block: HeaderBlock) -> MessageHeaders {
         .and_then(|v| v.split_whitespace().next())
         .map(str::to_owned);
     if let Some(message) = MessageParser::default().parse_headers(raw.as_bytes()) {
-        headers.subject = message.subject().map(str::to_owned);
+        headers.subject = message.subject().map(|s| capped(s).into_owned());
         if let Some(from) = message.from().and_then(|a| a.first()) {
             headers.from = from.address().map(str::to_owned);
             headers.from_name = from.name().map(str::to_owned);
@@ -134,5 +141,36 @@ mod tests {
         assert_eq!(h.recipients.len(), 2);
         assert_eq!(h.message_id.as_deref(), Some("<m1@example.com>"));
         assert_eq!(h.body.as_deref(), Some(&b"Hello\r\nWorld\n"[..]));
+    }
+
+    /// Issue 19 item 3: a huge header field is cut once, where it is read.
+    #[test]
+    fn a_huge_subject_is_cut_where_it_is_read() {
+        let text = format!(
+            "From: a@example.com\r\nTo: b@example.net\r\nSubject: {}\r\nMIME-Version: 1.0\r\n\r\nbody\r\n",
+            "S".repeat(3 * crate::diagnosis::cap::MAX_TEXT_BYTES)
+        );
+        let block = sniff(&text).expect("a message");
+        assert!(
+            block
+                .fields
+                .iter()
+                .all(|f| f.raw.len() <= crate::diagnosis::cap::MAX_TEXT_BYTES)
+        );
+        let parsed = parse(text.as_bytes(), block);
+        let Some(Evidence::Headers(h)) = parsed.evidence.first() else {
+            panic!("headers");
+        };
+        let subject = h.subject.as_deref().unwrap_or_default();
+        assert!(
+            subject.len() <= crate::diagnosis::cap::MAX_TEXT_BYTES,
+            "{}",
+            subject.len()
+        );
+        assert!(
+            subject.ends_with("kept]"),
+            "{}",
+            &subject[subject.len() - 80..]
+        );
     }
 }
