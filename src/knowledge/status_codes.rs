@@ -9,13 +9,37 @@ use serde::Deserialize;
 
 use super::Pattern;
 
-use crate::diagnosis::Side;
+use crate::diagnosis::{DecidedBy, Side, Status};
 
 const ASSET: &str = include_str!("../../assets/knowledge/status_codes.toml");
 
 #[derive(Deserialize)]
 struct File {
     code: Vec<CodeEntry>,
+    #[serde(default)]
+    decider: Vec<Decider>,
+}
+
+/// Who decided a failure or a deferral with a code, when the evidence says no more (see
+/// the table's `[[decider]]` comment).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Decider {
+    /// The message status the rule is for (`failed`, `pending`).
+    pub status: Status,
+    /// A code prefix ending in `.`, one code, or `""` for every code.
+    pub code: String,
+    /// The layer that decided.
+    pub decided_by: DecidedBy,
+    /// Why, for the reviewer of the table.
+    pub why: String,
+}
+
+impl Decider {
+    fn covers(&self, code: &str) -> bool {
+        self.code.is_empty()
+            || self.code == code
+            || (self.code.ends_with('.') && code.starts_with(self.code.as_str()))
+    }
 }
 
 /// The family a code belongs to, so the step-5 analyzers can tell throttling from a
@@ -124,6 +148,8 @@ pub struct StatusCodes {
     patterns: Vec<Option<Pattern>>,
     /// The code range of each entry, same order: read once, not at every lookup.
     ranges: Vec<(CodeParts, CodeParts)>,
+    /// Who decided a failure or a deferral, by code.
+    deciders: Vec<Decider>,
 }
 
 /// An enhanced status code as its three numbers, for range comparison.
@@ -201,7 +227,18 @@ impl StatusCodes {
             entries: file.code,
             patterns,
             ranges,
+            deciders: file.decider,
         })
+    }
+
+    /// The layer that decided a message of `status` whose decisive code is `code`, when
+    /// the evidence says no more: the longest matching `[[decider]]` rule's.
+    pub fn decider(&self, status: Status, code: &str) -> Option<DecidedBy> {
+        self.deciders
+            .iter()
+            .filter(|d| d.status == status && d.covers(code))
+            .max_by_key(|d| d.code.len())
+            .map(|d| d.decided_by)
     }
 
     /// Every entry, in table order.
@@ -375,5 +412,26 @@ mod tests {
             StatusCodes::parse(text),
             Err(crate::knowledge::AssetError::Pattern { .. })
         ));
+    }
+
+    #[test]
+    fn the_longest_decider_rule_of_the_status_wins() {
+        let table = StatusCodes::parse(ASSET).expect("parses");
+        assert_eq!(
+            table.decider(Status::Pending, "4.7.721"),
+            Some(DecidedBy::EopMalwareFilter)
+        );
+        assert_eq!(
+            table.decider(Status::Pending, "4.4.316"),
+            Some(DecidedBy::RecipientServer)
+        );
+        assert_eq!(
+            table.decider(Status::Failed, "5.1.10"),
+            Some(DecidedBy::RecipientServer)
+        );
+        // "5.5.0" is one code, not a prefix of 5.5.0x; 5.2.2 has no rule.
+        assert_eq!(table.decider(Status::Failed, "5.5.01"), None);
+        assert_eq!(table.decider(Status::Failed, "5.2.2"), None);
+        assert_eq!(table.decider(Status::Delivered, "5.1.1"), None);
     }
 }

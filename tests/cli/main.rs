@@ -8,6 +8,7 @@ mod errors;
 mod ndr;
 mod online;
 mod trace;
+mod vendors;
 
 /// Runs `mailflow diagnose` with `args`, checks it exited 0 and returns the JSON it printed.
 fn diagnose_json<I, S>(args: I) -> serde_json::Value

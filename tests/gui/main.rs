@@ -17,6 +17,7 @@ mod navigation;
 mod online;
 mod snapshots;
 mod summary;
+mod vendors;
 mod walk;
 mod who_acts;
 
