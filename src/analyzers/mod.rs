@@ -38,6 +38,10 @@ pub trait Analyzer: Sync {
     fn id(&self) -> &'static str;
     /// The wizard step its findings belong to.
     fn step(&self) -> Step;
+    /// Every finding code it can emit. Declared rather than collected from the findings so
+    /// that scripts and tests can know the codes without running it; the `finding_codes`
+    /// tests check the list against what it emits on every fixture, both ways.
+    fn codes(&self) -> &'static [&'static str];
     /// Reads the context and pushes findings. Must not panic on any input.
     fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
 }

@@ -8,6 +8,7 @@ mod arc;
 mod badinput;
 mod bounces;
 mod export;
+mod finding_codes;
 mod formats;
 mod headers;
 mod online_dns;

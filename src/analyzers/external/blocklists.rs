@@ -14,6 +14,16 @@ impl Analyzer for Blocklists {
         "external-blocklists"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "blocklist-query-failed",
+            "blocklist-query-refused",
+            "ip-blocklisted",
+            "ip-not-blocklisted",
+            "ip-policy-listed",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::External
     }

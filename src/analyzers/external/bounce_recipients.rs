@@ -21,6 +21,10 @@ impl Analyzer for BounceRecipients {
         "external-bounce-recipients"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["bounce-recipient-delayed", "bounce-recipient-failed"]
+    }
+
     fn step(&self) -> Step {
         Step::External
     }
@@ -104,18 +108,7 @@ mod tests {
             }],
             ..CaseMessage::default()
         };
-        let facts = crate::facts::MessageFacts::default();
-        let decision = crate::verdict::Decision::default();
-        let cx = Context {
-            message: &message,
-            facts: &facts,
-            knowledge: crate::knowledge::Knowledge::embedded(),
-            online: None,
-            decision: &decision,
-        };
-        let mut out = Vec::new();
-        BounceRecipients.analyze(&cx, &mut out);
-        out
+        crate::testing::Scenario::from_message(message).run(&BounceRecipients)
     }
 
     fn failure(address: &str, code: Option<&str>, reason: BounceReason) -> RecipientFailure {

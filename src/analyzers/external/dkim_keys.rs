@@ -17,6 +17,16 @@ impl Analyzer for DkimKeys {
         "external-dkim-keys"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "dkim-key-invalid",
+            "dkim-key-missing",
+            "dkim-key-present",
+            "dkim-key-revoked",
+            "dkim-key-weak",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::External
     }

@@ -14,6 +14,15 @@ impl Analyzer for DmarcRecord {
         "external-dmarc-record"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "dmarc-lookup-failed",
+            "dmarc-record",
+            "dmarc-record-invalid",
+            "dmarc-record-missing",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::External
     }

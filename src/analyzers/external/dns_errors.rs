@@ -32,6 +32,10 @@ impl Analyzer for DnsErrors {
         "external-dns-errors"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["dns-errors-reported", "sender-dns-temperror"]
+    }
+
     fn step(&self) -> Step {
         Step::External
     }

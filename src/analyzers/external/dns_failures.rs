@@ -16,6 +16,17 @@ impl Analyzer for DnsFailures {
         "external-dns-failures"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "dns-error",
+            "dns-nxdomain",
+            "dns-refused",
+            "dns-servfail",
+            "dns-timeout",
+            "online-checks-incomplete",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::External
     }

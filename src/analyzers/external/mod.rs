@@ -37,17 +37,7 @@ fn run_online(
     analyzer: &dyn crate::analyzers::Analyzer,
     online: &crate::facts::online::OnlineResults,
 ) -> Vec<crate::diagnosis::Finding> {
-    let message = crate::case::CaseMessage::default();
-    let facts = crate::facts::MessageFacts::default();
-    let decision = crate::verdict::Decision::default();
-    let cx = crate::analyzers::Context {
-        message: &message,
-        facts: &facts,
-        knowledge: crate::knowledge::Knowledge::embedded(),
-        online: Some(online),
-        decision: &decision,
-    };
-    let mut out = Vec::new();
-    analyzer.analyze(&cx, &mut out);
-    out
+    crate::testing::Scenario::empty()
+        .with_online(online.clone())
+        .run(analyzer)
 }

@@ -13,6 +13,10 @@ impl Analyzer for MxRecords {
         "external-mx-records"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["mx-missing", "mx-records", "null-mx"]
+    }
+
     fn step(&self) -> Step {
         Step::External
     }

@@ -22,6 +22,20 @@ impl Analyzer for Reputation {
         "external-reputation-hints"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "no-connecting-ip",
+            "no-reverse-dns",
+            "sender-ip-outside-perimeter",
+            "sender-ip-unknown-behind-gateway",
+            "sender-reputation-hints",
+            "sending-ip-cgnat",
+            "sending-ip-documentation-range",
+            "sending-ip-local",
+            "sending-ip-private",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::External
     }

@@ -13,6 +13,10 @@ impl Analyzer for ReverseDns {
         "external-reverse-dns"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["ptr-confirmed", "ptr-missing", "ptr-not-confirmed"]
+    }
+
     fn step(&self) -> Step {
         Step::External
     }

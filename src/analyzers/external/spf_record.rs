@@ -14,6 +14,22 @@ impl Analyzer for SpfRecord {
         "external-spf-record"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "spf-ip-fail",
+            "spf-ip-neutral",
+            "spf-ip-none",
+            "spf-ip-pass",
+            "spf-ip-permerror",
+            "spf-ip-softfail",
+            "spf-ip-temperror",
+            "spf-permerror",
+            "spf-record-missing",
+            "spf-record-valid",
+            "spf-temperror",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::External
     }

@@ -19,6 +19,10 @@ impl Analyzer for StatusCode {
         "external-status-code"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["ndr-code", "status-code"]
+    }
+
     fn step(&self) -> Step {
         Step::External
     }

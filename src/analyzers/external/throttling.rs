@@ -23,6 +23,16 @@ impl Analyzer for Throttling {
         "external-throttling"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "attachment-scan-hold",
+            "destination-refused-connection",
+            "ip-throttled",
+            "recipient-thread-limit",
+            "retries-expired",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::External
     }

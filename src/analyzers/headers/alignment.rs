@@ -24,6 +24,14 @@ impl Analyzer for Alignment {
         "headers-alignment"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "authentication-aligned",
+            "authentication-alignment",
+            "authentication-not-aligned",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -109,5 +117,41 @@ impl Analyzer for Alignment {
                 .evidence_lines(lines),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn aligned_dkim_and_spf_pass_is_ok() {
+        let scenario = Scenario::from_fixture("headers/user-rule-folder.txt");
+        let f = scenario.finding(&Alignment, "authentication-aligned");
+        assert_eq!(f.severity, Severity::Ok);
+        assert!(f.title.ends_with("vendor.example.net"), "{}", f.title);
+    }
+
+    #[test]
+    fn a_pass_for_another_domain_is_not_aligned() {
+        let scenario = Scenario::from_fixture("headers/list-arc-forward.eml");
+        let f = scenario.finding(&Alignment, "authentication-not-aligned");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.title, "SPF or DKIM passed, but not for example.org");
+    }
+
+    #[test]
+    fn failed_identifiers_are_compared_with_the_from_domain() {
+        let scenario = Scenario::from_fixture("headers/own-domain-spoof.txt");
+        let f = scenario.finding(&Alignment, "authentication-alignment");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.title.ends_with("contoso.com"), "{}", f.title);
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&Alignment).is_empty());
     }
 }

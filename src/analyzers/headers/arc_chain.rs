@@ -15,6 +15,10 @@ impl Analyzer for ArcChain {
         "headers-arc"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["arc-chain", "arc-chain-broken", "arc-overrode-dmarc"]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -89,5 +93,31 @@ impl Analyzer for ArcChain {
                 .advice("Nothing to fix for this message. If the sealer should not be trusted, an admin removes it from the trusted ARC sealers in the anti-phishing policy."),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn a_trusted_sealer_that_overrode_dmarc_is_explained() {
+        let scenario = Scenario::from_fixture("headers/list-arc-forward.eml");
+        let f = scenario.finding(&ArcChain, "arc-chain");
+        assert_eq!(f.severity, Severity::Info);
+        assert_eq!(f.title, "ARC chain of 2 instances");
+        let overrode = scenario.finding(&ArcChain, "arc-overrode-dmarc");
+        assert!(
+            overrode.title.contains("compauth reason 130"),
+            "{}",
+            overrode.title
+        );
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&ArcChain).is_empty());
     }
 }

@@ -114,6 +114,20 @@ impl Analyzer for Authentication {
         "headers-authentication"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "authentication-failed",
+            "authentication-failed-inside-perimeter",
+            "authentication-from-other-receiver",
+            "authentication-passed",
+            "authentication-results-internal",
+            "authentication-results-missing",
+            "authentication-results-out-of-place",
+            "compauth-explained",
+            "other-authentication-results",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -315,5 +329,53 @@ impl Analyzer for Authentication {
                 .evidence_lines(ignored.iter().map(|r| format!("{}: {}", r.header, r.value.chars().take(400).collect::<String>()))),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn a_clean_pass_is_ok_and_compauth_is_explained() {
+        let scenario = Scenario::from_fixture("headers/user-rule-folder.txt");
+        let f = scenario.finding(&Authentication, "authentication-passed");
+        assert_eq!(f.severity, Severity::Ok);
+        assert!(
+            f.evidence.iter().any(|e| e.contains("compauth=pass")),
+            "{:?}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn a_failure_names_the_failed_methods() {
+        let scenario = Scenario::from_fixture("headers/own-domain-spoof.txt");
+        let f = scenario.finding(&Authentication, "authentication-failed");
+        assert!(f.severity >= Severity::Warning, "{:?}", f.severity);
+        assert!(f.title.contains("spf=fail"), "{}", f.title);
+        let compauth = scenario.finding(&Authentication, "compauth-explained");
+        assert!(compauth.title.contains("601"), "{}", compauth.title);
+    }
+
+    #[test]
+    fn internal_mail_needs_no_authentication_results() {
+        let scenario = Scenario::from_fixture("headers/internal-mapi.txt");
+        let f = scenario.finding(&Authentication, "authentication-results-internal");
+        assert_eq!(f.severity, Severity::Info);
+    }
+
+    #[test]
+    fn results_from_another_receiver_are_not_ours() {
+        let scenario = Scenario::from_fixture("headers/gmail-no-exo.eml");
+        let f = scenario.finding(&Authentication, "authentication-from-other-receiver");
+        assert!(!f.evidence.is_empty());
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&Authentication).is_empty());
     }
 }

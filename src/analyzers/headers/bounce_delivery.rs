@@ -14,6 +14,10 @@ impl Analyzer for BounceDelivery {
         "headers-bounce-delivery"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["bounce-delivered", "bounce-not-in-inbox", "bounce-route"]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -90,6 +94,7 @@ mod tests {
     use super::*;
     use crate::case::{CaseMessage, HeaderSource, NdrReport};
     use crate::input::headers_paste::split_fields;
+    use crate::testing::Scenario;
 
     fn run(headers: &str) -> Vec<Finding> {
         let block = split_fields(headers);
@@ -101,19 +106,7 @@ mod tests {
             }],
             ..CaseMessage::default()
         };
-        let facts =
-            crate::facts::MessageFacts::derive(&message, crate::knowledge::Knowledge::embedded());
-        let decision = crate::verdict::Decision::default();
-        let cx = Context {
-            message: &message,
-            facts: &facts,
-            knowledge: crate::knowledge::Knowledge::embedded(),
-            online: None,
-            decision: &decision,
-        };
-        let mut out = Vec::new();
-        BounceDelivery.analyze(&cx, &mut out);
-        out
+        Scenario::from_message(message).run(&BounceDelivery)
     }
 
     #[test]
@@ -128,18 +121,6 @@ mod tests {
 
     #[test]
     fn silent_without_a_bounce_header_block() {
-        let message = CaseMessage::default();
-        let facts = crate::facts::MessageFacts::default();
-        let decision = crate::verdict::Decision::default();
-        let cx = Context {
-            message: &message,
-            facts: &facts,
-            knowledge: crate::knowledge::Knowledge::embedded(),
-            online: None,
-            decision: &decision,
-        };
-        let mut out = Vec::new();
-        BounceDelivery.analyze(&cx, &mut out);
-        assert!(out.is_empty());
+        assert!(Scenario::empty().run(&BounceDelivery).is_empty());
     }
 }

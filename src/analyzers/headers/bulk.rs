@@ -19,6 +19,10 @@ impl Analyzer for Bulk {
         "headers-bulk"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["bulk-mail", "bulk-sender"]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -49,5 +53,33 @@ impl Analyzer for Bulk {
                     .evidence_lines(evidence),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn bcl_at_the_threshold_is_bulk_mail() {
+        let scenario = Scenario::from_fixture("headers/slow-hop-skew-bulk.txt");
+        let f = scenario.finding(&Bulk, "bulk-mail");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.title, "Bulk mail (BCL 8)");
+    }
+
+    #[test]
+    fn bcl_below_the_threshold_is_only_a_bulk_sender() {
+        let scenario = Scenario::from_fixture("headers/verdicts/bcl-5-bulk-sender.txt");
+        let f = scenario.finding(&Bulk, "bulk-sender");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.title.contains("BCL 5"), "{}", f.title);
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&Bulk).is_empty());
     }
 }

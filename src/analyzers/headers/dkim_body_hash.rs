@@ -71,6 +71,17 @@ impl Analyzer for DkimBodyHash {
         "headers-dkim-body-hash"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "dkim-body-changed",
+            "dkim-body-changed-after-receipt",
+            "dkim-body-hash-matches",
+            "dkim-body-hash-not-checked",
+            "dkim-body-truncated",
+            "dkim-length-limit",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -136,5 +147,32 @@ impl Analyzer for DkimBodyHash {
                     .advice("Save the message as .eml (or .msg) to check whether a banner or footer broke DKIM."),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn a_gateway_banner_changed_the_signed_body() {
+        let scenario = Scenario::from_fixture("who_acts/gateway-body-rewrite.eml");
+        let f = scenario.finding(&DkimBodyHash, "dkim-body-changed");
+        assert!(f.severity >= Severity::Warning, "{:?}", f.severity);
+        assert!(f.detail.contains("gateway banner"), "{}", f.detail);
+    }
+
+    #[test]
+    fn headers_alone_cannot_be_checked() {
+        let scenario = Scenario::from_fixture("headers/outbound-to-webmail.txt");
+        let f = scenario.finding(&DkimBodyHash, "dkim-body-hash-not-checked");
+        assert_eq!(f.severity, Severity::Info);
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&DkimBodyHash).is_empty());
     }
 }

@@ -35,6 +35,21 @@ impl Analyzer for FilterBypass {
         "headers-filter-bypass"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "allowed-by-ip-allow-list",
+            "allowed-by-policy",
+            "allowed-by-safe-senders",
+            "blocked-by-policy-list",
+            "blocked-by-user-list",
+            "filter-skipped-by-rule",
+            "filtering-skipped",
+            "internal-not-filtered",
+            "released-from-quarantine",
+            "spam-set-by-rule",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -174,5 +189,61 @@ impl Analyzer for FilterBypass {
                 .evidence_lines(evidence)
                 .advice(advice),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn each_sfv_bypass_has_its_own_code() {
+        for (fixture, code) in [
+            ("sfv-sks-spam-by-rule", "spam-set-by-rule"),
+            ("sfv-ska-policy-allow", "allowed-by-policy"),
+            ("sfv-sfe-safe-senders", "allowed-by-safe-senders"),
+            ("sfv-blk-blocked-sender", "blocked-by-user-list"),
+            ("sfv-skb-policy-block", "blocked-by-policy-list"),
+            ("sfv-skq-released", "released-from-quarantine"),
+            ("sfv-ski-skipped", "filtering-skipped"),
+            ("ipv-cal-ip-allow", "allowed-by-ip-allow-list"),
+            ("sfv-skn-bypass-rule-auth-failed", "filter-skipped-by-rule"),
+        ] {
+            let scenario = Scenario::from_fixture(&format!("headers/verdicts/{fixture}.txt"));
+            assert_eq!(scenario.codes(&FilterBypass), [code], "{fixture}");
+        }
+    }
+
+    #[test]
+    fn an_allow_entry_for_a_failed_sender_says_spoofers_count_on_it() {
+        let scenario = Scenario::from_fixture("headers/verdicts/sfv-ska-policy-allow.txt");
+        let f = scenario.finding(&FilterBypass, "allowed-by-policy");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.detail.contains("spf=fail"), "{}", f.detail);
+    }
+
+    #[test]
+    fn a_rule_bypass_after_failed_authentication_says_the_rule_delivered_it() {
+        let scenario =
+            Scenario::from_fixture("headers/verdicts/sfv-skn-bypass-rule-auth-failed.txt");
+        let f = scenario.finding(&FilterBypass, "filter-skipped-by-rule");
+        assert!(
+            f.detail.contains("the rule, not the spam filter"),
+            "{}",
+            f.detail
+        );
+    }
+
+    #[test]
+    fn internal_mail_is_not_a_bypass() {
+        let scenario = Scenario::from_fixture("headers/internal-mapi.txt");
+        assert_eq!(scenario.codes(&FilterBypass), ["internal-not-filtered"]);
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&FilterBypass).is_empty());
     }
 }

@@ -18,6 +18,16 @@ impl Analyzer for MailboxDelivery {
         "headers-mailbox-delivery"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "inbox-despite-spam-verdict",
+            "inbox-rule-moved-it",
+            "junk-by-user-settings",
+            "mailbox-folder",
+            "no-mailbox-delivery-stamp",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -101,5 +111,56 @@ impl Analyzer for MailboxDelivery {
                 ))
                 .evidence_lines(evidence),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn the_mailbox_folder_is_named() {
+        let scenario = Scenario::from_sample("15-headers-junk-spam-verdict.txt");
+        let f = scenario.finding(&MailboxDelivery, "mailbox-folder");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.title.contains("Junk Email folder"), "{}", f.title);
+    }
+
+    #[test]
+    fn the_users_own_rule_filed_it() {
+        let scenario = Scenario::from_fixture("headers/user-rule-folder.txt");
+        let f = scenario.finding(&MailboxDelivery, "inbox-rule-moved-it");
+        assert_eq!(f.severity, Severity::Warning);
+    }
+
+    #[test]
+    fn junk_without_a_spam_verdict_is_the_users_junk_settings() {
+        let scenario = Scenario::from_fixture("headers/verdicts/junk-by-user-settings.txt");
+        let f = scenario.finding(&MailboxDelivery, "junk-by-user-settings");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.detail.contains("OFR:TrustedListsOnly"), "{}", f.detail);
+    }
+
+    #[test]
+    fn inbox_despite_a_spam_verdict_is_noted() {
+        let scenario = Scenario::from_fixture("headers/verdicts/inbox-despite-spam.txt");
+        let f = scenario.finding(&MailboxDelivery, "inbox-despite-spam-verdict");
+        assert_eq!(f.severity, Severity::Info);
+    }
+
+    #[test]
+    fn headers_without_a_mailbox_stamp_say_so() {
+        let scenario = Scenario::from_fixture("headers/outbound-to-webmail.txt");
+        assert_eq!(
+            scenario.codes(&MailboxDelivery),
+            ["no-mailbox-delivery-stamp"]
+        );
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&MailboxDelivery).is_empty());
     }
 }

@@ -22,6 +22,14 @@ impl Analyzer for MicrosoftStamps {
         "headers-microsoft-stamps"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "arrived-from-on-premises",
+            "microsoft-365-entry",
+            "no-microsoft-365-stamps",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -131,5 +139,32 @@ impl Analyzer for MicrosoftStamps {
                     .evidence_lines(field_lines(cx, &[FROM_ENTITY])),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn microsoft_365_entry_is_described() {
+        let scenario = Scenario::from_fixture("headers/user-rule-folder.txt");
+        let f = scenario.finding(&MicrosoftStamps, "microsoft-365-entry");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.detail.contains("Anonymous"), "{}", f.detail);
+    }
+
+    #[test]
+    fn headers_that_never_reached_microsoft_365_are_a_warning() {
+        let scenario = Scenario::from_fixture("headers/gmail-no-exo.eml");
+        let f = scenario.finding(&MicrosoftStamps, "no-microsoft-365-stamps");
+        assert_eq!(f.severity, Severity::Warning);
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&MicrosoftStamps).is_empty());
     }
 }

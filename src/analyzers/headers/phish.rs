@@ -15,6 +15,17 @@ impl Analyzer for Phish {
         "headers-phish-malware"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "first-contact-safety-tip",
+            "high-confidence-phish",
+            "impersonation-detected",
+            "impersonation-safety-tip",
+            "malware-verdict",
+            "phish-verdict",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -92,5 +103,59 @@ impl Analyzer for Phish {
                 .advice(sfty.advice.clone().unwrap_or_default()),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn high_confidence_phish_with_a_first_contact_tip() {
+        let scenario = Scenario::from_fixture("headers/verdicts/cat-hphsh-first-contact.txt");
+        let f = scenario.finding(&Phish, "high-confidence-phish");
+        assert_eq!(f.severity, Severity::Problem);
+        assert_eq!(f.title, "High-confidence phishing (CAT:HPHSH)");
+        let tip = scenario.finding(&Phish, "first-contact-safety-tip");
+        assert_eq!(tip.severity, Severity::Info);
+        assert_eq!(tip.title, "Safety tip SFTY:9.25");
+    }
+
+    #[test]
+    fn phish_with_an_impersonation_tip() {
+        let scenario =
+            Scenario::from_fixture("headers/verdicts/cat-phsh-domain-impersonation-tip.txt");
+        assert_eq!(
+            scenario.finding(&Phish, "phish-verdict").severity,
+            Severity::Warning
+        );
+        let tip = scenario.finding(&Phish, "impersonation-safety-tip");
+        assert_eq!(tip.severity, Severity::Warning);
+        assert_eq!(tip.title, "Safety tip SFTY:9.19");
+    }
+
+    #[test]
+    fn malware_and_impersonation_have_their_own_codes() {
+        let malware = Scenario::from_fixture("headers/verdicts/cat-malw-attachment.txt");
+        assert_eq!(
+            malware.finding(&Phish, "malware-verdict").severity,
+            Severity::Problem
+        );
+        let uimp = Scenario::from_fixture("headers/verdicts/cat-uimp-user-impersonation.txt");
+        let f = uimp.finding(&Phish, "impersonation-detected");
+        assert_eq!(f.title, "Impersonation detected (CAT:UIMP)");
+    }
+
+    #[test]
+    fn spam_that_is_not_phish_is_left_alone() {
+        let scenario = Scenario::from_sample("15-headers-junk-spam-verdict.txt");
+        assert!(scenario.run(&Phish).is_empty());
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&Phish).is_empty());
     }
 }

@@ -63,6 +63,16 @@ impl Analyzer for ReceivedChain {
         "headers-received-chain"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "gateway-in-path",
+            "hop-date-suspicious",
+            "no-received-headers",
+            "received-chain",
+            "received-chain-truncated",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -216,7 +226,7 @@ mod tests {
     use super::*;
     use crate::case::{HeaderBlock, HeaderField};
     use crate::facts::headers::chain;
-    use crate::knowledge::Knowledge;
+    use crate::testing::Scenario;
 
     #[test]
     fn rows_show_route_protocol_tls_time_and_operator() {
@@ -227,7 +237,7 @@ mod tests {
                 raw: String::new(),
             }],
         };
-        let chain = chain::build(&block, Knowledge::embedded());
+        let chain = chain::build(&block, crate::testing::knowledge());
         let row = hop_row(&chain.hops[0]);
         assert!(
             row.starts_with("#1 mx.example.net → BN2PEPF000044A5"),
@@ -238,5 +248,50 @@ mod tests {
             "{row}"
         );
         assert!(row.ends_with("Microsoft 365"), "{row}");
+    }
+
+    #[test]
+    fn a_pasted_chain_is_listed_oldest_first() {
+        let scenario = Scenario::from_text(
+            "pasted headers",
+            "Received: from mx.example.net (198.51.100.23) by BN2PEPF000044A5.mail.protection.outlook.com (10.167.243.104) with Microsoft SMTP Server id 15.20.8511.15 via Frontend Transport; Wed, 5 Mar 2025 09:14:05 +0000\r\nReceived: from laptop.example.net (192.0.2.7) by mx.example.net with ESMTPSA; Wed, 5 Mar 2025 09:14:01 +0000\r\nFrom: a@example.net\r\nTo: b@contoso.com\r\nSubject: hello\r\n",
+        );
+        let f = scenario.finding(&ReceivedChain, "received-chain");
+        assert_eq!(f.severity, Severity::Info);
+        assert_eq!(f.title, "2 Received hops");
+        assert!(
+            f.evidence[0].starts_with("#1 laptop.example.net → mx.example.net"),
+            "{:?}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn a_gateway_hop_is_named() {
+        let scenario = Scenario::from_fixture("who_acts/gateway-ef-off-junk.eml");
+        let f = scenario.finding(&ReceivedChain, "gateway-in-path");
+        assert!(f.detail.contains("Mimecast"), "{}", f.detail);
+    }
+
+    #[test]
+    fn odd_dates_and_overlong_chains_are_flagged() {
+        let dates = Scenario::from_fixture("headers/hops-out-of-order-bad-weekday.txt");
+        let f = dates.finding(&ReceivedChain, "hop-date-suspicious");
+        assert!(f.detail.contains("weekday"), "{}", f.detail);
+        let long = Scenario::from_fixture("headers/thousand-and-one-hops.txt");
+        let f = long.finding(&ReceivedChain, "received-chain-truncated");
+        assert_eq!(f.title, "1 older hops not shown");
+    }
+
+    #[test]
+    fn a_draft_without_received_lines_says_so() {
+        let scenario = Scenario::from_fixture("headers/no-received-draft.txt");
+        assert_eq!(scenario.codes(&ReceivedChain), ["no-received-headers"]);
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&ReceivedChain).is_empty());
     }
 }

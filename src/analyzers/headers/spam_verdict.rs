@@ -21,6 +21,15 @@ impl Analyzer for SpamVerdict {
         "headers-spam-verdict"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "antispam-fields",
+            "custom-spam-filter",
+            "spam-verdict",
+            "untrusted-antispam-headers",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -135,5 +144,53 @@ impl Analyzer for SpamVerdict {
                     .evidence_lines(spam.untrusted.iter().map(crate::facts::headers::SpamField::describe)),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn a_spam_verdict_is_a_warning_with_its_fields_decoded() {
+        let scenario = Scenario::from_sample("15-headers-junk-spam-verdict.txt");
+        let f = scenario.finding(&SpamVerdict, "spam-verdict");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.title, "Filtered as spam (SFV:SPM, SCL 6, CAT:SPM)");
+        let fields = scenario.finding(&SpamVerdict, "antispam-fields");
+        assert_eq!(
+            fields.title,
+            format!("{} anti-spam fields decoded", fields.evidence.len())
+        );
+    }
+
+    #[test]
+    fn a_clean_verdict_is_ok() {
+        let scenario = Scenario::from_fixture("headers/user-rule-folder.txt");
+        let f = scenario.finding(&SpamVerdict, "spam-verdict");
+        assert_eq!(f.severity, Severity::Ok);
+        assert!(f.title.starts_with("Not filtered as spam"), "{}", f.title);
+    }
+
+    #[test]
+    fn an_advanced_spam_filter_hit_is_named() {
+        let scenario = Scenario::from_fixture("headers/verdicts/custom-spam-asf.txt");
+        let f = scenario.finding(&SpamVerdict, "custom-spam-filter");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.title, "Advanced Spam Filter matched: Web bug");
+    }
+
+    #[test]
+    fn another_organisations_verdict_is_untrusted() {
+        let scenario = Scenario::from_fixture("headers/verdicts/untrusted-antispam-report.txt");
+        let f = scenario.finding(&SpamVerdict, "untrusted-antispam-headers");
+        assert_eq!(f.severity, Severity::Info);
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&SpamVerdict).is_empty());
     }
 }

@@ -17,6 +17,10 @@ impl Analyzer for Spoof {
         "headers-spoof"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["own-domain-spoofed", "spoofed-sender"]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -94,5 +98,39 @@ impl Analyzer for Spoof {
                 "The sender must fix SPF, DKIM and DMARC; if the sending service is legitimate, an admin can allow the spoofed sender pair in the Tenant Allow/Block List.".to_owned()
             })),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn our_own_domain_failing_authentication_is_a_problem() {
+        let scenario = Scenario::from_fixture("headers/own-domain-spoof.txt");
+        let f = scenario.finding(&Spoof, "own-domain-spoofed");
+        assert_eq!(f.severity, Severity::Problem);
+        assert!(f.title.contains("contoso.com"), "{}", f.title);
+    }
+
+    #[test]
+    fn another_domain_failing_compauth_is_a_spoofed_sender() {
+        let scenario = Scenario::from_fixture("who_acts/direct-spf-fail-junk.eml");
+        let f = scenario.finding(&Spoof, "spoofed-sender");
+        assert!(f.severity >= Severity::Warning, "{:?}", f.severity);
+        assert!(f.title.starts_with("Spoofed sender: "), "{}", f.title);
+    }
+
+    #[test]
+    fn a_passing_sender_is_not_spoofed() {
+        let scenario = Scenario::from_fixture("headers/user-rule-folder.txt");
+        assert!(scenario.run(&Spoof).is_empty());
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&Spoof).is_empty());
     }
 }

@@ -101,6 +101,16 @@ impl Analyzer for TransitTime {
         "headers-transit-time"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "clock-skew",
+            "forward-gap",
+            "slow-hop",
+            "transit-time",
+            "transit-time-unknown",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Headers
     }
@@ -208,5 +218,58 @@ impl Analyzer for TransitTime {
                     .evidence(last.line.clone()),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn a_quick_path_is_ok() {
+        let scenario = Scenario::from_fixture("headers/user-rule-folder.txt");
+        let f = scenario.finding(&TransitTime, "transit-time");
+        assert_eq!(f.severity, Severity::Ok);
+        assert_eq!(f.title, "1 second from the first to the last hop");
+    }
+
+    #[test]
+    fn a_slow_hop_and_clock_skew_are_found() {
+        let scenario = Scenario::from_fixture("headers/slow-hop-skew-bulk.txt");
+        let slow = scenario.finding(&TransitTime, "slow-hop");
+        assert_eq!(slow.severity, Severity::Warning);
+        assert!(
+            slow.title.starts_with("Hop 3 took 23 minutes"),
+            "{}",
+            slow.title
+        );
+        let skew = scenario.finding(&TransitTime, "clock-skew");
+        assert_eq!(skew.title, "Hop 2 is stamped 39 seconds before hop 1");
+    }
+
+    #[test]
+    fn a_wait_before_forwarding_is_a_gap_not_a_slow_hop() {
+        let scenario = Scenario::from_fixture("headers/forwarded-a-day-later.txt");
+        let gap = scenario.finding(&TransitTime, "forward-gap");
+        assert_eq!(gap.severity, Severity::Info);
+        assert!(
+            !scenario
+                .codes(&TransitTime)
+                .contains(&"slow-hop".to_owned())
+        );
+    }
+
+    #[test]
+    fn hops_stamped_out_of_order_give_no_total() {
+        let scenario = Scenario::from_fixture("headers/hops-out-of-order-bad-weekday.txt");
+        let f = scenario.finding(&TransitTime, "transit-time-unknown");
+        assert_eq!(f.severity, Severity::Info);
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&TransitTime).is_empty());
     }
 }

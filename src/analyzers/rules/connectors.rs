@@ -24,6 +24,10 @@ impl Analyzer for Connectors {
         "rules-connectors"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["connectors"]
+    }
+
     fn step(&self) -> Step {
         Step::Rules
     }
@@ -95,5 +99,37 @@ impl Analyzer for Connectors {
                 .detail("Which connector each journey came in on and went out through. A partner or gateway connector on the way in means the message came from that system, not straight from the sender; an outbound connector means Exchange Online handed it to a smart host instead of the recipient's MX.")
                 .evidence_lines(lines),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn each_journey_shows_its_ip_and_tls() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        let f = scenario.finding(&Connectors, "connectors");
+        assert_eq!(f.severity, Severity::Info);
+        assert_eq!(f.evidence.len(), 1, "{:?}", f.evidence);
+        assert!(f.evidence[0].starts_with("Journey 1: from 198.51.100.20 over TLS1.2"));
+    }
+
+    #[test]
+    fn an_outbound_connector_hand_off_is_named() {
+        let scenario = Scenario::from_fixture("trace/eac-outbound-smart-host-connector.txt");
+        let f = scenario.finding(&Connectors, "connectors");
+        assert!(
+            f.evidence[0].contains("out through connector 'Outbound via relay'"),
+            "{:?}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn silent_without_a_trace() {
+        let scenario = Scenario::from_sample("15-headers-junk-spam-verdict.txt");
+        assert!(scenario.run(&Connectors).is_empty());
     }
 }

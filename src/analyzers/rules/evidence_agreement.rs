@@ -13,6 +13,10 @@ impl Analyzer for EvidenceAgreement {
         "rules-evidence-agreement"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["trace-and-headers-agree", "trace-and-headers-disagree"]
+    }
+
     fn step(&self) -> Step {
         Step::Rules
     }
@@ -81,5 +85,46 @@ impl Analyzer for EvidenceAgreement {
             ),
             None => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn a_junk_trace_and_a_spam_verdict_agree() {
+        let scenario = Scenario::from_fixtures(&[
+            "cases/junk-trace-and-headers-agree/trace.txt",
+            "cases/junk-trace-and-headers-agree/headers.txt",
+        ]);
+        let f = scenario.finding(&EvidenceAgreement, "trace-and-headers-agree");
+        assert_eq!(f.severity, Severity::Ok);
+        assert_eq!(f.title, "Trace and headers agree: Junk");
+        assert!(
+            f.evidence[0].starts_with("SFV:SPM SCL:6"),
+            "{:?}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn an_inbox_trace_with_a_spam_verdict_disagrees() {
+        let scenario = Scenario::from_fixtures(&[
+            "cases/inbox-trace-spam-headers-disagree/trace.txt",
+            "cases/inbox-trace-spam-headers-disagree/headers.txt",
+        ]);
+        let f = scenario.finding(&EvidenceAgreement, "trace-and-headers-disagree");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.detail.contains("SCL -1 / SKN"), "{}", f.detail);
+    }
+
+    #[test]
+    fn silent_with_only_one_kind_of_evidence() {
+        let trace = Scenario::from_fixture("cases/junk-trace-and-headers-agree/trace.txt");
+        assert!(trace.run(&EvidenceAgreement).is_empty());
+        let headers = Scenario::from_fixture("cases/junk-trace-and-headers-agree/headers.txt");
+        assert!(headers.run(&EvidenceAgreement).is_empty());
     }
 }

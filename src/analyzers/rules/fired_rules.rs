@@ -16,6 +16,10 @@ impl Analyzer for FiredRules {
         "rules-fired"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["rule-fired-repeatedly", "transport-rules-fired"]
+    }
+
     fn step(&self) -> Step {
         Step::Rules
     }
@@ -98,5 +102,46 @@ impl Analyzer for FiredRules {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn each_rule_is_listed_with_its_guid_and_journeys() {
+        let scenario = Scenario::from_sample("11-eac-copytext-inky-two-journeys.txt");
+        let f = scenario.finding(&FiredRules, "transport-rules-fired");
+        assert_eq!(f.severity, Severity::Info);
+        assert_eq!(f.title, "2 mail flow rules fired");
+        assert_eq!(f.evidence.len(), 2, "{:?}", f.evidence);
+        assert!(
+            f.evidence[0]
+                .starts_with("'IPW Mail for Processing' (8C1F4E2A-3B5D-4C6E-9F7A-0B1C2D3E4F5A)"),
+            "{:?}",
+            f.evidence
+        );
+        assert!(f.evidence[1].ends_with("journey 2"), "{:?}", f.evidence);
+    }
+
+    #[test]
+    fn a_rule_firing_again_and_again_in_one_journey_is_a_loop() {
+        let scenario = Scenario::from_fixture("trace/eac-inky-routing-loop.txt");
+        let f = scenario.finding(&FiredRules, "rule-fired-repeatedly");
+        assert_eq!(f.severity, Severity::Problem);
+        assert!(
+            f.title.contains("'IPW Mail for Processing' fired 5 times"),
+            "{}",
+            f.title
+        );
+        assert!(f.detail.contains("5.4.14"));
+    }
+
+    #[test]
+    fn silent_when_no_rule_fired() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&FiredRules).is_empty());
     }
 }

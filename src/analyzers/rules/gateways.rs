@@ -96,6 +96,16 @@ impl Analyzer for Gateways {
         "rules-gateways"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "gateway-bypassed",
+            "gateway-detected",
+            "gateway-enhanced-filtering-missing",
+            "gateway-loop",
+            "gateway-never-returned",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Rules
     }
@@ -192,4 +202,62 @@ fn efc_missing(cx: &Context<'_>, g: &GatewayFacts, out: &mut Vec<Finding>) {
         ))
         .advice("An admin enables Enhanced Filtering for Connectors on the gateway's inbound connector (Defender → Policies & rules → Threat policies → Enhanced filtering) and then removes any SCL -1 bypass rule for it."),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn a_gateway_round_trip_is_named_with_its_verdict() {
+        let scenario = Scenario::from_sample("11-eac-copytext-inky-two-journeys.txt");
+        let f = scenario.finding(&Gateways, "gateway-detected");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(
+            f.title.starts_with("INKY handled this message"),
+            "{}",
+            f.title
+        );
+        assert!(f.title.ends_with("its verdict: Neutral"), "{}", f.title);
+    }
+
+    #[test]
+    fn a_hand_off_with_no_return_is_a_problem() {
+        let scenario = Scenario::from_sample("12b-graph-getdetailsbyrecipient-inky-journey1.json");
+        let f = scenario.finding(&Gateways, "gateway-never-returned");
+        assert_eq!(f.severity, Severity::Problem);
+        assert!(f.title.contains("INKY"), "{}", f.title);
+    }
+
+    #[test]
+    fn repeated_hand_offs_and_5_4_14_are_a_loop() {
+        let scenario = Scenario::from_fixture("trace/eac-inky-routing-loop.txt");
+        let f = scenario.finding(&Gateways, "gateway-loop");
+        assert_eq!(f.severity, Severity::Problem);
+        assert!(f.detail.contains("5.4.14"), "{}", f.detail);
+        assert!(f.evidence.iter().any(|e| e.contains("Hop count exceeded")));
+    }
+
+    #[test]
+    fn routing_rules_without_a_hand_off_mean_the_gateway_was_bypassed() {
+        let scenario = Scenario::from_fixture("trace/eac-inky-rule-without-hand-off.txt");
+        let f = scenario.finding(&Gateways, "gateway-bypassed");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.title.contains("never went out to INKY"), "{}", f.title);
+    }
+
+    #[test]
+    fn enhanced_filtering_missing_when_the_gateway_is_the_connecting_ip() {
+        let scenario = Scenario::from_fixture("who_acts/gateway-ef-off-junk.eml");
+        let f = scenario.finding(&Gateways, "gateway-enhanced-filtering-missing");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.title.contains("Mimecast"), "{}", f.title);
+    }
+
+    #[test]
+    fn silent_without_a_gateway() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&Gateways).is_empty());
+    }
 }

@@ -32,6 +32,10 @@ impl Analyzer for ListDecisions {
         "rules-list-decisions"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["allowed-by-list", "blocked-by-list"]
+    }
+
     fn step(&self) -> Step {
         Step::Rules
     }
@@ -65,5 +69,35 @@ impl Analyzer for ListDecisions {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn safe_senders_allowed_it() {
+        let scenario = Scenario::from_fixture("headers/verdicts/sfv-sfe-safe-senders.txt");
+        let f = scenario.finding(&ListDecisions, "allowed-by-list");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.title.contains("Safe Senders"), "{}", f.title);
+    }
+
+    #[test]
+    fn a_policy_block_list_blocked_it() {
+        let scenario = Scenario::from_fixture("headers/verdicts/sfv-skb-policy-block.txt");
+        let f = scenario.finding(&ListDecisions, "blocked-by-list");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.title.contains("anti-spam policy"), "{}", f.title);
+    }
+
+    #[test]
+    fn silent_when_no_list_decided() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&ListDecisions).is_empty());
+        let filtered = Scenario::from_sample("15-headers-junk-spam-verdict.txt");
+        assert!(filtered.run(&ListDecisions).is_empty());
     }
 }

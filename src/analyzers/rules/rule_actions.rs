@@ -36,6 +36,14 @@ impl Analyzer for RuleActions {
         "rules-actions"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "blocked-by-dlp-policy",
+            "blocked-by-transport-rule",
+            "rule-action",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Rules
     }
@@ -105,5 +113,42 @@ impl Analyzer for RuleActions {
                 .evidence(firing.evidence.clone()),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    const RULE_BLOCK: &str = "09-historical-extended-report-transport-rule-block-utf16le-bom.csv";
+
+    #[test]
+    fn a_rule_that_rejected_the_message_is_named_with_its_code() {
+        let scenario = Scenario::from_sample(RULE_BLOCK);
+        let f = scenario.finding(&RuleActions, "blocked-by-transport-rule");
+        assert_eq!(f.severity, Severity::Problem);
+        assert!(f.title.contains("5.7.901"), "{}", f.title);
+        let action = scenario.finding(&RuleActions, "rule-action");
+        assert_eq!(action.severity, Severity::Info);
+        assert!(
+            action.title.ends_with("(action RejectMessage)"),
+            "{}",
+            action.title
+        );
+    }
+
+    #[test]
+    fn a_dlp_block_is_the_compliance_owners() {
+        let scenario = Scenario::from_fixture("trace/eac-dlp-block.txt");
+        let f = scenario.finding(&RuleActions, "blocked-by-dlp-policy");
+        assert_eq!(f.severity, Severity::Problem);
+        assert!(f.title.contains("5.7.1"), "{}", f.title);
+    }
+
+    #[test]
+    fn silent_when_no_rule_acted() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&RuleActions).is_empty());
     }
 }

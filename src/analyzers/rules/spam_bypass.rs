@@ -14,6 +14,10 @@ impl Analyzer for SpamBypass {
         "rules-spam-bypass"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["spam-filter-bypassed-by-rule"]
+    }
+
     fn step(&self) -> Step {
         Step::Rules
     }
@@ -101,5 +105,29 @@ impl Analyzer for SpamBypass {
             .evidence_lines(evidence)
             .advice("An admin reviews the bypass rule: narrow it to authenticated senders (e.g. a header the gateway stamps, or DMARC pass), or replace it with Enhanced Filtering for the gateway's connector or a Tenant Allow/Block List entry."),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn a_bypass_of_a_failed_spoof_is_a_warning() {
+        let scenario =
+            Scenario::from_fixture("headers/verdicts/sfv-skn-bypass-rule-auth-failed.txt");
+        let f = scenario.finding(&SpamBypass, "spam-filter-bypassed-by-rule");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.evidence[0], "SFV:SKN SCL:-1 CAT:SPOOF");
+        assert!(f.evidence[1].starts_with("spf=fail"), "{:?}", f.evidence);
+    }
+
+    #[test]
+    fn silent_when_the_filter_ran_or_the_mail_is_internal() {
+        let filtered = Scenario::from_sample("15-headers-junk-spam-verdict.txt");
+        assert!(filtered.run(&SpamBypass).is_empty());
+        let internal = Scenario::from_fixture("headers/internal-mapi.txt");
+        assert!(internal.run(&SpamBypass).is_empty());
     }
 }

@@ -12,6 +12,10 @@ impl Analyzer for DecidingLayer {
         "status-deciding-layer"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["deciding-layer"]
+    }
+
     fn step(&self) -> Step {
         Step::Status
     }
@@ -35,5 +39,34 @@ impl Analyzer for DecidingLayer {
                 .detail("The chain of decisions, in order, as the evidence shows it.")
                 .evidence_lines(cx.decision.chain.iter().cloned()),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn a_junked_message_names_the_spam_filter_and_the_chain() {
+        let scenario = Scenario::from_sample("02-eac-copytext-junk-multiline-enGB.txt");
+        let f = scenario.finding(&DecidingLayer, "deciding-layer");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.title.starts_with("Decided by "), "{}", f.title);
+        assert_eq!(f.evidence, scenario.decision.chain);
+        assert!(!f.evidence.is_empty());
+    }
+
+    #[test]
+    fn a_plain_delivery_says_nothing_intervened() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        let f = scenario.finding(&DecidingLayer, "deciding-layer");
+        assert_eq!(f.severity, Severity::Ok);
+        assert_eq!(f.title, "No filter or mail flow rule intervened");
+    }
+
+    #[test]
+    fn silent_when_nothing_is_known() {
+        assert!(Scenario::empty().run(&DecidingLayer).is_empty());
     }
 }

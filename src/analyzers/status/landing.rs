@@ -12,6 +12,19 @@ impl Analyzer for Landing {
         "status-landing"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "blocked-by-policy",
+            "delivery-failed",
+            "delivery-pending",
+            "group-expanded-members",
+            "landed-in-junk",
+            "landed-in-mailbox",
+            "landed-in-quarantine",
+            "landing-unknown",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Status
     }
@@ -82,5 +95,69 @@ impl Analyzer for Landing {
                         .join(" "),
                 ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn junk_is_a_warning_with_the_verdicts_next_actions() {
+        let scenario = Scenario::from_sample("02-eac-copytext-junk-multiline-enGB.txt");
+        let f = scenario.finding(&Landing, "landed-in-junk");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.evidence, ["Status: Junk — Junk Email folder"]);
+        assert!(!f.advice.is_empty());
+    }
+
+    #[test]
+    fn each_status_has_its_own_code() {
+        for (sample, code, severity) in [
+            (
+                "01-eac-copytext-delivered-singleline-enUS.txt",
+                "landed-in-mailbox",
+                Severity::Ok,
+            ),
+            (
+                "03-eac-copytext-quarantined-multiline-deDE.txt",
+                "landed-in-quarantine",
+                Severity::Warning,
+            ),
+            (
+                "05-ps-get-messagetracedetail-v1-list-failed.txt",
+                "delivery-failed",
+                Severity::Problem,
+            ),
+            (
+                "08-ps-get-messagetracedetailv2-exportcsv-deferred.csv",
+                "delivery-pending",
+                Severity::Warning,
+            ),
+            (
+                "09-historical-extended-report-transport-rule-block-utf16le-bom.csv",
+                "blocked-by-policy",
+                Severity::Problem,
+            ),
+            (
+                "10-historical-enhanced-summary-expanded-dl-utf16le-nobom.csv",
+                "group-expanded-members",
+                Severity::Info,
+            ),
+        ] {
+            let f = Scenario::from_sample(sample).finding(&Landing, code);
+            assert_eq!(f.severity, severity, "{sample}");
+        }
+    }
+
+    /// Landing always says where the message is, so its "silent" case is the one where it
+    /// cannot: one finding saying so, and none claiming a place.
+    #[test]
+    fn without_evidence_it_claims_no_place() {
+        let out = Scenario::empty().run(&Landing);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, "landing-unknown");
+        assert_eq!(out[0].evidence, ["Status: Unknown — unknown"]);
     }
 }

@@ -18,6 +18,14 @@ impl Analyzer for Deferrals {
         "trace-deferrals"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "attachment-scan-delay",
+            "deferred-then-delivered",
+            "delivery-deferred",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Trace
     }
@@ -83,5 +91,46 @@ impl Analyzer for Deferrals {
                     .advice(if journey.status == Status::Pending { "Step 5 explains the code and whose side it is on; tell the sender it is still being retried." } else { "" }),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnosis::Severity;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn a_message_still_retrying_is_deferred_with_its_codes_and_expiry() {
+        let scenario =
+            Scenario::from_sample("08-ps-get-messagetracedetailv2-exportcsv-deferred.csv");
+        let f = scenario.finding(&Deferrals, "delivery-deferred");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.title.contains("4.4.316"), "{}", f.title);
+        assert!(f.detail.contains("4.4.7, message expired"), "{}", f.detail);
+        assert_eq!(f.evidence.len(), 3, "{:?}", f.evidence);
+    }
+
+    #[test]
+    fn a_safe_attachments_hold_is_informational() {
+        let f = Scenario::from_sample("02-eac-copytext-junk-multiline-enGB.txt")
+            .finding(&Deferrals, "attachment-scan-delay");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.evidence[0].contains("4.7.721"), "{:?}", f.evidence);
+    }
+
+    #[test]
+    fn deferrals_before_a_send_are_history_not_a_problem() {
+        let f = Scenario::from_fixture("trace/eac-outbound-deferred-then-sent.txt")
+            .finding(&Deferrals, "deferred-then-delivered");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.title.contains("(4.4.316, 4.4.316)"), "{}", f.title);
+        assert!(f.advice.is_empty(), "{}", f.advice);
+    }
+
+    #[test]
+    fn silent_without_a_defer() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&Deferrals).is_empty());
     }
 }

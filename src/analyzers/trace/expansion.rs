@@ -12,6 +12,10 @@ impl Analyzer for Expansion {
         "trace-expansion"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["group-expanded", "group-member-failed"]
+    }
+
     fn step(&self) -> Step {
         Step::Trace
     }
@@ -50,5 +54,36 @@ impl Analyzer for Expansion {
                     .advice(format!("Run Get-MessageTraceDetailV2 -MessageTraceId <id> -RecipientAddress {} (or the extended report) to see why.", member.recipient)),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnosis::Severity;
+    use crate::testing::Scenario;
+
+    const EXPANDED: &str = "10-historical-enhanced-summary-expanded-dl-utf16le-nobom.csv";
+
+    #[test]
+    fn a_group_is_expanded_to_its_members() {
+        let f = Scenario::from_sample(EXPANDED).finding(&Expansion, "group-expanded");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.title.contains("allstaff@contoso.com"), "{}", f.title);
+        assert!(f.title.ends_with("3 members"), "{}", f.title);
+    }
+
+    #[test]
+    fn a_member_that_failed_is_a_problem_of_its_own() {
+        let f = Scenario::from_sample(EXPANDED).finding(&Expansion, "group-member-failed");
+        assert_eq!(f.severity, Severity::Problem);
+        assert!(f.title.contains("chris.ng@contoso.com"), "{}", f.title);
+        assert!(f.advice.contains("-RecipientAddress chris.ng@contoso.com"));
+    }
+
+    #[test]
+    fn silent_without_a_group() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&Expansion).is_empty());
     }
 }

@@ -13,6 +13,16 @@ impl Analyzer for Journeys {
         "trace-journeys"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "gateway-hand-off-and-return",
+            "gateway-never-returned",
+            "handed-to-remote-server",
+            "smart-host-hand-off",
+            "trace-several-journeys",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Trace
     }

@@ -13,6 +13,14 @@ impl Analyzer for MissingDetails {
         "trace-missing-details"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "console-output-truncated",
+            "trace-details-needed",
+            "trace-rows-skipped",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Trace
     }
@@ -74,5 +82,45 @@ impl Analyzer for MissingDetails {
                     .advice("Run the cmdlet with | Format-List, or | Export-Csv, to get the full values."),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnosis::Severity;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn summary_rows_of_an_undelivered_message_ask_for_the_detail_trace() {
+        let scenario = Scenario::from_sample("07-ps-get-messagetracev2-exportcsv-pending.csv");
+        let f = scenario.finding(&MissingDetails, "trace-details-needed");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(
+            f.advice
+                .starts_with("Get-MessageTraceDetailV2 -MessageTraceId ")
+        );
+    }
+
+    #[test]
+    fn cut_console_columns_are_named() {
+        let scenario = Scenario::from_fixture("trace/ps-detail-table-german-truncated.txt");
+        let f = scenario.finding(&MissingDetails, "console-output-truncated");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(!f.evidence.is_empty());
+    }
+
+    #[test]
+    fn rows_cut_short_are_reported() {
+        let scenario = Scenario::from_fixture("trace/v1-exportcsv-last-row-cut.csv");
+        let f = scenario.finding(&MissingDetails, "trace-rows-skipped");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.evidence, ["row 3"]);
+    }
+
+    #[test]
+    fn silent_on_a_full_detail_trace() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&MissingDetails).is_empty());
     }
 }

@@ -14,6 +14,22 @@ impl Analyzer for Outcome {
         "trace-outcome"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &[
+            "no-trace",
+            "trace-blocked",
+            "trace-delivered",
+            "trace-delivered-to-junk",
+            "trace-expanded",
+            "trace-failed",
+            "trace-found-nothing",
+            "trace-outcome-unknown",
+            "trace-pending",
+            "trace-quarantined",
+            "trace-recipient-outcomes",
+        ]
+    }
+
     fn step(&self) -> Step {
         Step::Trace
     }

@@ -16,6 +16,10 @@ impl Analyzer for Timeline {
         "trace-timeline"
     }
 
+    fn codes(&self) -> &'static [&'static str] {
+        &["slow-delivery", "trace-duration"]
+    }
+
     fn step(&self) -> Step {
         Step::Trace
     }
@@ -51,5 +55,35 @@ impl Analyzer for Timeline {
                     .evidence_lines(evidence),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnosis::Severity;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn a_quick_delivery_gives_its_duration() {
+        let scenario = Scenario::from_sample("02-eac-copytext-junk-multiline-enGB.txt");
+        let f = scenario.finding(&Timeline, "trace-duration");
+        assert_eq!(f.severity, Severity::Info);
+        assert_eq!(f.title, "4 events over 1 minute");
+        assert!(f.evidence[0].starts_with("First event: 2024-12-06T17:31"));
+    }
+
+    #[test]
+    fn a_delivery_over_a_quarter_of_an_hour_is_slow() {
+        let scenario = Scenario::from_fixture("trace/eac-outbound-deferred-then-sent.txt");
+        let f = scenario.finding(&Timeline, "slow-delivery");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.title, "Delivery took 45 minutes");
+    }
+
+    #[test]
+    fn silent_without_trace_times() {
+        let scenario = Scenario::from_sample("15-headers-junk-spam-verdict.txt");
+        assert!(scenario.run(&Timeline).is_empty());
     }
 }
