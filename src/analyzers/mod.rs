@@ -54,6 +54,7 @@ pub static ANALYZERS: &[&dyn Analyzer] = &[
     &trace::deferrals::Deferrals,
     &trace::expansion::Expansion,
     &trace::missing_details::MissingDetails,
+    &trace::implausible_dates::ImplausibleDates,
     &status::landing::Landing,
     &status::deciding_layer::DecidingLayer,
     &rules::fired_rules::FiredRules,

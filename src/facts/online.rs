@@ -296,4 +296,8 @@ pub struct OnlineResults {
     pub dkim_keys: Vec<DkimKeyCheck>,
     /// Every query that failed where an answer was needed.
     pub failures: Vec<FailedQuery>,
+    /// True when our DNS server answered no query at all (it is down, unreachable or not
+    /// a DNS server): then every check above is left empty, since a failure says nothing
+    /// about the domains asked, and the one finding is about our side.
+    pub resolver_silent: bool,
 }

@@ -237,7 +237,7 @@ impl Config {
             ));
         }
         lines.push(format!(
-            "Each query times out after {} s; all checks stop after {} s. Nothing else is sent: no message content, no addresses.",
+            "Each query times out after {} s; all checks stop after {} s. One more query, for the root name servers (.), checks that {via} answers at all. Nothing else is sent: no message content, no addresses.",
             self.query_timeout.as_secs_f32(),
             self.budget.as_secs_f32()
         ));
@@ -307,6 +307,10 @@ pub fn run_targets(
             resolver: config.nameserver.label(),
             ..OnlineResults::default()
         };
+        let probe = (!targets.is_empty()).then(|| {
+            let r = resolver.clone();
+            tokio::spawn(async move { r.probe().await })
+        });
         let mut tasks = tokio::task::JoinSet::new();
         if let Some(ip) = targets.ip {
             for list in &config.blocklists {
@@ -410,6 +414,21 @@ pub fn run_targets(
             });
         }
         results.budget_exhausted |= resolver.ran_out_of_budget();
+        let server_answers = match probe {
+            Some(probe) => tokio::time::timeout(config.query_timeout, probe)
+                .await
+                .is_ok_and(|joined| joined.unwrap_or(false)),
+            None => true,
+        };
+        if resolver.answered_nothing() && !server_answers {
+            // Every check failed for the same local reason; their failures would blame
+            // the sender's domain for our resolver being down.
+            results = OnlineResults {
+                resolver: results.resolver,
+                resolver_silent: true,
+                ..OnlineResults::default()
+            };
+        }
         results.blocklists.sort_by_key(|c| {
             config
                 .blocklists

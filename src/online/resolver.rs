@@ -37,6 +37,11 @@ pub(crate) struct Resolver {
     timeout: Duration,
     deadline: Instant,
     out_of_budget: AtomicBool,
+    /// Queries sent to the server (cache hits and budget skips not counted).
+    asked: AtomicUsize,
+    /// Queries the server answered in any way, NXDOMAIN, SERVFAIL and REFUSED included:
+    /// an answer proves the server is there, a timeout or a refused socket does not.
+    answered: AtomicUsize,
     cache: Mutex<HashMap<(String, RecordType), Answer>>,
 }
 
@@ -64,6 +69,8 @@ impl Resolver {
             timeout: config.query_timeout,
             deadline: Instant::now() + config.budget,
             out_of_budget: AtomicBool::new(false),
+            asked: AtomicUsize::new(0),
+            answered: AtomicUsize::new(0),
             cache: Mutex::new(HashMap::new()),
         })
     }
@@ -89,6 +96,27 @@ impl Resolver {
         self.out_of_budget.load(Ordering::SeqCst)
     }
 
+    /// True when queries were sent and the server answered none of them: either our own
+    /// resolver is down or every name asked has dead servers ([`Self::probe`] decides).
+    pub(crate) fn answered_nothing(&self) -> bool {
+        self.asked.load(Ordering::SeqCst) > 0 && self.answered.load(Ordering::SeqCst) == 0
+    }
+
+    /// True when the server answers at all: asks it for the root's name servers, which
+    /// any working resolver knows, outside the counts and the cache. A domain whose own
+    /// servers never answer times out like a dead resolver; this tells the two apart.
+    pub(crate) async fn probe(&self) -> bool {
+        let lookup = self.inner.lookup(Name::root(), RecordType::NS);
+        match tokio::time::timeout(self.timeout, lookup).await {
+            Err(_) => false,
+            Ok(Ok(_)) => true,
+            Ok(Err(error)) => matches!(
+                failure(&error),
+                Ok(_) | Err(DnsFailure::NxDomain | DnsFailure::ServFail | DnsFailure::Refused)
+            ),
+        }
+    }
+
     /// Asks for `record_type` records of `name` (an absolute name, no search domains).
     pub(crate) async fn query(&self, name: &str, record_type: RecordType) -> Answer {
         let key = (name.trim_end_matches('.').to_ascii_lowercase(), record_type);
@@ -112,7 +140,8 @@ impl Resolver {
             return Err(DnsFailure::Other(format!("{name:?} is not a DNS name")));
         };
         let limit = self.timeout.min(remaining);
-        match tokio::time::timeout(limit, self.inner.lookup(fqdn, record_type)).await {
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        let answer = match tokio::time::timeout(limit, self.inner.lookup(fqdn, record_type)).await {
             Err(_) if limit < self.timeout => {
                 self.out_of_budget.store(true, Ordering::SeqCst);
                 Err(DnsFailure::OutOfBudget)
@@ -125,7 +154,14 @@ impl Resolver {
                 .map(|r| r.data.clone())
                 .collect()),
             Ok(Err(error)) => failure(&error),
+        };
+        if matches!(
+            answer,
+            Ok(_) | Err(DnsFailure::NxDomain | DnsFailure::ServFail | DnsFailure::Refused)
+        ) {
+            self.answered.fetch_add(1, Ordering::SeqCst);
         }
+        answer
     }
 
     /// TXT records of `name`, each record's strings joined.

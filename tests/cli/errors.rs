@@ -327,3 +327,118 @@ fn deep_nesting_behind_a_bounce_subject_in_any_spelling_is_diagnosed() {
         );
     }
 }
+
+/// Issue 19 item 6: a resolver that answers nothing is our side's problem, one finding,
+/// not DNS errors blamed on the sender's domain. The socket is bound and never read, so
+/// every query times out without any traffic leaving this computer.
+#[test]
+fn a_dns_server_that_answers_nothing_is_one_local_finding() {
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind a silent socket");
+    let server = silent.local_addr().expect("its address").to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let headers = "Received: from mail.heavy.example (mail.heavy.example [203.0.113.5])\r\n by AM0PR01MB1234.eurprd01.prod.outlook.com with ESMTPS; Tue, 6 Dec 2022 17:31:00 +0000\r\nFrom: Alice <alice@heavy.example>\r\nTo: bob@contoso.com\r\nSubject: Offer\r\nMessage-ID: <silent-dns@heavy.example>\r\nDate: Tue, 6 Dec 2022 17:30:58 +0000\r\n\r\n";
+    let path = write(dir.path(), "online.eml", headers.as_bytes());
+    let output = mailflow(&[
+        "diagnose",
+        "--format",
+        "json",
+        "--online",
+        "--dns-server",
+        &server,
+        &path,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let codes: Vec<&str> = json["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .flat_map(|s| s["findings"].as_array().into_iter().flatten())
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == "dns-server-silent").count(),
+        1,
+        "{codes:?}"
+    );
+    for blamed in [
+        "dns-timeout",
+        "dns-error",
+        "spf-temperror",
+        "dmarc-lookup-failed",
+        "blocklist-query-failed",
+    ] {
+        assert!(!codes.contains(&blamed), "{blamed} in {codes:?}");
+    }
+    drop(silent);
+}
+
+/// Issue 19 item 3: a huge subject is cut in every report, visibly, so a 190 MB subject no
+/// longer becomes 398 MB of JSON.
+#[test]
+fn a_huge_subject_is_cut_visibly_in_every_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let subject = "S".repeat(3 << 20);
+    let message = format!(
+        "Received: from mail.example.com (mail.example.com [203.0.113.5]) by AM0PR01MB1234.eurprd01.prod.outlook.com with ESMTPS; Fri, 20 Nov 2026 08:15:03 +0000\r\nFrom: Alice <alice@example.com>\r\nTo: bob@example.net\r\nDate: Fri, 20 Nov 2026 08:15:02 +0000\r\nMessage-ID: <huge@example.com>\r\nMIME-Version: 1.0\r\nSubject: {subject}\r\n\r\nbody\r\n"
+    );
+    let path = write(dir.path(), "huge.eml", message.as_bytes());
+    for format in ["json", "md", "text", "html"] {
+        for redact in [false, true] {
+            let mut args = vec!["diagnose", "--format", format, &path];
+            if redact {
+                args.insert(1, "--redact");
+            }
+            let output = mailflow(&args);
+            assert_eq!(output.status.code(), Some(0), "{format} {redact}");
+            assert!(
+                output.stdout.len() < 1 << 20,
+                "{format} {redact}: {} bytes",
+                output.stdout.len()
+            );
+            let report = String::from_utf8_lossy(&output.stdout);
+            // The other formats show a subject shortened to a line anyway.
+            if !redact && format == "json" {
+                assert!(report.contains("[cut by Mailflow: 31457"), "{format}");
+            }
+        }
+    }
+}
+
+/// Issue 19 item 9: what the audit found left in redacted reports — the tenant ID, a
+/// quoted local part, a dotless host, an address literal, a workstation's HELO name and a
+/// console-cut address — is gone from every format, with `--full` too.
+#[test]
+fn redaction_leaves_no_tenant_id_workstation_or_odd_address() {
+    let path = super::support::fixture("headers/redaction-misses.eml");
+    let path = path.to_str().expect("UTF-8 path");
+    let secrets = [
+        "72f988bf",
+        "gwendolyn",
+        "fairweather",
+        "nestor",
+        "wilke",
+        "exch01",
+        "postmaster",
+        "root@",
+        "10.1.2.3",
+        "192.168.1.20",
+    ];
+    for format in ["json", "text", "md", "html"] {
+        for full in [false, true] {
+            let mut args = vec!["diagnose", "--redact", "--format", format, path];
+            if full {
+                args.insert(2, "--full");
+            }
+            let output = mailflow(&args);
+            assert_eq!(output.status.code(), Some(0), "{format}");
+            let report = String::from_utf8_lossy(&output.stdout).to_lowercase();
+            for secret in secrets {
+                assert!(
+                    !report.contains(secret),
+                    "{format} full={full}: {secret} survived"
+                );
+            }
+        }
+    }
+}

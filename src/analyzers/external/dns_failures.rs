@@ -5,7 +5,7 @@
 
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
-use crate::facts::online::{DnsFailure, FailedQuery};
+use crate::facts::online::{DnsFailure, FailedQuery, OnlineResults};
 use crate::step::Step;
 
 /// Turns failed queries into findings.
@@ -21,6 +21,7 @@ impl Analyzer for DnsFailures {
             "dns-error",
             "dns-nxdomain",
             "dns-refused",
+            "dns-server-silent",
             "dns-servfail",
             "dns-timeout",
             "online-checks-incomplete",
@@ -35,6 +36,10 @@ impl Analyzer for DnsFailures {
         let Some(online) = cx.online else {
             return;
         };
+        if online.resolver_silent {
+            out.push(silent_resolver(online));
+            return;
+        }
         let mut domains: Vec<&str> = Vec::new();
         for failed in &online.failures {
             if failed.failure != DnsFailure::OutOfBudget
@@ -113,10 +118,26 @@ impl Analyzer for DnsFailures {
     }
 }
 
+/// The one finding when our DNS server answered nothing: the fault is on our side (the
+/// server is down, the address is wrong, a firewall drops DNS), so our admins act and no
+/// domain is blamed.
+fn silent_resolver(online: &OnlineResults) -> Finding {
+    Finding::new(
+        "dns-server-silent",
+        Severity::Warning,
+        "The DNS server did not answer any query",
+    )
+    .detail(format!(
+        "Every online check went to {} and none got an answer (no reply in time, or the connection was refused) within {} ms. This is a problem on our side — the DNS server is down or unreachable from this computer — and says nothing about the sender's or recipient's domains, so no online check could be made.",
+        online.resolver, online.elapsed_ms
+    ))
+    .evidence(format!("DNS server: {}", online.resolver))
+    .advice("Your IT admins check that this computer can reach its DNS server (firewall, VPN, the address given with --dns-server), then run the online checks again, or through another resolver with --dns-server.")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::online::OnlineResults;
 
     fn failed(name: &str, purpose: &str, failure: DnsFailure) -> FailedQuery {
         FailedQuery {
@@ -151,5 +172,19 @@ mod tests {
         assert!(findings[0].detail.contains("SPF record, DMARC record"));
         assert_eq!(findings[0].evidence.len(), 2);
         assert_eq!(findings[1].evidence.len(), 1);
+    }
+
+    #[test]
+    fn a_silent_server_is_one_local_finding_and_blames_no_domain() {
+        let online = OnlineResults {
+            resolver: "127.0.0.1:5399".into(),
+            resolver_silent: true,
+            ..OnlineResults::default()
+        };
+        let findings = super::super::run_online(&DnsFailures, &online);
+        let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["dns-server-silent"]);
+        assert_eq!(findings[0].title, "The DNS server did not answer any query");
+        assert_eq!(findings[0].severity, Severity::Warning);
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod deferrals;
 pub mod expansion;
+pub mod implausible_dates;
 pub mod journeys;
 pub mod missing_details;
 pub mod outcome;
