@@ -64,3 +64,70 @@ impl Analyzer for DkimKeys {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::online::{DkimKeyCheck, OnlineResults};
+    use crate::testing::Scenario;
+
+    fn run(selector: &str, outcome: DkimKeyOutcome) -> Vec<Finding> {
+        let online = OnlineResults {
+            dkim_keys: vec![DkimKeyCheck {
+                domain: "example.com".into(),
+                selector: selector.into(),
+                outcome,
+                evidence: vec![format!("TXT {selector}._domainkey.example.com → …")],
+            }],
+            ..OnlineResults::default()
+        };
+        Scenario::empty().with_online(online).run(&DkimKeys)
+    }
+
+    fn rsa(bits: usize) -> DkimKeyOutcome {
+        DkimKeyOutcome::Present {
+            key_type: "rsa".into(),
+            bits: Some(bits),
+        }
+    }
+
+    #[test]
+    fn a_published_key_is_ok_and_a_short_one_weak() {
+        let good = run("s1", rsa(2048));
+        assert_eq!(good[0].code, "dkim-key-present");
+        assert_eq!(good[0].severity, Severity::Ok);
+        assert_eq!(
+            good[0].title,
+            "DKIM key published at s1._domainkey.example.com (rsa, 2048 bits)"
+        );
+        let weak = run("old", rsa(512));
+        assert_eq!(weak[0].code, "dkim-key-weak");
+        assert_eq!(weak[0].severity, Severity::Warning);
+        assert_eq!(weak[0].evidence, ["TXT old._domainkey.example.com → …"]);
+    }
+
+    #[test]
+    fn revoked_missing_and_invalid_keys_are_problems() {
+        for (outcome, code) in [
+            (DkimKeyOutcome::Revoked, "dkim-key-revoked"),
+            (DkimKeyOutcome::Missing, "dkim-key-missing"),
+            (
+                DkimKeyOutcome::Invalid("no p= tag".into()),
+                "dkim-key-invalid",
+            ),
+        ] {
+            let out = run("s1", outcome);
+            assert_eq!(out.len(), 1);
+            assert_eq!(out[0].code, code);
+            assert_eq!(out[0].severity, Severity::Problem);
+            assert!(out[0].title.contains("s1._domainkey.example.com"));
+        }
+    }
+
+    #[test]
+    fn silent_offline_and_when_the_query_failed() {
+        assert!(Scenario::empty().run(&DkimKeys).is_empty());
+        let failed = DkimKeyOutcome::Failed(crate::facts::online::DnsFailure::Timeout);
+        assert!(run("s1", failed).is_empty());
+    }
+}

@@ -103,3 +103,94 @@ impl Analyzer for DmarcRecord {
         out.push(finding.evidence_lines(check.evidence.iter().cloned()));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::online::{DmarcCheck, DmarcRecord as Record, DnsFailure, OnlineResults};
+    use crate::testing::Scenario;
+
+    fn run(outcome: DmarcOutcome) -> Vec<Finding> {
+        let online = OnlineResults {
+            dmarc: Some(DmarcCheck {
+                domain: "mail.example.com".into(),
+                outcome,
+                evidence: vec!["TXT _dmarc.mail.example.com → NXDOMAIN".into()],
+            }),
+            ..OnlineResults::default()
+        };
+        Scenario::empty().with_online(online).run(&DmarcRecord)
+    }
+
+    fn record(policy: &str, pct: u8) -> Record {
+        Record {
+            found_at: "_dmarc.example.com".into(),
+            record: format!("v=DMARC1; p={policy}; pct={pct}"),
+            policy: policy.into(),
+            subdomain_policy: None,
+            pct,
+            adkim: "s".into(),
+            aspf: "r".into(),
+            rua: None,
+        }
+    }
+
+    #[test]
+    fn an_inherited_enforcing_record_is_ok_and_explained() {
+        let out = run(DmarcOutcome::Found(record("reject", 50)));
+        assert_eq!(out[0].code, "dmarc-record");
+        assert_eq!(out[0].severity, Severity::Ok);
+        assert_eq!(
+            out[0].title,
+            "DMARC of mail.example.com: p=reject, pct=50 (inherited from _dmarc.example.com)"
+        );
+        assert!(
+            out[0].detail.contains("DKIM alignment strict"),
+            "{}",
+            out[0].detail
+        );
+        assert!(
+            out[0].detail.contains("No rua= address"),
+            "{}",
+            out[0].detail
+        );
+    }
+
+    #[test]
+    fn a_monitoring_record_is_only_info() {
+        let out = run(DmarcOutcome::Found(record("none", 100)));
+        assert_eq!(out[0].severity, Severity::Info);
+        assert!(out[0].detail.contains("p=none only monitors"));
+    }
+
+    #[test]
+    fn missing_invalid_and_failed_lookups_have_their_codes() {
+        for (outcome, code, severity) in [
+            (
+                DmarcOutcome::Missing,
+                "dmarc-record-missing",
+                Severity::Warning,
+            ),
+            (
+                DmarcOutcome::Invalid("no p= tag".into()),
+                "dmarc-record-invalid",
+                Severity::Problem,
+            ),
+            (
+                DmarcOutcome::Failed(DnsFailure::ServFail),
+                "dmarc-lookup-failed",
+                Severity::Warning,
+            ),
+        ] {
+            let out = run(outcome);
+            assert_eq!(out.len(), 1);
+            assert_eq!((out[0].code.as_str(), out[0].severity), (code, severity));
+            assert!(out[0].title.contains("mail.example.com"));
+        }
+    }
+
+    #[test]
+    fn silent_offline() {
+        assert!(Scenario::empty().run(&DmarcRecord).is_empty());
+    }
+}

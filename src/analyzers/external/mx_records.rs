@@ -61,3 +61,59 @@ impl Analyzer for MxRecords {
         out.push(finding.evidence_lines(check.evidence.iter().cloned()));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::online::{DnsFailure, MxCheck, OnlineResults};
+    use crate::testing::Scenario;
+
+    fn run(hosts: &[(u16, &str)], null_mx: bool, failure: Option<DnsFailure>) -> Vec<Finding> {
+        let online = OnlineResults {
+            mx: Some(MxCheck {
+                domain: "example.com".into(),
+                hosts: hosts.iter().map(|&(p, h)| (p, h.to_owned())).collect(),
+                null_mx,
+                failure,
+                evidence: vec!["MX example.com → …".into()],
+            }),
+            ..OnlineResults::default()
+        };
+        Scenario::empty().with_online(online).run(&MxRecords)
+    }
+
+    #[test]
+    fn mx_hosts_are_listed_by_preference() {
+        let out = run(
+            &[(10, "mx1.example.com"), (20, "mx2.example.com")],
+            false,
+            None,
+        );
+        assert_eq!(out[0].code, "mx-records");
+        assert_eq!(out[0].severity, Severity::Ok);
+        assert_eq!(
+            out[0].title,
+            "example.com receives mail at mx1.example.com (10), mx2.example.com (20)"
+        );
+    }
+
+    #[test]
+    fn a_null_mx_and_no_mx_are_warnings() {
+        let null = run(&[], true, None);
+        assert_eq!(
+            (null[0].code.as_str(), null[0].severity),
+            ("null-mx", Severity::Warning)
+        );
+        let none = run(&[], false, None);
+        assert_eq!(
+            (none[0].code.as_str(), none[0].severity),
+            ("mx-missing", Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn silent_offline_and_when_the_query_failed() {
+        assert!(Scenario::empty().run(&MxRecords).is_empty());
+        assert!(run(&[], false, Some(DnsFailure::ServFail)).is_empty());
+    }
+}

@@ -338,4 +338,41 @@ mod tests {
         assert_eq!(range("2001:db8::5"), Some(Range::Documentation as u8));
         assert_eq!(range("40.107.1.1"), None);
     }
+
+    #[test]
+    fn carrier_grade_nat_and_loopback_senders_are_flagged() {
+        let cgnat = crate::testing::Scenario::from_fixture("headers/verdicts/cip-cgnat.txt");
+        let f = cgnat.finding(&Reputation, "sending-ip-cgnat");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.title.contains("100.64.1.20"), "{}", f.title);
+        let local = crate::testing::Scenario::from_fixture("headers/verdicts/cip-loopback.txt");
+        assert!(
+            local
+                .codes(&Reputation)
+                .contains(&"sending-ip-local".to_owned())
+        );
+    }
+
+    #[test]
+    fn behind_our_gateway_the_sender_is_the_last_outside_hop() {
+        let known = crate::testing::Scenario::from_fixture("who_acts/gateway-ef-off-junk.eml");
+        let f = known.finding(&Reputation, "sender-ip-outside-perimeter");
+        assert!(
+            f.title.starts_with("Sending IP 203.0.113.44"),
+            "{}",
+            f.title
+        );
+        let unknown =
+            crate::testing::Scenario::from_fixture("headers/gateway-only-hop-sender-unknown.eml");
+        let f = unknown.finding(&Reputation, "sender-ip-unknown-behind-gateway");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.title.contains("198.51.100.61"), "{}", f.title);
+    }
+
+    #[test]
+    fn silent_without_headers() {
+        let scenario =
+            crate::testing::Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&Reputation).is_empty());
+    }
 }

@@ -59,3 +59,53 @@ impl Analyzer for ReverseDns {
         out.push(finding.evidence_lines(check.evidence.iter().cloned()));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::online::{DnsFailure, OnlineResults, PtrCheck};
+    use crate::testing::Scenario;
+
+    fn run(names: &[&str], confirmed: &[&str], failure: Option<DnsFailure>) -> Vec<Finding> {
+        let online = OnlineResults {
+            ptr: Some(PtrCheck {
+                ip: "192.0.2.10".into(),
+                names: names.iter().map(|&n| n.to_owned()).collect(),
+                confirmed: confirmed.iter().map(|&n| n.to_owned()).collect(),
+                failure,
+                evidence: vec!["PTR 10.2.0.192.in-addr.arpa → …".into()],
+            }),
+            ..OnlineResults::default()
+        };
+        Scenario::empty().with_online(online).run(&ReverseDns)
+    }
+
+    #[test]
+    fn forward_confirmed_reverse_dns_is_ok() {
+        let out = run(&["mail.example.com"], &["mail.example.com"], None);
+        assert_eq!(out[0].code, "ptr-confirmed");
+        assert_eq!(out[0].severity, Severity::Ok);
+        assert_eq!(
+            out[0].title,
+            "192.0.2.10 has forward-confirmed reverse DNS (mail.example.com)"
+        );
+    }
+
+    #[test]
+    fn a_missing_or_unconfirmed_ptr_is_a_warning() {
+        let missing = run(&[], &[], None);
+        assert_eq!(
+            (missing[0].code.as_str(), missing[0].severity),
+            ("ptr-missing", Severity::Warning)
+        );
+        let unconfirmed = run(&["dsl-1.isp.example"], &[], None);
+        assert_eq!(unconfirmed[0].code, "ptr-not-confirmed");
+        assert!(unconfirmed[0].title.contains("(dsl-1.isp.example)"));
+    }
+
+    #[test]
+    fn silent_offline_and_when_the_query_failed() {
+        assert!(Scenario::empty().run(&ReverseDns).is_empty());
+        assert!(run(&[], &[], Some(DnsFailure::Timeout)).is_empty());
+    }
+}

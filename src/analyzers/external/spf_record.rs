@@ -116,3 +116,83 @@ impl Analyzer for SpfRecord {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::online::{OnlineResults, SpfCheck, SpfIpResult};
+    use crate::testing::Scenario;
+
+    fn run(verdict: SpfVerdict, ip_result: Option<&str>) -> Vec<Finding> {
+        let online = OnlineResults {
+            spf: Some(SpfCheck {
+                domain: "example.com".into(),
+                record: Some("v=spf1 include:spf.protection.outlook.com -all".into()),
+                lookups: 3,
+                void_lookups: 0,
+                verdict,
+                ip_result: ip_result.map(|result| SpfIpResult {
+                    ip: "192.0.2.10".into(),
+                    result: result.into(),
+                }),
+                evidence: Vec::new(),
+            }),
+            ..OnlineResults::default()
+        };
+        Scenario::empty().with_online(online).run(&SpfRecord)
+    }
+
+    #[test]
+    fn a_valid_record_that_authorises_the_ip_is_ok() {
+        let out = run(SpfVerdict::Valid, Some("pass"));
+        let codes: Vec<&str> = out.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["spf-ip-pass", "spf-record-valid"]);
+        assert!(out.iter().all(|f| f.severity == Severity::Ok));
+        assert_eq!(
+            out[1].title,
+            "SPF record of example.com is valid (3 of 10 lookups)"
+        );
+    }
+
+    #[test]
+    fn every_ip_result_has_its_code_and_weight() {
+        for (result, severity) in [
+            ("fail", Severity::Problem),
+            ("softfail", Severity::Warning),
+            ("neutral", Severity::Info),
+            ("none", Severity::Info),
+            ("temperror", Severity::Warning),
+            ("permerror", Severity::Warning),
+        ] {
+            let out = run(SpfVerdict::Valid, Some(result));
+            assert_eq!(out[0].code, format!("spf-ip-{result}"));
+            assert_eq!(out[0].severity, severity, "{result}");
+            assert_eq!(
+                out[0].title,
+                format!("SPF of example.com for 192.0.2.10: {result}")
+            );
+        }
+    }
+
+    #[test]
+    fn broken_records_have_their_codes() {
+        let missing = run(SpfVerdict::Missing, None);
+        assert_eq!(
+            (missing[0].code.as_str(), missing[0].severity),
+            ("spf-record-missing", Severity::Warning)
+        );
+        let perm = run(SpfVerdict::PermError("two v=spf1 records".into()), None);
+        assert_eq!(perm[0].code, "spf-permerror");
+        assert!(
+            perm[0].title.contains("two v=spf1 records")
+                || perm[0].detail.contains("two v=spf1 records")
+        );
+        let temp = run(SpfVerdict::TempError("include timed out".into()), None);
+        assert_eq!(temp[0].code, "spf-temperror");
+    }
+
+    #[test]
+    fn silent_offline() {
+        assert!(Scenario::empty().run(&SpfRecord).is_empty());
+    }
+}

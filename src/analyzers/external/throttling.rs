@@ -299,3 +299,57 @@ fn timing(
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn eop_throttling_names_the_code_and_its_tag() {
+        let scenario =
+            Scenario::from_sample_at("13-onprem-msgtrk-log-expand-and-eop-throttle.log", 1);
+        let f = scenario.finding(&Throttling, "ip-throttled");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(
+            f.title,
+            "Exchange Online Protection is throttling the sending IP (4.7.500, AS761)"
+        );
+        assert!(!f.advice.is_empty());
+    }
+
+    #[test]
+    fn each_kind_of_wait_has_its_code() {
+        for (scenario, code, severity) in [
+            (
+                Scenario::from_sample("08-ps-get-messagetracedetailv2-exportcsv-deferred.csv"),
+                "destination-refused-connection",
+                Severity::Warning,
+            ),
+            (
+                Scenario::from_sample("02-eac-copytext-junk-multiline-enGB.txt"),
+                "attachment-scan-hold",
+                Severity::Info,
+            ),
+            (
+                Scenario::from_fixture("ndr/expired-en.txt"),
+                "retries-expired",
+                Severity::Problem,
+            ),
+            (
+                Scenario::from_fixture("trace/eac-recipient-thread-limit.txt"),
+                "recipient-thread-limit",
+                Severity::Info,
+            ),
+        ] {
+            let f = scenario.finding(&Throttling, code);
+            assert_eq!(f.severity, severity, "{code}");
+        }
+    }
+
+    #[test]
+    fn silent_when_nothing_waited() {
+        let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&Throttling).is_empty());
+    }
+}

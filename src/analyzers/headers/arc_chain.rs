@@ -120,4 +120,11 @@ mod tests {
         let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
         assert!(scenario.run(&ArcChain).is_empty());
     }
+
+    #[test]
+    fn a_seal_that_says_cv_fail_breaks_the_chain() {
+        let scenario = Scenario::from_fixture("headers/list-arc-forward-cv-fail.eml");
+        let f = scenario.finding(&ArcChain, "arc-chain-broken");
+        assert_eq!(f.severity, Severity::Warning);
+    }
 }

@@ -378,4 +378,11 @@ mod tests {
         let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
         assert!(scenario.run(&Authentication).is_empty());
     }
+
+    #[test]
+    fn microsoft_stamps_without_authentication_results_are_noted() {
+        let scenario = Scenario::from_fixture("headers/verdicts/no-authentication-results.txt");
+        let f = scenario.finding(&Authentication, "authentication-results-missing");
+        assert_eq!(f.severity, Severity::Info);
+    }
 }

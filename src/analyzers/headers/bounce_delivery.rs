@@ -123,4 +123,19 @@ mod tests {
     fn silent_without_a_bounce_header_block() {
         assert!(Scenario::empty().run(&BounceDelivery).is_empty());
     }
+
+    #[test]
+    fn a_bounce_filed_in_the_inbox_was_delivered() {
+        let scenario = Scenario::from_fixture("ndr/failed-bounce-in-inbox.eml");
+        let f = scenario.finding(&BounceDelivery, "bounce-delivered");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(f.title.contains("Inbox"), "{}", f.title);
+    }
+
+    #[test]
+    fn a_delay_notice_in_junk_is_not_in_the_inbox() {
+        let scenario = Scenario::from_fixture("ndr/delayed-two-recipients-in-junk.eml");
+        let f = scenario.finding(&BounceDelivery, "bounce-not-in-inbox");
+        assert!(f.severity >= Severity::Warning, "{:?}", f.severity);
+    }
 }

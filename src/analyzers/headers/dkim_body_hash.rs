@@ -175,4 +175,31 @@ mod tests {
         let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
         assert!(scenario.run(&DkimBodyHash).is_empty());
     }
+
+    #[test]
+    fn each_signature_is_checked_against_the_body() {
+        let scenario = Scenario::from_fixture("headers/dkim-four-signatures.eml");
+        let matches = scenario.run(&DkimBodyHash);
+        let codes: Vec<&str> = matches.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "dkim-body-hash-matches",
+                "dkim-body-hash-matches",
+                "dkim-length-limit",
+                "dkim-body-truncated",
+                "dkim-body-changed-after-receipt",
+            ]
+        );
+        let limit = scenario.finding(&DkimBodyHash, "dkim-length-limit");
+        assert_eq!(limit.severity, Severity::Warning);
+        assert!(limit.detail.contains("first 20 bytes"), "{}", limit.detail);
+        let receipt = scenario.finding(&DkimBodyHash, "dkim-body-changed-after-receipt");
+        assert_eq!(receipt.severity, Severity::Info);
+        assert!(
+            receipt.title.contains("relay.example.net"),
+            "{}",
+            receipt.title
+        );
+    }
 }

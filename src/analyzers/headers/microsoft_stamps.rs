@@ -167,4 +167,15 @@ mod tests {
         let scenario = Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
         assert!(scenario.run(&MicrosoftStamps).is_empty());
     }
+
+    #[test]
+    fn a_message_from_the_on_premises_side_of_a_hybrid_says_so() {
+        let scenario = Scenario::from_fixture("headers/verdicts/hybrid-on-premises.txt");
+        let f = scenario.finding(&MicrosoftStamps, "arrived-from-on-premises");
+        assert!(
+            f.detail.contains("on-premises") || f.title.contains("on-premises"),
+            "{}",
+            f.title
+        );
+    }
 }
