@@ -156,4 +156,21 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert!(out[0].detail.contains("no enhanced status code"));
     }
+
+    #[test]
+    fn a_delay_notice_for_several_recipients_says_delayed() {
+        let scenario =
+            crate::testing::Scenario::from_fixture("ndr/delayed-two-recipients-in-junk.eml");
+        let out = scenario.run(&BounceRecipients);
+        let codes: Vec<&str> = out.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            ["bounce-recipient-delayed", "bounce-recipient-delayed"]
+        );
+        assert!(
+            out[0].title.starts_with("ana@example.org is delayed"),
+            "{}",
+            out[0].title
+        );
+    }
 }

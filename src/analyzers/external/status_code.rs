@@ -134,4 +134,30 @@ mod tests {
         assert!(title.ends_with("word…"), "{title}");
         assert!(title.chars().count() <= 121, "{title}");
     }
+
+    #[test]
+    fn the_decisive_code_is_explained_with_its_side() {
+        use crate::testing::Scenario;
+        let scenario = Scenario::from_sample("06-ndr-5.1.10-recipient-not-found.txt");
+        let f = scenario.finding(&super::StatusCode, "ndr-code");
+        assert!(
+            f.title.contains("5.1.10 (the decisive code)"),
+            "{}",
+            f.title
+        );
+        let delayed = Scenario::from_fixture("ndr/delayed-en.txt");
+        let out = delayed.run(&super::StatusCode);
+        let also = out
+            .iter()
+            .find(|f| f.code == "status-code" && f.title.contains("4.4.7 (also seen)"))
+            .unwrap_or_else(|| panic!("{out:#?}"));
+        assert_eq!(also.severity, crate::diagnosis::Severity::Warning);
+    }
+
+    #[test]
+    fn silent_without_a_status_code() {
+        let scenario =
+            crate::testing::Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&super::StatusCode).is_empty());
+    }
 }

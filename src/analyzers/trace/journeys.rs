@@ -138,4 +138,40 @@ mod tests {
         assert_eq!(human_duration(3900), "1 hour 5 minutes");
         assert_eq!(human_duration(90_000), "1 day 1 hour");
     }
+
+    #[test]
+    fn each_hand_off_says_where_the_message_went() {
+        use crate::diagnosis::Severity;
+        use crate::testing::Scenario;
+        let inky = Scenario::from_sample("11-eac-copytext-inky-two-journeys.txt");
+        let f = inky.finding(&super::Journeys, "gateway-hand-off-and-return");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(
+            f.detail.contains("It came back after about 1 minute."),
+            "{}",
+            f.detail
+        );
+        let several = inky.finding(&super::Journeys, "trace-several-journeys");
+        assert_eq!(several.evidence.len(), 2, "{:?}", several.evidence);
+        let lost = Scenario::from_sample("12b-graph-getdetailsbyrecipient-inky-journey1.json");
+        let f = lost.finding(&super::Journeys, "gateway-never-returned");
+        assert_eq!(f.severity, Severity::Problem);
+        let remote = Scenario::from_fixture("trace/eac-outbound-deferred-then-sent.txt");
+        let f = remote.finding(&super::Journeys, "handed-to-remote-server");
+        assert!(f.detail.contains("mail.example.org"), "{}", f.detail);
+        let relay = Scenario::from_fixture("trace/eac-outbound-smart-host-connector.txt");
+        let f = relay.finding(&super::Journeys, "smart-host-hand-off");
+        assert!(
+            f.detail.contains("the connector 'Outbound via relay'"),
+            "{}",
+            f.detail
+        );
+    }
+
+    #[test]
+    fn silent_on_one_journey_into_a_mailbox() {
+        let scenario =
+            crate::testing::Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
+        assert!(scenario.run(&super::Journeys).is_empty());
+    }
 }

@@ -300,4 +300,40 @@ mod tests {
         assert!(f.advice.contains("90 days"), "{}", f.advice);
         assert!(f.advice.contains("address"), "{}", f.advice);
     }
+
+    #[test]
+    fn the_outcome_of_each_kind_of_trace_has_its_code() {
+        use crate::diagnosis::Severity;
+        use crate::testing::Scenario;
+        for (sample, code, severity) in [
+            (
+                "01-eac-copytext-delivered-singleline-enUS.txt",
+                "trace-delivered",
+                Severity::Ok,
+            ),
+            (
+                "02-eac-copytext-junk-multiline-enGB.txt",
+                "trace-delivered-to-junk",
+                Severity::Warning,
+            ),
+            (
+                "03-eac-copytext-quarantined-multiline-deDE.txt",
+                "trace-quarantined",
+                Severity::Warning,
+            ),
+            (
+                "09-historical-extended-report-transport-rule-block-utf16le-bom.csv",
+                "trace-blocked",
+                Severity::Problem,
+            ),
+            (
+                "06-ndr-5.1.10-recipient-not-found.txt",
+                "no-trace",
+                Severity::Info,
+            ),
+        ] {
+            let f = Scenario::from_sample(sample).finding(&Outcome, code);
+            assert_eq!(f.severity, severity, "{sample}");
+        }
+    }
 }
