@@ -4,6 +4,11 @@
 //! [`Finding`]s. Adding one is a unit struct in `src/analyzers/<step>/<name>.rs` and one line
 //! in [`ANALYZERS`]. Pages and exporters never match on analyzer ids; they render the
 //! findings of a step.
+//!
+//! Each file ends in a `tests` module that runs the analyzer on a `testing::Scenario` (inputs
+//! parsed and decided as the engine does) where it fires and where it stays silent. Each
+//! analyzer declares its codes ([`Analyzer::codes`]); `tests/engine/finding_codes.rs` fails
+//! when one emits an undeclared code or declares one that no fixture produces.
 
 pub mod external;
 pub mod headers;
