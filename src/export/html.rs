@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::markup::Markup;
-use super::summary::{self, Field, Summary, TimelineEntry};
+use super::summary::{self, Field, Summary, TimelineEntry, more};
 use super::svg;
 use crate::diagnosis::{Severity, Status};
 
@@ -249,10 +249,10 @@ fn verdict(m: &mut Markup, s: &Summary) {
 
 /// The decisive status code and the mail flow rules that decided, when there are any.
 fn cause(m: &mut Markup, s: &Summary) {
-    if s.ndr.is_none() && s.deciding_rules.is_empty() {
+    let Some(heading) = s.cause_heading() else {
         return;
-    }
-    section(m, "cause", "Cause");
+    };
+    section(m, "cause", heading);
     if let Some(ndr) = &s.ndr {
         m.open("p", &[])
             .element("code", &[], &ndr.code)
@@ -380,7 +380,10 @@ fn steps(m: &mut Markup, s: &Summary) {
                     m.element(
                         "li",
                         &[],
-                        &format!("… {} more evidence lines", f.evidence_omitted),
+                        &format!(
+                            "… {}",
+                            more(f.evidence_omitted, "evidence line", "evidence lines")
+                        ),
                     );
                 }
                 m.close("ul");
@@ -442,7 +445,14 @@ fn timeline(m: &mut Markup, s: &Summary) {
                 }
                 TimelineEntry::Omitted(n) => {
                     m.open("tr", &[("class", "omitted")])
-                        .element("td", &[("colspan", "3")], &format!("… {n} events left out"))
+                        .element(
+                            "td",
+                            &[("colspan", "3")],
+                            &format!(
+                                "… {} left out",
+                                crate::words::count(*n as u64, "event", "events")
+                            ),
+                        )
                         .close("tr");
                 }
             }
@@ -484,7 +494,7 @@ fn hops(m: &mut Markup, s: &Summary) {
         m.element(
             "p",
             &[("class", "muted")],
-            &format!("{} more hops not shown.", s.hops_omitted),
+            &format!("{} not shown.", more(s.hops_omitted, "hop", "hops")),
         );
     }
     m.close("section");
@@ -522,7 +532,10 @@ fn messages(m: &mut Markup, s: &Summary) {
         m.element(
             "p",
             &[("class", "muted")],
-            &format!("{} more messages not shown.", s.messages_omitted),
+            &format!(
+                "{} not shown.",
+                more(s.messages_omitted, "message", "messages")
+            ),
         );
     }
     m.close("section");

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::summary::{self, Field, JourneySummary, Summary, TimelineEntry};
+use super::summary::{self, Field, JourneySummary, Summary, TimelineEntry, more};
 
 /// Characters escaped wherever input text appears inline.
 const ESCAPED: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '&', '|', '~'];
@@ -109,6 +109,29 @@ fn paragraph(s: &str) -> String {
 /// them, the agent's checks and notes; then the evidence.
 pub fn render(s: &Summary) -> String {
     let mut out = String::new();
+    verdict(&mut out, s);
+    cause(&mut out, s);
+    problems(&mut out, s);
+    next_actions(&mut out, s);
+    agent_checks(&mut out, s);
+    if !s.decision_chain.is_empty() {
+        out.push_str("## How it was decided\n\n");
+        for (i, step) in s.decision_chain.iter().enumerate() {
+            writeln!(out, "{}. {}", i + 1, escape(step)).ok();
+        }
+        out.push('\n');
+    }
+    steps(&mut out, s);
+    timeline(&mut out, s);
+    hops(&mut out, s);
+    evidence_tables(&mut out, s);
+    messages(&mut out, s);
+    footer(&mut out, s);
+    out
+}
+
+/// The title, the headline, who acts, the verdict table and, with several, the recipients.
+fn verdict(out: &mut String, s: &Summary) {
     writeln!(out, "# Mailflow diagnosis: {}\n", s.status.label()).ok();
     writeln!(out, "**{}**\n", escape(&s.headline)).ok();
     writeln!(out, "**Who acts:** {}\n", escape(s.who_acts)).ok();
@@ -125,12 +148,11 @@ pub fn render(s: &Summary) -> String {
             .iter()
             .map(|f| [f.label.to_owned(), escape(&f.value)]),
     );
-    table(&mut out, ["Verdict", "Value"], verdict);
-
+    table(out, ["Verdict", "Value"], verdict);
     if s.recipients.len() > 1 {
         out.push_str("## Recipients\n\n");
         table(
-            &mut out,
+            out,
             ["Recipient", "Status", "Where"],
             s.recipients
                 .iter()
@@ -144,56 +166,58 @@ pub fn render(s: &Summary) -> String {
                 .collect(),
         );
     }
-    cause(&mut out, s);
+}
+
+/// Every problem and warning on one line, with its step.
+fn problems(out: &mut String, s: &Summary) {
     let problems: Vec<_> = s.problems().collect();
-    if !problems.is_empty() {
-        out.push_str("## Problems and warnings\n\n");
-        for (step, f) in problems {
-            writeln!(
-                out,
-                "- **{}**: {} (Step {}: {})",
-                summary::severity_label(f.severity),
-                escape(&f.title),
-                step.number,
-                escape(&step.title)
-            )
-            .ok();
+    if problems.is_empty() {
+        return;
+    }
+    out.push_str("## Problems and warnings\n\n");
+    for (step, f) in problems {
+        writeln!(
+            out,
+            "- **{}**: {} (Step {}: {})",
+            summary::severity_label(f.severity),
+            escape(&f.title),
+            step.number,
+            escape(&step.title)
+        )
+        .ok();
+    }
+    out.push('\n');
+}
+
+/// The next actions, grouped by who does them.
+fn next_actions(out: &mut String, s: &Summary) {
+    if s.next_actions.is_empty() {
+        return;
+    }
+    out.push_str("## Next actions\n\n");
+    for group in &s.next_actions {
+        writeln!(out, "**{}**\n", group.audience).ok();
+        for item in &group.items {
+            writeln!(out, "- {}", escape(item)).ok();
         }
         out.push('\n');
     }
-    if !s.next_actions.is_empty() {
-        out.push_str("## Next actions\n\n");
-        for group in &s.next_actions {
-            writeln!(out, "**{}**\n", group.audience).ok();
-            for item in &group.items {
-                writeln!(out, "- {}", escape(item)).ok();
-            }
-            out.push('\n');
-        }
-    }
-    agent_checks(&mut out, s);
-    if !s.decision_chain.is_empty() {
-        out.push_str("## How it was decided\n\n");
-        for (i, step) in s.decision_chain.iter().enumerate() {
-            writeln!(out, "{}. {}", i + 1, escape(step)).ok();
-        }
-        out.push('\n');
-    }
-    steps(&mut out, s);
-    timeline(&mut out, s);
-    hops(&mut out, s);
+}
+
+/// Authentication, the anti-spam fields and the rules that fired.
+fn evidence_tables(out: &mut String, s: &Summary) {
     if !s.authentication.is_empty() {
         out.push_str("## Authentication\n\n");
-        fields_table(&mut out, "Check", &s.authentication);
+        fields_table(out, "Check", &s.authentication);
     }
     if !s.antispam.is_empty() {
         out.push_str("## Anti-spam verdict\n\n");
-        fields_table(&mut out, "Field", &s.antispam);
+        fields_table(out, "Field", &s.antispam);
     }
     if !s.rules.is_empty() {
         out.push_str("## Transport rules that fired\n\n");
         table(
-            &mut out,
+            out,
             ["Rule", "ID", "Times"],
             s.rules
                 .iter()
@@ -201,10 +225,14 @@ pub fn render(s: &Summary) -> String {
                 .collect(),
         );
     }
+}
+
+/// Every message of the case, when there is more than one.
+fn messages(out: &mut String, s: &Summary) {
     if !s.messages.is_empty() {
         out.push_str("## Messages in this case\n\n");
         table(
-            &mut out,
+            out,
             ["#", "Subject", "Sender", "Recipients", "Status"],
             s.messages
                 .iter()
@@ -221,19 +249,22 @@ pub fn render(s: &Summary) -> String {
                 .collect(),
         );
         if s.messages_omitted > 0 {
-            writeln!(out, "{} more messages not shown.\n", s.messages_omitted).ok();
+            writeln!(
+                out,
+                "{} not shown.\n",
+                more(s.messages_omitted, "message", "messages")
+            )
+            .ok();
         }
     }
-    footer(&mut out, s);
-    out
 }
 
 /// The decisive status code and the mail flow rules that decided, when there are any.
 fn cause(out: &mut String, s: &Summary) {
-    if s.ndr.is_none() && s.deciding_rules.is_empty() {
+    let Some(heading) = s.cause_heading() else {
         return;
-    }
-    out.push_str("## Cause\n\n");
+    };
+    writeln!(out, "## {heading}\n").ok();
     if let Some(ndr) = &s.ndr {
         writeln!(
             out,
@@ -299,7 +330,12 @@ fn steps(out: &mut String, s: &Summary) {
                 writeln!(out, "  - {}", code(line, false)).ok();
             }
             if f.evidence_omitted > 0 {
-                writeln!(out, "  - … {} more evidence lines", f.evidence_omitted).ok();
+                writeln!(
+                    out,
+                    "  - … {}",
+                    more(f.evidence_omitted, "evidence line", "evidence lines")
+                )
+                .ok();
             }
             if !f.advice.is_empty() {
                 writeln!(out, "  - *Advice:* {}", paragraph(&f.advice)).ok();
@@ -344,7 +380,10 @@ fn timeline(out: &mut String, s: &Summary) {
                     }
                     TimelineEntry::Omitted(n) => [
                         "…".to_owned(),
-                        format!("{n} events left out"),
+                        format!(
+                            "{} left out",
+                            crate::words::count(*n as u64, "event", "events")
+                        ),
                         String::new(),
                     ],
                 })
@@ -377,7 +416,7 @@ fn hops(out: &mut String, s: &Summary) {
             .collect(),
     );
     if s.hops_omitted > 0 {
-        writeln!(out, "{} more hops not shown.\n", s.hops_omitted).ok();
+        writeln!(out, "{} not shown.\n", more(s.hops_omitted, "hop", "hops")).ok();
     }
 }
 

@@ -411,6 +411,17 @@ impl Summary {
         }
     }
 
+    /// The heading of the part after the verdict that names the decisive status code and
+    /// the mail flow rules that decided; `None` when there is neither.
+    pub fn cause_heading(&self) -> Option<&'static str> {
+        match (&self.ndr, self.deciding_rules.as_slice()) {
+            (Some(_), _) => Some("Status code"),
+            (None, []) => None,
+            (None, [_]) => Some("Mail flow rule"),
+            (None, _) => Some("Mail flow rules"),
+        }
+    }
+
     /// Every problem and warning of every step, with its step, in the steps' order: the
     /// lines the Summary screen and a ticket lead with.
     pub fn problems(&self) -> impl Iterator<Item = (&StepSummary, &FindingRow)> {
@@ -507,10 +518,15 @@ fn message_fields(d: &Diagnosis) -> Vec<Field> {
     fields
 }
 
+/// "3 more hops", "1 more message": what a condensed report left out.
+pub fn more(n: usize, one: &str, many: &str) -> String {
+    format!("{n} more {}", crate::words::noun(n as u64, one, many))
+}
+
 /// A byte count in words ("58.3 KB (59 709 bytes)").
 pub fn size_words(bytes: u64) -> String {
     if bytes < 1024 {
-        format!("{bytes} bytes")
+        crate::words::count(bytes, "byte", "bytes")
     } else if bytes < 1024 * 1024 {
         format!("{:.1} KB ({bytes} bytes)", bytes as f64 / 1024.0)
     } else {

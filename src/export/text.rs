@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::summary::{self, Field, Summary, TimelineEntry};
+use super::summary::{self, Field, Summary, TimelineEntry, more};
 
 /// The column lines are wrapped at.
 pub const WIDTH: usize = 76;
@@ -75,14 +75,32 @@ fn fields(out: &mut String, fields: &[Field]) {
 /// them, the agent's checks and notes; then the evidence.
 pub fn render(s: &Summary) -> String {
     let mut out = String::new();
+    verdict(&mut out, s);
+    cause(&mut out, s);
+    problems(&mut out, s);
+    next_actions(&mut out, s);
+    agent_checks(&mut out, s);
+    decision_chain(&mut out, s);
+    steps(&mut out, s);
+    timeline(&mut out, s);
+    hops(&mut out, s);
+    evidence_tables(&mut out, s);
+    messages(&mut out, s);
+    footer(&mut out, s);
+    out
+}
+
+/// The title, the headline, who acts, the verdict fields and, with several, the
+/// recipients.
+fn verdict(out: &mut String, s: &Summary) {
     let title = format!("Mailflow diagnosis: {}", s.status.label());
     out.push_str(&title);
     out.push('\n');
     out.extend(std::iter::repeat_n('=', title.chars().count()));
     out.push_str("\n\n");
-    wrap(&mut out, "", "", &s.headline);
+    wrap(out, "", "", &s.headline);
     out.push('\n');
-    wrap(&mut out, "", "", &format!("Who acts: {}", s.who_acts));
+    wrap(out, "", "", &format!("Who acts: {}", s.who_acts));
     out.push('\n');
     let mut verdict = vec![
         Field {
@@ -95,32 +113,40 @@ pub fn render(s: &Summary) -> String {
         },
     ];
     verdict.extend(s.message.iter().cloned());
-    fields(&mut out, &verdict);
+    fields(out, &verdict);
 
     if s.recipients.len() > 1 {
-        heading(&mut out, "Recipients", '-');
+        heading(out, "Recipients", '-');
         for r in &s.recipients {
             let text = format!("{}: {} {}", r.recipient, r.status.label(), r.location);
-            wrap(&mut out, "  ", "    ", &text);
+            wrap(out, "  ", "    ", &text);
         }
     }
-    if s.ndr.is_some() || !s.deciding_rules.is_empty() {
-        heading(&mut out, "Cause", '-');
+}
+
+/// The decisive status code and the mail flow rules that decided, when there are any.
+fn cause(out: &mut String, s: &Summary) {
+    if let Some(title) = s.cause_heading() {
+        heading(out, title, '-');
         if let Some(ndr) = &s.ndr {
             let text = format!(
                 "{}: {} (to be fixed on {})",
                 ndr.code, ndr.meaning, ndr.side
             );
-            wrap(&mut out, "", "", &text);
+            wrap(out, "", "", &text);
         }
         for rule in &s.deciding_rules {
             let text = format!("Mail flow rule: {}", rule.line());
-            wrap(&mut out, "  * ", "    ", &text);
+            wrap(out, "  * ", "    ", &text);
         }
     }
+}
+
+/// Every problem and warning on one line, with its step.
+fn problems(out: &mut String, s: &Summary) {
     let problems: Vec<_> = s.problems().collect();
     if !problems.is_empty() {
-        heading(&mut out, "Problems and warnings", '-');
+        heading(out, "Problems and warnings", '-');
         for (step, f) in problems {
             let text = format!(
                 "[{}] {} (Step {}: {})",
@@ -129,58 +155,75 @@ pub fn render(s: &Summary) -> String {
                 step.number,
                 step.title
             );
-            wrap(&mut out, "  * ", "    ", &text);
+            wrap(out, "  * ", "    ", &text);
         }
     }
+}
+
+/// The next actions, grouped by who does them.
+fn next_actions(out: &mut String, s: &Summary) {
     if !s.next_actions.is_empty() {
-        heading(&mut out, "Next actions", '-');
+        heading(out, "Next actions", '-');
         for group in &s.next_actions {
             writeln!(out, "{}:", group.audience).ok();
             for item in &group.items {
-                wrap(&mut out, "  * ", "    ", item);
+                wrap(out, "  * ", "    ", item);
             }
         }
     }
+}
+
+/// The agent's ticked checks and notes.
+fn agent_checks(out: &mut String, s: &Summary) {
     if !s.agent_checks.is_empty() || !s.notes.is_empty() {
-        heading(&mut out, "Checked by the agent", '-');
+        heading(out, "Checked by the agent", '-');
         for (item, done) in &s.agent_checks {
             wrap(
-                &mut out,
+                out,
                 "  * ",
                 "    ",
                 &format!("{item}: {}", if *done { "yes" } else { "no" }),
             );
         }
         if !s.notes.is_empty() {
-            wrap(&mut out, "", "", &format!("Notes: {}", s.notes));
+            wrap(out, "", "", &format!("Notes: {}", s.notes));
         }
     }
+}
+
+/// The decisions that led to the verdict, in order.
+fn decision_chain(out: &mut String, s: &Summary) {
     if !s.decision_chain.is_empty() {
-        heading(&mut out, "How it was decided", '-');
+        heading(out, "How it was decided", '-');
         for (i, step) in s.decision_chain.iter().enumerate() {
-            wrap(&mut out, &format!("{:>2}. ", i + 1), "    ", step);
+            wrap(out, &format!("{:>2}. ", i + 1), "    ", step);
         }
     }
-    steps(&mut out, s);
-    timeline(&mut out, s);
-    hops(&mut out, s);
+}
+
+/// Authentication, the anti-spam fields and the rules that fired.
+fn evidence_tables(out: &mut String, s: &Summary) {
     if !s.authentication.is_empty() {
-        heading(&mut out, "Authentication", '-');
-        fields(&mut out, &s.authentication);
+        heading(out, "Authentication", '-');
+        fields(out, &s.authentication);
     }
     if !s.antispam.is_empty() {
-        heading(&mut out, "Anti-spam verdict", '-');
-        fields(&mut out, &s.antispam);
+        heading(out, "Anti-spam verdict", '-');
+        fields(out, &s.antispam);
     }
     if !s.rules.is_empty() {
-        heading(&mut out, "Transport rules that fired", '-');
+        heading(out, "Transport rules that fired", '-');
         for r in &s.rules {
             let text = r.line();
-            wrap(&mut out, "  * ", "    ", &text);
+            wrap(out, "  * ", "    ", &text);
         }
     }
+}
+
+/// Every message of the case, when there is more than one.
+fn messages(out: &mut String, s: &Summary) {
     if !s.messages.is_empty() {
-        heading(&mut out, "Messages in this case", '-');
+        heading(out, "Messages in this case", '-');
         for m in &s.messages {
             let marker = if m.selected { " (this report)" } else { "" };
             let text = format!(
@@ -191,14 +234,17 @@ pub fn render(s: &Summary) -> String {
                 m.recipients,
                 m.status.label()
             );
-            wrap(&mut out, "  ", "    ", &text);
+            wrap(out, "  ", "    ", &text);
         }
         if s.messages_omitted > 0 {
-            writeln!(out, "  {} more messages not shown.", s.messages_omitted).ok();
+            writeln!(
+                out,
+                "  {} not shown.",
+                more(s.messages_omitted, "message", "messages")
+            )
+            .ok();
         }
     }
-    footer(&mut out, s);
-    out
 }
 
 fn steps(out: &mut String, s: &Summary) {
@@ -220,7 +266,12 @@ fn steps(out: &mut String, s: &Summary) {
                 wrap(out, "     > ", "       ", line);
             }
             if f.evidence_omitted > 0 {
-                writeln!(out, "     > … {} more evidence lines", f.evidence_omitted).ok();
+                writeln!(
+                    out,
+                    "     > … {}",
+                    more(f.evidence_omitted, "evidence line", "evidence lines")
+                )
+                .ok();
             }
             if !f.advice.is_empty() {
                 wrap_paragraph(out, "     Advice: ", "     ", &f.advice);
@@ -257,7 +308,12 @@ fn timeline(out: &mut String, s: &Summary) {
                     wrap(out, "  ", "      ", text.trim_end_matches([':', ' ']));
                 }
                 TimelineEntry::Omitted(n) => {
-                    writeln!(out, "  … {n} events left out").ok();
+                    writeln!(
+                        out,
+                        "  … {} left out",
+                        crate::words::count(*n as u64, "event", "events")
+                    )
+                    .ok();
                 }
             }
         }
@@ -285,7 +341,12 @@ fn hops(out: &mut String, s: &Summary) {
         wrap(out, &format!("{:>3}. ", h.index), "     ", &text);
     }
     if s.hops_omitted > 0 {
-        writeln!(out, "     {} more hops not shown.", s.hops_omitted).ok();
+        writeln!(
+            out,
+            "     {} not shown.",
+            more(s.hops_omitted, "hop", "hops")
+        )
+        .ok();
     }
 }
 

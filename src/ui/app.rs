@@ -94,6 +94,9 @@ pub struct App {
     land: bool,
     /// The window title last sent, so it is sent only when it changes.
     title: String,
+    /// True once the spacing and fonts are set: on the first frame, so the window and the
+    /// headless tests and snapshots draw with the same ones.
+    styled: bool,
     message_bar: MessageBar,
     dialogs: Dialogs,
     path_prompt: Option<PathPrompt<Export>>,
@@ -116,7 +119,6 @@ impl App {
     /// The app as eframe starts it: settings restored, `files` loaded as the case, or —
     /// with no files — an offer to restore the last case.
     pub fn new(cc: &eframe::CreationContext<'_>, files: &[PathBuf]) -> Self {
-        theme::apply(&cc.egui_ctx);
         let persisted: Persisted = cc
             .storage
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
@@ -324,6 +326,10 @@ impl App {
     /// Draws one frame; also what tests drive.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        if !self.styled {
+            theme::apply(&ctx);
+            self.styled = true;
+        }
         self.intake(&ctx);
         self.background(&ctx);
         self.keyboard(&ctx);
@@ -385,6 +391,10 @@ impl App {
         };
         let answer = prompt.ui(ctx);
         let purpose = prompt.purpose.clone();
+        if !matches!(answer, Ok(None)) {
+            // The field stood in for the dialog; its error has been answered.
+            self.toasts.dismiss(DIALOG_FAILED);
+        }
         match answer {
             Ok(None) => {}
             Err(()) => self.path_prompt = None,

@@ -93,9 +93,22 @@ pub fn auth_color(ui: &egui::Ui, result: &str) -> Color32 {
     severity_color(ui, severity)
 }
 
-/// Sets the UI's base text sizes once at start.
+/// Sets the spacing and the fonts, once, on the first frame.
 pub fn apply(ctx: &egui::Context) {
     ctx.all_styles_mut(|style| {
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
     });
+    ctx.set_fonts(fonts());
+}
+
+/// egui's bundled fonts, with its monospace font (Hack) behind the proportional one for
+/// the arrows Ubuntu lacks ("sender → recipient", "Defender → Policies"): every glyph the
+/// wizard shows comes with the program, so a machine without symbol fonts and the image
+/// snapshots show the same text.
+fn fonts() -> egui::FontDefinitions {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        family.insert(1.min(family.len()), "Hack".to_owned());
+    }
+    fonts
 }

@@ -72,6 +72,11 @@ impl Toasts {
             .map(|t| t.text.as_str())
     }
 
+    /// Removes the notifications saying `text` (what they reported no longer holds).
+    pub fn dismiss(&mut self, text: &str) {
+        self.items.retain(|t| t.text != text);
+    }
+
     /// Removes every notification (a new case starts).
     pub fn clear(&mut self) {
         self.items.clear();

@@ -123,7 +123,7 @@ fn the_summary_and_its_reports_share_one_order() {
     // On screen, top to bottom.
     let mut screen = vec![
         "Who acts:",
-        "Cause:",
+        "Status code:",
         "Problems and warnings",
         "Next actions",
     ];
@@ -155,7 +155,7 @@ fn the_summary_and_its_reports_share_one_order() {
     let markdown = copied_by(&mut harness, "Copy as Markdown");
     let mut headings = vec![
         "**Who acts:**",
-        "## Cause",
+        "## Status code",
         rule.as_str(),
         "## Problems and warnings",
         "## Next actions",
@@ -168,7 +168,7 @@ fn the_summary_and_its_reports_share_one_order() {
     let text = copied_by(&mut harness, "Copy as text");
     let mut headings = vec![
         "Who acts:",
-        "\nCause\n",
+        "\nStatus code\n",
         rule.as_str(),
         "\nProblems and warnings\n",
         "\nNext actions\n",

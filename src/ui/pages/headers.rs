@@ -139,18 +139,13 @@ fn antispam_ui(ui: &mut egui::Ui, antispam: &Antispam) {
 /// Label of the switch between each hop's own time zone and UTC; tests click it.
 pub const UTC_LABEL: &str = "Show hop times in UTC";
 
-/// The hops as a table: full times (in the hop's own zone, or UTC with the switch, the
-/// other on hover), columns the agent can widen (egui keeps the widths with the window's
-/// state), and the total transit time above it.
-fn hops_table_ui(ui: &mut egui::Ui, hops: &[Hop]) {
-    let times: Vec<Option<DateTime<FixedOffset>>> = hops
-        .iter()
-        .map(|h| {
-            h.time
-                .as_deref()
-                .and_then(|t| DateTime::parse_from_rfc3339(t.trim()).ok())
-        })
-        .collect();
+/// Above the hop table: the total transit time, how many time zones the hops stamp, and
+/// the switch to UTC. Returns whether times show in UTC.
+fn hops_header_ui(
+    ui: &mut egui::Ui,
+    hop_count: usize,
+    times: &[Option<DateTime<FixedOffset>>],
+) -> bool {
     let utc_id = egui::Id::unique("hops_in_utc");
     let mut utc = ui.data_mut(|d| *d.get_persisted_mut_or_default::<bool>(utc_id));
     ui.horizontal_wrapped(|ui| {
@@ -161,9 +156,9 @@ fn hops_table_ui(ui: &mut egui::Ui, hops: &[Hop]) {
             let seconds = (**last - **first).num_seconds() as f64;
             ui.label(
                 egui::RichText::new(format!(
-                    "Total transit: {} over {} hops",
+                    "Total transit: {} over {}",
                     duration_words(seconds.max(0.0)),
-                    hops.len()
+                    crate::words::count(hop_count as u64, "hop", "hops")
                 ))
                 .strong(),
             );
@@ -180,6 +175,22 @@ fn hops_table_ui(ui: &mut egui::Ui, hops: &[Hop]) {
             ui.data_mut(|d| d.insert_persisted(utc_id, utc));
         }
     });
+    utc
+}
+
+/// The hops as a table: full times (in the hop's own zone, or UTC with the switch, the
+/// other on hover), columns the agent can widen (egui keeps the widths with the window's
+/// state), and the total transit time above it.
+fn hops_table_ui(ui: &mut egui::Ui, hops: &[Hop]) {
+    let times: Vec<Option<DateTime<FixedOffset>>> = hops
+        .iter()
+        .map(|h| {
+            h.time
+                .as_deref()
+                .and_then(|t| DateTime::parse_from_rfc3339(t.trim()).ok())
+        })
+        .collect();
+    let utc = hops_header_ui(ui, hops.len(), &times);
     let time_text = |t: &DateTime<FixedOffset>, in_utc: bool| {
         if in_utc {
             t.with_timezone(&chrono::Utc)

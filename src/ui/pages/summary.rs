@@ -73,7 +73,7 @@ fn cause_ui(ui: &mut egui::Ui, d: &Diagnosis) {
     }
     if let Some(ndr) = &d.ndr {
         ui.horizontal_wrapped(|ui| {
-            ui.label(egui::RichText::new("Cause:").strong());
+            ui.label(egui::RichText::new("Status code:").strong());
             ui.label(format!(
                 "{} — {} (to be fixed on {})",
                 ndr.code,
@@ -125,7 +125,11 @@ fn problems_ui(ui: &mut egui::Ui, d: &Diagnosis) -> Option<Step> {
             let text = format!("{} (Step {number})", finding.title);
             let line = ui
                 .add(egui::Button::new(text).frame(false).truncate())
-                .on_hover_text(format!("Open Step {number}: {}", step.title()));
+                .on_hover_text(format!(
+                    "{}\n\nClick to open Step {number}: {}",
+                    finding.title,
+                    step.title()
+                ));
             if line.clicked() {
                 clicked = Some(step);
             }
@@ -142,7 +146,7 @@ fn next_actions_ui(ui: &mut egui::Ui, d: &Diagnosis, checklist: &mut BTreeMap<St
     }
     ui.label(egui::RichText::new("Next actions").strong());
     for (who, actions) in d.next_action_groups() {
-        ui.label(audience_label(who));
+        ui.label(egui::RichText::new(audience_label(who)).strong());
         ui.indent(("actions", audience_label(who)), |ui| {
             for action in actions {
                 let ticked = checklist.entry(action_key(&action.text)).or_default();

@@ -95,7 +95,7 @@ pub fn table_height(ui: &egui::Ui, rows: usize) -> f32 {
 /// Draws the timeline table; only the rows in view are laid out.
 pub fn table_ui(ui: &mut egui::Ui, timeline: &Timeline) {
     let rows = &timeline.rows;
-    ui.label(format!("{} rows", rows.len()));
+    ui.label(crate::words::count(rows.len() as u64, "row", "rows"));
     TableBuilder::new(ui)
         .id_salt("timeline")
         .striped(true)
