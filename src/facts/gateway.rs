@@ -74,6 +74,52 @@ fn arrival_names(record: &TraceRecord) -> Vec<String> {
     names
 }
 
+/// The journeys `profile`'s gateway took part in: handed to it (by its host or
+/// connector), or arriving from it; and how long it held the message between the two.
+fn journeys_through(
+    profile: &VendorProfile,
+    facts: &MessageFacts,
+    arrivals: &[Vec<String>],
+    g: &mut GatewayFacts,
+) {
+    let mut handed_ips: Vec<String> = Vec::new();
+    let mut handed_at: Option<DateTime<FixedOffset>> = None;
+    for (n, journey) in facts.journeys.iter().enumerate() {
+        if let Some(hand_off) = &journey.hand_off
+            && (hand_off.vendor.as_deref() == Some(profile.id.as_str())
+                || hand_off
+                    .connector
+                    .as_deref()
+                    .is_some_and(|c| profile.matches_connector(c)))
+        {
+            g.hand_offs.push(n);
+            handed_ips.extend(hand_off.ip.clone());
+            handed_at = handed_at.or(journey.end);
+            g.connectors.extend(hand_off.connector.clone());
+            continue;
+        }
+        let names = arrivals.get(n).map_or(&[][..], Vec::as_slice);
+        let by_name = names
+            .iter()
+            .any(|n| profile.matches_connector(n) || profile.matches_host(n));
+        let after_hand_off = !g.hand_offs.is_empty() && profile.expected_journeys > 1;
+        if by_name || after_hand_off {
+            g.arrivals.push(n);
+            g.connectors.extend(
+                names
+                    .iter()
+                    .filter(|n| profile.matches_connector(n))
+                    .cloned(),
+            );
+            if let (Some(out), Some(back)) = (handed_at, journey.start)
+                && g.dwell_seconds.is_none()
+            {
+                g.dwell_seconds = Some((back - out).num_seconds().max(0));
+            }
+        }
+    }
+}
+
 /// Finds every vendor the evidence shows.
 pub fn detect(
     message: &CaseMessage,
@@ -121,42 +167,7 @@ pub fn detect(
             hops: Vec::new(),
             dwell_seconds: None,
         };
-        let mut handed_ips: Vec<String> = Vec::new();
-        let mut handed_at: Option<DateTime<FixedOffset>> = None;
-        for (n, journey) in facts.journeys.iter().enumerate() {
-            if let Some(hand_off) = &journey.hand_off
-                && (hand_off.vendor.as_deref() == Some(profile.id.as_str())
-                    || hand_off
-                        .connector
-                        .as_deref()
-                        .is_some_and(|c| profile.matches_connector(c)))
-            {
-                g.hand_offs.push(n);
-                handed_ips.extend(hand_off.ip.clone());
-                handed_at = handed_at.or(journey.end);
-                g.connectors.extend(hand_off.connector.clone());
-                continue;
-            }
-            let names = arrivals.get(n).map_or(&[][..], Vec::as_slice);
-            let by_name = names
-                .iter()
-                .any(|n| profile.matches_connector(n) || profile.matches_host(n));
-            let after_hand_off = !g.hand_offs.is_empty() && profile.expected_journeys > 1;
-            if by_name || after_hand_off {
-                g.arrivals.push(n);
-                g.connectors.extend(
-                    names
-                        .iter()
-                        .filter(|n| profile.matches_connector(n))
-                        .cloned(),
-                );
-                if let (Some(out), Some(back)) = (handed_at, journey.start)
-                    && g.dwell_seconds.is_none()
-                {
-                    g.dwell_seconds = Some((back - out).num_seconds().max(0));
-                }
-            }
-        }
+        journeys_through(profile, facts, &arrivals, &mut g);
         for firing in &facts.rule_firings {
             if profile.matches_rule(&firing.name) {
                 g.rules.push((firing.name.clone(), firing.journey));

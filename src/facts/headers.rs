@@ -188,12 +188,9 @@ fn is_microsoft_results(results: &AuthResults, knowledge: &Knowledge) -> bool {
     }
 }
 
-fn auth_facts(
-    headers: &MessageHeaders,
-    chain: &ReceivedChain,
-    from: Option<&str>,
-    knowledge: &Knowledge,
-) -> AuthFacts {
+/// Every authentication field of the block, read: results, Received-SPF, DKIM
+/// signatures with their body hash checked.
+fn read_fields(headers: &MessageHeaders) -> AuthFacts {
     let block = &headers.block;
     let mut facts = AuthFacts::default();
     for (position, field) in block.fields.iter().enumerate() {
@@ -227,11 +224,12 @@ fn auth_facts(
             _ => {}
         }
     }
-    facts.arc = arc::chain(block);
     facts
-        .arc
-        .mark_microsoft(|host| knowledge.antispam.is_microsoft_host(host));
+}
 
+/// Which Authentication-Results to trust: Microsoft's own above the entry hop, else one
+/// out of place (a reordered paste), else another receiver's above the entry hop.
+fn choose_trusted(facts: &mut AuthFacts, chain: &ReceivedChain, knowledge: &Knowledge) {
     // Stamped after the message reached Microsoft 365: above the entry hop's Received.
     let entry_position = chain.entry_hop().map(|h| h.position);
     let after_entry = |r: &AuthResults| entry_position.is_none_or(|p| r.position < p);
@@ -260,6 +258,23 @@ fn auth_facts(
     };
     facts.trusted = trusted;
     facts.authority = authority;
+}
+
+fn auth_facts(
+    headers: &MessageHeaders,
+    chain: &ReceivedChain,
+    from: Option<&str>,
+    knowledge: &Knowledge,
+) -> AuthFacts {
+    let block = &headers.block;
+    let mut facts = read_fields(headers);
+    facts.arc = arc::chain(block);
+    facts
+        .arc
+        .mark_microsoft(|host| knowledge.antispam.is_microsoft_host(host));
+
+    choose_trusted(&mut facts, chain, knowledge);
+    let entry_position = chain.entry_hop().map(|h| h.position);
 
     let trusted = facts.trusted.and_then(|i| facts.results.get(i));
     facts.compauth = trusted.and_then(|r| r.first("compauth")).map(|c| {

@@ -293,8 +293,61 @@ pub fn derive(record: &TraceRecord, index: usize, knowledge: &Knowledge) -> Jour
         delivered_late: false,
         order: order.clone(),
     };
+    let expanded_drop = read_codes(&events, &mut journey);
+
+    let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
+    let last_of = |k: EventKind| {
+        events
+            .iter()
+            .rposition(|e| e.kind == k)
+            .and_then(|p| order.get(p).copied())
+    };
+    match status_from_events(&kinds) {
+        Some(Status::Failed) => {
+            journey.decisive = last_of(EventKind::Fail);
+            journey.status = Status::Failed;
+            journey.location = Some(Location::NotDelivered(NotDeliveredNote::ReportToSender));
+            journey.cause = failure_cause(&journey.fail_codes, &kinds);
+            if matches!(
+                journey.cause,
+                Some(Cause::TransportRule | Cause::Dlp | Cause::BlockList | Cause::Malware)
+            ) {
+                journey.status = Status::Blocked;
+                journey.location = Some(Location::RejectedByPolicy);
+            }
+        }
+        Some(Status::Pending) => {
+            journey.decisive = last_of(EventKind::Defer);
+            journey.status = Status::Pending;
+            journey.location = Some(Location::Retrying(RetryNote::ExchangeQueue));
+        }
+        Some(Status::Delivered) => delivered(record, &kinds, &last_of, knowledge, &mut journey),
+        Some(Status::Expanded) => {
+            journey.decisive = last_of(EventKind::Expand);
+            journey.status = Status::Expanded;
+            journey.location = Some(Location::GroupExpanded);
+        }
+        _ => from_summary(record, &kinds, expanded_drop, &mut journey),
+    }
+    if journey.status == Status::Delivered
+        && let Some(quarantined) = record
+            .status_raw
+            .as_deref()
+            .filter(|s| s.eq_ignore_ascii_case("quarantined"))
+    {
+        journey.status = Status::Quarantined;
+        journey.location = Some(Location::Quarantine(QuarantineNote::TraceStatus(
+            quarantined.to_owned(),
+        )));
+    }
+    journey
+}
+
+/// Collects the journey's defer and fail codes and its SCL from its events; true when a
+/// Drop or Fail carried the 2.1.5 of a group expansion (not a failure).
+fn read_codes(events: &[&TraceEvent], journey: &mut Journey) -> bool {
     let mut expanded_drop = false;
-    for event in &events {
+    for event in events {
         match event.kind {
             EventKind::Defer => journey
                 .defer_codes
@@ -338,100 +391,64 @@ pub fn derive(record: &TraceRecord, index: usize, knowledge: &Knowledge) -> Jour
         }
     }
 
-    let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
-    let last_of = |k: EventKind| {
-        events
-            .iter()
-            .rposition(|e| e.kind == k)
-            .and_then(|p| order.get(p).copied())
-    };
-    match status_from_events(&kinds) {
-        Some(Status::Failed) => {
-            journey.decisive = last_of(EventKind::Fail);
-            journey.status = Status::Failed;
-            journey.location = Some(Location::NotDelivered(NotDeliveredNote::ReportToSender));
-            journey.cause = failure_cause(&journey.fail_codes, &kinds);
-            if matches!(
-                journey.cause,
-                Some(Cause::TransportRule | Cause::Dlp | Cause::BlockList | Cause::Malware)
-            ) {
-                journey.status = Status::Blocked;
-                journey.location = Some(Location::RejectedByPolicy);
-            }
-        }
-        Some(Status::Pending) => {
-            journey.decisive = last_of(EventKind::Defer);
-            journey.status = Status::Pending;
-            journey.location = Some(Location::Retrying(RetryNote::ExchangeQueue));
-        }
-        Some(Status::Delivered) => {
-            journey.delivered_late = kinds.contains(&EventKind::Defer);
-            let deliver = last_of(EventKind::Deliver);
-            let send = last_of(EventKind::SendExternal);
-            let deliver_pos = kinds.iter().rposition(|&k| k == EventKind::Deliver);
-            let send_pos = kinds.iter().rposition(|&k| k == EventKind::SendExternal);
-            if let Some(d) = deliver
-                && deliver_pos >= send_pos
-            {
-                journey.decisive = Some(d);
-                let detail = record.events.get(d).map_or_else(String::new, |e| {
-                    let folder = ["MailboxFolder", "FolderName", "DeliveryFolder"]
-                        .iter()
-                        .find_map(|k| e.data_value(k));
-                    match folder {
-                        Some(folder) => {
-                            format!("{} DefaultFolderType:{}", e.detail, folder.replace(' ', ""))
-                        }
-                        None => e.detail.clone(),
-                    }
-                });
-                let (status, location) = delivered_to(&detail);
-                journey.status = status;
-                journey.location = Some(location);
-                if status == Status::Junk {
-                    journey.cause = Some(Cause::Spam);
-                }
-            } else if let Some(s) = send {
-                journey.decisive = Some(s);
-                journey.status = Status::Delivered;
-                let Some(event) = record.events.get(s) else {
-                    return journey;
-                };
-                let hand = hand_off(record, event, knowledge);
-                journey.location = Some(Location::HandedTo(match (&hand.host, &hand.ip) {
-                    (Some(host), ip) => HandOffTarget::Host {
-                        host: host.clone(),
-                        ip: ip.clone(),
-                    },
-                    (None, Some(ip)) => HandOffTarget::Ip(ip.clone()),
-                    (None, None) => HandOffTarget::ExternalServer,
-                }));
-                journey.hand_off = Some(hand);
-            } else {
-                journey.decisive = last_of(EventKind::Send);
-                journey.status = Status::Delivered;
-                journey.location = Some(Location::SentOnward);
-            }
-        }
-        Some(Status::Expanded) => {
-            journey.decisive = last_of(EventKind::Expand);
-            journey.status = Status::Expanded;
-            journey.location = Some(Location::GroupExpanded);
-        }
-        _ => from_summary(record, &kinds, expanded_drop, &mut journey),
-    }
-    if journey.status == Status::Delivered
-        && let Some(quarantined) = record
-            .status_raw
-            .as_deref()
-            .filter(|s| s.eq_ignore_ascii_case("quarantined"))
+    expanded_drop
+}
+
+/// A delivered journey: into a mailbox folder, handed to another server, or sent on.
+fn delivered(
+    record: &TraceRecord,
+    kinds: &[EventKind],
+    last_of: &dyn Fn(EventKind) -> Option<usize>,
+    knowledge: &Knowledge,
+    journey: &mut Journey,
+) {
+    journey.delivered_late = kinds.contains(&EventKind::Defer);
+    let deliver = last_of(EventKind::Deliver);
+    let send = last_of(EventKind::SendExternal);
+    let deliver_pos = kinds.iter().rposition(|&k| k == EventKind::Deliver);
+    let send_pos = kinds.iter().rposition(|&k| k == EventKind::SendExternal);
+    if let Some(d) = deliver
+        && deliver_pos >= send_pos
     {
-        journey.status = Status::Quarantined;
-        journey.location = Some(Location::Quarantine(QuarantineNote::TraceStatus(
-            quarantined.to_owned(),
-        )));
+        journey.decisive = Some(d);
+        let detail = record.events.get(d).map_or_else(String::new, |e| {
+            let folder = ["MailboxFolder", "FolderName", "DeliveryFolder"]
+                .iter()
+                .find_map(|k| e.data_value(k));
+            match folder {
+                Some(folder) => {
+                    format!("{} DefaultFolderType:{}", e.detail, folder.replace(' ', ""))
+                }
+                None => e.detail.clone(),
+            }
+        });
+        let (status, location) = delivered_to(&detail);
+        journey.status = status;
+        journey.location = Some(location);
+        if status == Status::Junk {
+            journey.cause = Some(Cause::Spam);
+        }
+    } else if let Some(s) = send {
+        journey.decisive = Some(s);
+        journey.status = Status::Delivered;
+        let Some(event) = record.events.get(s) else {
+            return;
+        };
+        let hand = hand_off(record, event, knowledge);
+        journey.location = Some(Location::HandedTo(match (&hand.host, &hand.ip) {
+            (Some(host), ip) => HandOffTarget::Host {
+                host: host.clone(),
+                ip: ip.clone(),
+            },
+            (None, Some(ip)) => HandOffTarget::Ip(ip.clone()),
+            (None, None) => HandOffTarget::ExternalServer,
+        }));
+        journey.hand_off = Some(hand);
+    } else {
+        journey.decisive = last_of(EventKind::Send);
+        journey.status = Status::Delivered;
+        journey.location = Some(Location::SentOnward);
     }
-    journey
 }
 
 /// No decisive event: read the summary status, the EAC status sentence, a Drop.

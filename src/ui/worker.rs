@@ -3,11 +3,12 @@
 //! repaint. The UI thread only polls, so it never waits on any of it.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
-use std::sync::{Arc, Mutex};
 
 use eframe::egui;
+use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::case::InputInfo;
@@ -216,12 +217,7 @@ impl Worker {
 
     /// What the job is doing and, while reading a file, the fraction read.
     pub fn progress(&self) -> (String, Option<f32>) {
-        let phase = self
-            .progress
-            .phase
-            .lock()
-            .map(|p| p.clone())
-            .unwrap_or_default();
+        let phase = self.progress.phase.lock().clone();
         let total = self.progress.total.load(Ordering::Relaxed);
         let done = self.progress.done.load(Ordering::Relaxed);
         let fraction = (total > 0).then(|| done as f32 / total as f32);
@@ -231,9 +227,7 @@ impl Worker {
 
 impl Progress {
     fn set(&self, ctx: &egui::Context, phase: String, done: u64, total: u64) {
-        if let Ok(mut p) = self.phase.lock() {
-            *p = phase;
-        }
+        *self.phase.lock() = phase;
         self.done.store(done, Ordering::Relaxed);
         self.total.store(total, Ordering::Relaxed);
         ctx.request_repaint();

@@ -280,6 +280,21 @@ fn inspect_chain(
     headers: &HeaderFacts,
     knowledge: &Knowledge,
 ) {
+    find_our_gateway(perimeter, message, facts, headers, knowledge);
+    mark_inside_hops(perimeter, headers);
+    check_against_gateway(perimeter, headers);
+}
+
+/// Our gateway: the vendor whose host handed the message to Microsoft 365's entry hop, or
+/// one the trace shows on our connectors; with its IPs and whether Enhanced Filtering
+/// looked past it.
+fn find_our_gateway(
+    perimeter: &mut Perimeter,
+    message: &CaseMessage,
+    facts: &MessageFacts,
+    headers: &HeaderFacts,
+    knowledge: &Knowledge,
+) {
     let chain = &headers.chain;
     let entry = chain.entry_hop();
     // Our gateway: the vendor whose host handed the message to Microsoft 365's entry hop,
@@ -338,7 +353,11 @@ fn inspect_chain(
             enhanced_filtering,
         });
     }
+}
 
+/// The hops received inside our perimeter, and the last public IP outside it.
+fn mark_inside_hops(perimeter: &mut Perimeter, headers: &HeaderFacts) {
+    let chain = &headers.chain;
     // Hops received inside the perimeter: Microsoft 365's and our gateway's, and for mail
     // we sent, our own servers before Microsoft 365 (hybrid on-premises).
     let ours_vendor = perimeter.gateway.as_ref().map(|g| g.vendor.clone());
@@ -398,7 +417,13 @@ fn inspect_chain(
             });
     }
     perimeter.inside_hops = inside;
+}
 
+/// Whether SPF was checked against our gateway's IP, and whether our gateway changed the
+/// body after the sender signed it.
+fn check_against_gateway(perimeter: &mut Perimeter, headers: &HeaderFacts) {
+    let chain = &headers.chain;
+    let entry = chain.entry_hop();
     // The IP SPF was checked against: Received-SPF's client-ip, the "sender IP is" comment,
     // else the CIP.
     let auth = &headers.auth;

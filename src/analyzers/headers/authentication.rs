@@ -5,8 +5,9 @@
 use super::{field_lines, header_facts};
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
-use crate::facts::headers::{AuthAuthority, AuthResults, MethodResult};
+use crate::facts::headers::{AuthAuthority, AuthResults, Compauth, HeaderFacts, MethodResult};
 use crate::step::Step;
+use crate::verdict::perimeter::{OurGateway, Perimeter};
 
 /// Explains the trusted Authentication-Results.
 pub struct Authentication;
@@ -138,19 +139,7 @@ impl Analyzer for Authentication {
         };
         let auth = &facts.auth;
         let Some(trusted) = auth.trusted() else {
-            if facts.spam.internal() {
-                out.push(
-                    Finding::new("authentication-results-internal", Severity::Info, "No Authentication-Results: internal mail")
-                        .detail("Exchange Online stamps Authentication-Results on mail it receives from outside; the organization's own stamps say this message came from inside it, so SPF, DKIM and DMARC were not checked and need not be.")
-                        .evidence_lines(field_lines(cx, &["X-MS-Exchange-Organization-AuthAs", "X-MS-Exchange-Organization-MessageDirectionality"])),
-                );
-            } else if facts.chain.reached_microsoft() && facts.spam.stamped() {
-                out.push(
-                    Finding::new("authentication-results-missing", Severity::Info, "No Authentication-Results from Microsoft 365")
-                        .detail("Exchange Online stamps Authentication-Results on mail it receives from outside; its absence means internal mail, or a partial paste of the headers.")
-                        .advice("If the mail came from outside, ask for the complete headers."),
-                );
-            }
+            no_trusted_results(cx, facts, out);
             return;
         };
         let mut evidence_lines = vec![format!(
@@ -186,116 +175,9 @@ impl Analyzer for Authentication {
                 .evidence_lines(evidence_lines.clone()),
             );
         }
-        let mut failures = Vec::new();
-        let mut passes = Vec::new();
-        for method in ["spf", "dkim", "dmarc"] {
-            let Some(result) = (if method == "dkim" {
-                trusted
-                    .all("dkim")
-                    .find(|r| is_pass(&r.result))
-                    .or_else(|| trusted.first("dkim"))
-            } else {
-                trusted.first(method)
-            }) else {
-                continue;
-            };
-            if is_pass(&result.result) {
-                passes.push(meaning(method, result));
-            } else {
-                failures.push(meaning(method, result));
-            }
-        }
-        if failures.is_empty() && !passes.is_empty() {
-            out.push(
-                Finding::new(
-                    "authentication-passed",
-                    Severity::Ok,
-                    "SPF, DKIM and DMARC passed",
-                )
-                .detail(passes.join("; "))
-                .evidence_lines(evidence_lines.clone()),
-            );
-        } else if !failures.is_empty() {
-            let dmarc_failed = trusted.first("dmarc").is_some_and(|d| d.result == "fail");
-            let methods = failures
-                .iter()
-                .map(|f| f.split(':').next().unwrap_or(""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let perimeter = &cx.decision.perimeter;
-            let detail = failures
-                .iter()
-                .chain(passes.iter())
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("; ");
-            let finding = match perimeter.gateway.as_ref().filter(|_| perimeter.auth_fault_inside()) {
-                Some(gateway) => {
-                    let mut why = Vec::new();
-                    if perimeter.spf_against_gateway {
-                        why.push(format!(
-                            "Exchange Online checked SPF against {}'s own IP ({}) because Enhanced Filtering for Connectors is off, so the sender's SPF record could never match",
-                            gateway.display_name,
-                            perimeter.spf_ip.as_deref().unwrap_or("the gateway's address")
-                        ));
-                    }
-                    if perimeter.body_rewritten_by_gateway {
-                        why.push(format!(
-                            "the body changed after the sender signed it, and {} is the only system between the sender's server and Exchange Online, so it broke the DKIM signature",
-                            gateway.display_name
-                        ));
-                    }
-                    Finding::new(
-                        "authentication-failed-inside-perimeter",
-                        Severity::Warning,
-                        format!("Authentication failed because of our {} gateway, not the sender ({methods})", gateway.display_name),
-                    )
-                    .detail(format!("{}. {detail}", capitalise(&why.join("; and "))))
-                    .advice({
-                        let mut fixes = Vec::new();
-                        if perimeter.spf_against_gateway {
-                            fixes.push(format!(
-                                "turns on Enhanced Filtering for Connectors on the inbound connector for {} (so Exchange Online judges {})",
-                                gateway.display_name,
-                                perimeter.sender_ip.as_deref().map_or_else(|| "the original sender".to_owned(), |ip| format!("the original sender, {ip}"))
-                            ));
-                        }
-                        if perimeter.body_rewritten_by_gateway {
-                            fixes.push(format!("stops {} from changing the body before Exchange Online checks DKIM", gateway.display_name));
-                        }
-                        format!("This is ours to fix, not the sender's: an admin {}. Do not ask the sender to change their records.", fixes.join(" and "))
-                    })
-                }
-                None => Finding::new(
-                    "authentication-failed",
-                    if dmarc_failed { Severity::Warning } else { Severity::Info },
-                    format!("Authentication did not fully pass ({methods})"),
-                )
-                .detail(detail)
-                .advice("Authentication is the sender's to fix: their SPF record must include the sending service, the service must DKIM-sign with the From domain, and DMARC needs one of them aligned. Send them this finding."),
-            };
-            out.push(finding.evidence_lines(evidence_lines.clone()));
-        }
+        methods_verdict(cx, trusted, &evidence_lines, out);
         if let Some(compauth) = &auth.compauth {
-            let reason = compauth.reason.as_deref().unwrap_or("?");
-            let severity = match compauth.result.as_str() {
-                "pass" => Severity::Ok,
-                "fail" => Severity::Warning,
-                _ => Severity::Info,
-            };
-            out.push(
-                Finding::new(
-                    "compauth-explained",
-                    severity,
-                    format!("Composite authentication: {} (reason {reason})", compauth.result),
-                )
-                .detail(format!(
-                    "{} Microsoft's composite authentication combines SPF, DKIM, DMARC, ARC and its own sender intelligence; a failure does not always mean the message was blocked.",
-                    compauth.meaning.as_deref().unwrap_or("This reason code is not in the documented table.")
-                ))
-                .evidence_lines(evidence_lines.clone())
-                .advice(ours_to_fix(cx).or_else(|| compauth.advice.clone()).unwrap_or_default()),
-            );
+            out.push(compauth_finding(cx, compauth, &evidence_lines));
         }
         let ignored: Vec<&AuthResults> = auth
             .results
@@ -330,6 +212,153 @@ impl Analyzer for Authentication {
             );
         }
     }
+}
+
+/// No Authentication-Results to trust: internal mail, or a partial paste.
+fn no_trusted_results(cx: &Context<'_>, facts: &HeaderFacts, out: &mut Vec<Finding>) {
+    if facts.spam.internal() {
+        out.push(
+            Finding::new("authentication-results-internal", Severity::Info, "No Authentication-Results: internal mail")
+                .detail("Exchange Online stamps Authentication-Results on mail it receives from outside; the organization's own stamps say this message came from inside it, so SPF, DKIM and DMARC were not checked and need not be.")
+                .evidence_lines(field_lines(cx, &["X-MS-Exchange-Organization-AuthAs", "X-MS-Exchange-Organization-MessageDirectionality"])),
+        );
+    } else if facts.chain.reached_microsoft() && facts.spam.stamped() {
+        out.push(
+            Finding::new("authentication-results-missing", Severity::Info, "No Authentication-Results from Microsoft 365")
+                .detail("Exchange Online stamps Authentication-Results on mail it receives from outside; its absence means internal mail, or a partial paste of the headers.")
+                .advice("If the mail came from outside, ask for the complete headers."),
+        );
+    }
+}
+
+/// SPF, DKIM and DMARC of the trusted results: passed, failed at the sender, or failed
+/// because of our own gateway.
+fn methods_verdict(
+    cx: &Context<'_>,
+    trusted: &AuthResults,
+    evidence_lines: &[String],
+    out: &mut Vec<Finding>,
+) {
+    let mut failures = Vec::new();
+    let mut passes = Vec::new();
+    for method in ["spf", "dkim", "dmarc"] {
+        let Some(result) = (if method == "dkim" {
+            trusted
+                .all("dkim")
+                .find(|r| is_pass(&r.result))
+                .or_else(|| trusted.first("dkim"))
+        } else {
+            trusted.first(method)
+        }) else {
+            continue;
+        };
+        if is_pass(&result.result) {
+            passes.push(meaning(method, result));
+        } else {
+            failures.push(meaning(method, result));
+        }
+    }
+    if failures.is_empty() && !passes.is_empty() {
+        out.push(
+            Finding::new(
+                "authentication-passed",
+                Severity::Ok,
+                "SPF, DKIM and DMARC passed",
+            )
+            .detail(passes.join("; "))
+            .evidence_lines(evidence_lines.to_vec()),
+        );
+    } else if !failures.is_empty() {
+        let dmarc_failed = trusted.first("dmarc").is_some_and(|d| d.result == "fail");
+        let methods = failures
+            .iter()
+            .map(|f| f.split(':').next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let perimeter = &cx.decision.perimeter;
+        let detail = failures
+            .iter()
+            .chain(passes.iter())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ");
+        let finding = match perimeter.gateway.as_ref().filter(|_| perimeter.auth_fault_inside()) {
+            Some(gateway) => failed_inside_perimeter(perimeter, gateway, &methods, &detail),
+            None => Finding::new(
+                "authentication-failed",
+                if dmarc_failed { Severity::Warning } else { Severity::Info },
+                format!("Authentication did not fully pass ({methods})"),
+            )
+            .detail(detail)
+            .advice("Authentication is the sender's to fix: their SPF record must include the sending service, the service must DKIM-sign with the From domain, and DMARC needs one of them aligned. Send them this finding."),
+        };
+        out.push(finding.evidence_lines(evidence_lines.to_vec()));
+    }
+}
+
+/// Authentication failed because of our gateway: Enhanced Filtering off, or the gateway
+/// changed the body after the sender signed it.
+fn failed_inside_perimeter(
+    perimeter: &Perimeter,
+    gateway: &OurGateway,
+    methods: &str,
+    detail: &str,
+) -> Finding {
+    let mut why = Vec::new();
+    if perimeter.spf_against_gateway {
+        why.push(format!(
+            "Exchange Online checked SPF against {}'s own IP ({}) because Enhanced Filtering for Connectors is off, so the sender's SPF record could never match",
+            gateway.display_name,
+            perimeter.spf_ip.as_deref().unwrap_or("the gateway's address")
+        ));
+    }
+    if perimeter.body_rewritten_by_gateway {
+        why.push(format!(
+            "the body changed after the sender signed it, and {} is the only system between the sender's server and Exchange Online, so it broke the DKIM signature",
+            gateway.display_name
+        ));
+    }
+    Finding::new(
+        "authentication-failed-inside-perimeter",
+        Severity::Warning,
+        format!("Authentication failed because of our {} gateway, not the sender ({methods})", gateway.display_name),
+    )
+    .detail(format!("{}. {detail}", capitalise(&why.join("; and "))))
+    .advice({
+        let mut fixes = Vec::new();
+        if perimeter.spf_against_gateway {
+            fixes.push(format!(
+                "turns on Enhanced Filtering for Connectors on the inbound connector for {} (so Exchange Online judges {})",
+                gateway.display_name,
+                perimeter.sender_ip.as_deref().map_or_else(|| "the original sender".to_owned(), |ip| format!("the original sender, {ip}"))
+            ));
+        }
+        if perimeter.body_rewritten_by_gateway {
+            fixes.push(format!("stops {} from changing the body before Exchange Online checks DKIM", gateway.display_name));
+        }
+        format!("This is ours to fix, not the sender's: an admin {}. Do not ask the sender to change their records.", fixes.join(" and "))
+    })
+}
+
+/// Composite authentication's result and reason, explained.
+fn compauth_finding(cx: &Context<'_>, compauth: &Compauth, evidence_lines: &[String]) -> Finding {
+    let reason = compauth.reason.as_deref().unwrap_or("?");
+    let severity = match compauth.result.as_str() {
+        "pass" => Severity::Ok,
+        "fail" => Severity::Warning,
+        _ => Severity::Info,
+    };
+    Finding::new(
+            "compauth-explained",
+            severity,
+            format!("Composite authentication: {} (reason {reason})", compauth.result),
+        )
+        .detail(format!(
+            "{} Microsoft's composite authentication combines SPF, DKIM, DMARC, ARC and its own sender intelligence; a failure does not always mean the message was blocked.",
+            compauth.meaning.as_deref().unwrap_or("This reason code is not in the documented table.")
+        ))
+        .evidence_lines(evidence_lines.to_vec())
+        .advice(ours_to_fix(cx).or_else(|| compauth.advice.clone()).unwrap_or_default())
 }
 
 #[cfg(test)]

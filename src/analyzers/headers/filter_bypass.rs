@@ -78,56 +78,17 @@ impl Analyzer for FilterBypass {
             .collect();
         let skip = spam.filter_skip();
         if skip == Some(FilterSkip::Internal) {
-            out.push(
-                Finding::new(
-                    "internal-not-filtered",
-                    Severity::Info,
-                    "Internal mail: spam filtering does not apply",
-                )
-                .detail(format!(
-                    "The organization's own stamps say the message came from inside it{}. Exchange Online does not spam-filter mail between its own mailboxes, so SCL -1 here is expected; no rule or allow list was involved.",
-                    scl.map(|s| format!(" (SCL {s})")).unwrap_or_default()
-                ))
-                .evidence_lines(field_lines(cx, INTERNAL_EVIDENCE))
-                .advice("If the user cannot find it, search the mailbox and check their inbox rules; a message trace shows the delivery."),
-            );
+            out.push(internal_mail(cx, scl));
             return;
         }
         if skip == Some(FilterSkip::Rule) {
-            let detail = if failed.is_empty() {
-                format!(
-                    "SCL -1{}: {sfv_meaning} The message was delivered because of the rule, not because the filter judged it clean.",
-                    if sfv.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", SFV:{sfv}")
-                    }
-                )
-            } else {
-                format!(
-                    "SCL -1{}: {sfv_meaning} Authentication failed ({}), so without the rule this message would likely have been filtered: the rule, not the spam filter, delivered it.",
-                    if sfv.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", SFV:{sfv}")
-                    },
-                    failed.join(", ")
-                )
-            };
-            out.push(
-                Finding::new(
-                    "filter-skipped-by-rule",
-                    Severity::Info,
-                    "A mail flow rule bypassed spam filtering (SCL -1)",
-                )
-                .detail(detail)
-                .evidence_lines(evidence.clone())
-                .advice(if sfv_advice.is_empty() {
-                    "Find the rule that sets SCL -1 in Step 3; prefer Enhanced Filtering or a narrow allow entry over a bypass rule.".to_owned()
-                } else {
-                    sfv_advice.clone()
-                }),
-            );
+            out.push(rule_bypass(
+                &sfv,
+                &sfv_meaning,
+                &sfv_advice,
+                &failed,
+                evidence,
+            ));
             return;
         }
         let (code, title) = match sfv.as_str() {
@@ -190,6 +151,64 @@ impl Analyzer for FilterBypass {
                 .advice(advice),
         );
     }
+}
+
+/// Internal mail: SCL -1 because Exchange Online does not filter mail between its own
+/// mailboxes.
+fn internal_mail(cx: &Context<'_>, scl: Option<i32>) -> Finding {
+    Finding::new(
+        "internal-not-filtered",
+        Severity::Info,
+        "Internal mail: spam filtering does not apply",
+    )
+    .detail(format!(
+        "The organization's own stamps say the message came from inside it{}. Exchange Online does not spam-filter mail between its own mailboxes, so SCL -1 here is expected; no rule or allow list was involved.",
+        scl.map(|s| format!(" (SCL {s})")).unwrap_or_default()
+    ))
+    .evidence_lines(field_lines(cx, INTERNAL_EVIDENCE))
+    .advice("If the user cannot find it, search the mailbox and check their inbox rules; a message trace shows the delivery.")
+}
+
+/// A mail flow rule set SCL -1: delivered because of the rule, whatever the filter thought.
+fn rule_bypass(
+    sfv: &str,
+    sfv_meaning: &str,
+    sfv_advice: &str,
+    failed: &[String],
+    evidence: Vec<String>,
+) -> Finding {
+    let detail = if failed.is_empty() {
+        format!(
+            "SCL -1{}: {sfv_meaning} The message was delivered because of the rule, not because the filter judged it clean.",
+            if sfv.is_empty() {
+                String::new()
+            } else {
+                format!(", SFV:{sfv}")
+            }
+        )
+    } else {
+        format!(
+            "SCL -1{}: {sfv_meaning} Authentication failed ({}), so without the rule this message would likely have been filtered: the rule, not the spam filter, delivered it.",
+            if sfv.is_empty() {
+                String::new()
+            } else {
+                format!(", SFV:{sfv}")
+            },
+            failed.join(", ")
+        )
+    };
+    Finding::new(
+            "filter-skipped-by-rule",
+            Severity::Info,
+            "A mail flow rule bypassed spam filtering (SCL -1)",
+        )
+        .detail(detail)
+        .evidence_lines(evidence)
+        .advice(if sfv_advice.is_empty() {
+            "Find the rule that sets SCL -1 in Step 3; prefer Enhanced Filtering or a narrow allow entry over a bypass rule.".to_owned()
+        } else {
+            sfv_advice.to_owned()
+        })
 }
 
 #[cfg(test)]

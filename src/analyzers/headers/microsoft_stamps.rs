@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use super::{field_lines, header_facts};
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::HeaderFacts;
 use crate::step::Step;
 
 /// Reports whether and where the message entered Microsoft 365.
@@ -54,58 +55,7 @@ impl Analyzer for MicrosoftStamps {
         let network_id = spam
             .organization_value(NETWORK_ID)
             .or_else(|| super::block(cx).and_then(|b| b.get(CROSS_TENANT_ID)));
-        let mut detail = String::new();
-        if let Some(entry) = facts.chain.entry_hop() {
-            write!(
-                detail,
-                "Exchange Online received it at hop {} from {}{}{}. ",
-                entry.index,
-                entry.fields.from.as_deref().unwrap_or("an unnamed host"),
-                entry
-                    .fields
-                    .from_ip
-                    .as_deref()
-                    .map(|ip| format!(" ({ip})"))
-                    .unwrap_or_default(),
-                entry
-                    .fields
-                    .date
-                    .map(|d| format!(" at {}", d.time.to_rfc3339()))
-                    .unwrap_or_default(),
-            )
-            .ok();
-        }
-        if let Some(id) = network_id {
-            write!(
-                detail,
-                "Network Message ID {id}: search the message trace with it. "
-            )
-            .ok();
-        }
-        for header in [
-            "X-MS-Exchange-Organization-AuthAs",
-            "X-MS-Exchange-Organization-MessageDirectionality",
-            FROM_ENTITY,
-        ] {
-            if let Some(field) = spam
-                .organization
-                .iter()
-                .find(|f| f.header.eq_ignore_ascii_case(header))
-            {
-                write!(
-                    detail,
-                    "{}: {}{}. ",
-                    field.name,
-                    field.value,
-                    field
-                        .value_meaning
-                        .as_deref()
-                        .map(|m| format!(" ({})", m.trim_end_matches('.')))
-                        .unwrap_or_default()
-                )
-                .ok();
-            }
-        }
+        let detail = entry_detail(facts, network_id);
         out.push(
             Finding::new(
                 "microsoft-365-entry",
@@ -140,6 +90,65 @@ impl Analyzer for MicrosoftStamps {
             );
         }
     }
+}
+
+/// Where Exchange Online took the message in, its Network Message ID, and how the
+/// organization stamped it (authenticated as, direction, from entity).
+fn entry_detail(facts: &HeaderFacts, network_id: Option<&str>) -> String {
+    let spam = &facts.spam;
+    let mut detail = String::new();
+    if let Some(entry) = facts.chain.entry_hop() {
+        write!(
+            detail,
+            "Exchange Online received it at hop {} from {}{}{}. ",
+            entry.index,
+            entry.fields.from.as_deref().unwrap_or("an unnamed host"),
+            entry
+                .fields
+                .from_ip
+                .as_deref()
+                .map(|ip| format!(" ({ip})"))
+                .unwrap_or_default(),
+            entry
+                .fields
+                .date
+                .map(|d| format!(" at {}", d.time.to_rfc3339()))
+                .unwrap_or_default(),
+        )
+        .ok();
+    }
+    if let Some(id) = network_id {
+        write!(
+            detail,
+            "Network Message ID {id}: search the message trace with it. "
+        )
+        .ok();
+    }
+    for header in [
+        "X-MS-Exchange-Organization-AuthAs",
+        "X-MS-Exchange-Organization-MessageDirectionality",
+        FROM_ENTITY,
+    ] {
+        if let Some(field) = spam
+            .organization
+            .iter()
+            .find(|f| f.header.eq_ignore_ascii_case(header))
+        {
+            write!(
+                detail,
+                "{}: {}{}. ",
+                field.name,
+                field.value,
+                field
+                    .value_meaning
+                    .as_deref()
+                    .map(|m| format!(" ({})", m.trim_end_matches('.')))
+                    .unwrap_or_default()
+            )
+            .ok();
+        }
+    }
+    detail
 }
 
 #[cfg(test)]

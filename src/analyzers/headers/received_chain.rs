@@ -172,51 +172,59 @@ impl Analyzer for ReceivedChain {
             );
         }
 
-        let bad_dates: Vec<&ReceivedHop> = chain
-            .hops
+        suspicious_dates(&chain.hops, out);
+        gateways_in_path(&chain.hops, out);
+    }
+}
+
+/// Hop dates that cannot be trusted: unparsable, a weekday that does not match, no zone.
+fn suspicious_dates(hops: &[ReceivedHop], out: &mut Vec<Finding>) {
+    let bad_dates: Vec<&ReceivedHop> = hops
+        .iter()
+        .filter(|h| {
+            h.fields.date_problem.is_some()
+                || h.fields
+                    .date
+                    .is_some_and(|d| d.weekday_mismatch || d.zone_assumed)
+        })
+        .collect();
+    if !bad_dates.is_empty() {
+        let words: Vec<String> = bad_dates
             .iter()
-            .filter(|h| {
-                h.fields.date_problem.is_some()
-                    || h.fields
-                        .date
-                        .is_some_and(|d| d.weekday_mismatch || d.zone_assumed)
+            .map(|h| {
+                let what = match (h.fields.date_problem, h.fields.date) {
+                    (Some(problem), _) => problem.describe().to_owned(),
+                    (None, Some(d)) if d.weekday_mismatch => {
+                        "a weekday that does not match the date".to_owned()
+                    }
+                    _ => "no time zone (read as UTC)".to_owned(),
+                };
+                format!("hop {}: {what}", h.index)
             })
             .collect();
-        if !bad_dates.is_empty() {
-            let words: Vec<String> = bad_dates
-                .iter()
-                .map(|h| {
-                    let what = match (h.fields.date_problem, h.fields.date) {
-                        (Some(problem), _) => problem.describe().to_owned(),
-                        (None, Some(d)) if d.weekday_mismatch => {
-                            "a weekday that does not match the date".to_owned()
-                        }
-                        _ => "no time zone (read as UTC)".to_owned(),
-                    };
-                    format!("hop {}: {what}", h.index)
-                })
-                .collect();
-            out.push(
-                Finding::new("hop-date-suspicious", Severity::Info, "Some hop dates cannot be trusted")
-                    .detail(format!("{}. Delays around these hops are not computed from guesses; a forged or hand-made header often shows this way.", words.join("; ")))
-                    .evidence_lines(bad_dates.iter().map(|h| h.line.clone())),
-            );
-        }
+        out.push(
+            Finding::new("hop-date-suspicious", Severity::Info, "Some hop dates cannot be trusted")
+                .detail(format!("{}. Delays around these hops are not computed from guesses; a forged or hand-made header often shows this way.", words.join("; ")))
+                .evidence_lines(bad_dates.iter().map(|h| h.line.clone())),
+        );
+    }
+}
 
-        let mut seen: Vec<&str> = Vec::new();
-        for hop in &chain.hops {
-            if let Operator::Gateway { id, name } = &hop.operator {
-                if seen.contains(&id.as_str()) {
-                    continue;
-                }
-                seen.push(id);
-                out.push(
-                    Finding::new("gateway-in-path", Severity::Info, format!("The message passed through {name}"))
-                        .detail(format!("Hop {} was received by {}, a {name} server. Its scanning can hold, change (banners, rewritten links) or re-inject the message; its own console shows what it did.", hop.index, hop.fields.by.as_deref().unwrap_or("?")))
-                        .evidence(hop.line.clone())
-                        .advice(format!("If the message is missing after this hop, look in the {name} console or quarantine.")),
-                );
+/// Each third-party gateway the Received chain passes through, once.
+fn gateways_in_path(hops: &[ReceivedHop], out: &mut Vec<Finding>) {
+    let mut seen: Vec<&str> = Vec::new();
+    for hop in hops {
+        if let Operator::Gateway { id, name } = &hop.operator {
+            if seen.contains(&id.as_str()) {
+                continue;
             }
+            seen.push(id);
+            out.push(
+                Finding::new("gateway-in-path", Severity::Info, format!("The message passed through {name}"))
+                    .detail(format!("Hop {} was received by {}, a {name} server. Its scanning can hold, change (banners, rewritten links) or re-inject the message; its own console shows what it did.", hop.index, hop.fields.by.as_deref().unwrap_or("?")))
+                    .evidence(hop.line.clone())
+                    .advice(format!("If the message is missing after this hop, look in the {name} console or quarantine.")),
+            );
         }
     }
 }

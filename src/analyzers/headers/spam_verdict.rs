@@ -5,6 +5,7 @@
 use super::{field_lines, header_facts};
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::AntispamFacts;
 use crate::step::Step;
 
 /// Explains the spam verdict and decodes the anti-spam headers.
@@ -112,19 +113,7 @@ impl Analyzer for SpamVerdict {
                         .advice(advice.unwrap_or_default()),
                 );
             }
-            let decoded: Vec<String> = spam
-                .report
-                .iter()
-                .chain(&spam.microsoft)
-                .chain(&spam.mailbox_delivery)
-                .chain(&spam.organization)
-                .map(crate::facts::headers::SpamField::describe)
-                .collect();
-            out.push(
-                Finding::new("antispam-fields", Severity::Info, format!("{} anti-spam fields decoded", decoded.len()))
-                    .detail("Every field Exchange Online stamped, with its meaning and how sure that meaning is (documented by Microsoft, observed in real headers, or inferred). Unknown fields are kept, never dropped.")
-                    .evidence_lines(decoded),
-            );
+            out.push(decoded_fields(spam));
         }
         if let Some(custom) = &spam.custom_spam {
             out.push(
@@ -145,6 +134,21 @@ impl Analyzer for SpamVerdict {
             );
         }
     }
+}
+
+/// Every anti-spam field Exchange Online stamped, decoded.
+fn decoded_fields(spam: &AntispamFacts) -> Finding {
+    let decoded: Vec<String> = spam
+        .report
+        .iter()
+        .chain(&spam.microsoft)
+        .chain(&spam.mailbox_delivery)
+        .chain(&spam.organization)
+        .map(crate::facts::headers::SpamField::describe)
+        .collect();
+    Finding::new("antispam-fields", Severity::Info, format!("{} anti-spam fields decoded", decoded.len()))
+        .detail("Every field Exchange Online stamped, with its meaning and how sure that meaning is (documented by Microsoft, observed in real headers, or inferred). Unknown fields are kept, never dropped.")
+        .evidence_lines(decoded)
 }
 
 #[cfg(test)]

@@ -163,24 +163,7 @@ impl Analyzer for TransitTime {
                 continue;
             }
             slow += 1;
-            let (where_, why, ours) = side(&cx.decision.perimeter, chain, previous, hop);
-            out.push(
-                Finding::new(
-                    "slow-hop",
-                    Severity::Warning,
-                    format!("Hop {} took {} ({where_})", hop.index, human_duration(delay)),
-                )
-                .detail(format!("{} → {}: {why}", previous.route(), hop.route()))
-                .evidence(previous.line.clone())
-                .evidence(hop.line.clone())
-                .advice(if ours {
-                    "The delay was inside our own mail path: an admin checks the gateway's or server's queue and the message trace's Defer events; it is not the sender's to fix."
-                } else if hop.operator == Operator::Microsoft365 && Some(hop.index) != chain.entry_hop().map(|h| h.index) {
-                    "Run a message trace for this message and read its Defer events; check Microsoft 365 service health."
-                } else {
-                    "Tell the user the delay happened before the message reached us; the sender's mail admin can check their queue."
-                }),
-            );
+            out.push(slow_hop(cx, chain, previous, hop, delay));
         }
         let timed: Vec<&ReceivedHop> = chain
             .hops
@@ -219,6 +202,32 @@ impl Analyzer for TransitTime {
             ),
         }
     }
+}
+
+/// A hop slower than the threshold, with the side of the perimeter it happened on.
+fn slow_hop(
+    cx: &Context<'_>,
+    chain: &ReceivedChain,
+    previous: &ReceivedHop,
+    hop: &ReceivedHop,
+    delay: i64,
+) -> Finding {
+    let (where_, why, ours) = side(&cx.decision.perimeter, chain, previous, hop);
+    Finding::new(
+            "slow-hop",
+            Severity::Warning,
+            format!("Hop {} took {} ({where_})", hop.index, human_duration(delay)),
+        )
+        .detail(format!("{} → {}: {why}", previous.route(), hop.route()))
+        .evidence(previous.line.clone())
+        .evidence(hop.line.clone())
+        .advice(if ours {
+            "The delay was inside our own mail path: an admin checks the gateway's or server's queue and the message trace's Defer events; it is not the sender's to fix."
+        } else if hop.operator == Operator::Microsoft365 && Some(hop.index) != chain.entry_hop().map(|h| h.index) {
+            "Run a message trace for this message and read its Defer events; check Microsoft 365 service health."
+        } else {
+            "Tell the user the delay happened before the message reached us; the sender's mail admin can check their queue."
+        })
 }
 
 #[cfg(test)]

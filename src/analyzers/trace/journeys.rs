@@ -36,7 +36,7 @@ impl Analyzer for Journeys {
                     n + 1,
                     j.status.label(),
                     j.location
-                        .as_deref()
+                        .as_ref()
                         .map(|l| format!(" — {l}"))
                         .unwrap_or_default()
                 )
@@ -80,14 +80,14 @@ impl Analyzer for Journeys {
                     out.push(
                         Finding::new("gateway-hand-off-and-return", Severity::Info, format!("Handed to {} and returned", profile.display_name))
                             .detail(format!("Journey {} sent the message to {target} ({}); its \"Delivered\" only means handed to the gateway. Journey {} is the message coming back from the gateway.{dwell}", n + 1, profile.display_name, n + 2))
-                            .evidence(journey.location.clone().unwrap_or_default()),
+                            .evidence(journey.location.as_ref().map(ToString::to_string).unwrap_or_default()),
                     );
                 }
                 (Some(profile), None) if profile.expected_journeys > 1 => {
                     out.push(
                         Finding::new("gateway-never-returned", Severity::Problem, format!("Handed to {} and never came back", profile.display_name))
                             .detail(format!("Journey {} sent the message to {target} for scanning, and no later journey shows {} returning it to Microsoft 365. The message is held, dropped or delayed at the gateway.", n + 1, profile.display_name))
-                            .evidence(journey.location.clone().unwrap_or_default())
+                            .evidence(journey.location.as_ref().map(ToString::to_string).unwrap_or_default())
                             .advice(format!("Look the message up in the {} console (quarantine, message log) by Message-ID; if the trace was run right after sending, run it again in 10 minutes.", profile.display_name)),
                     );
                 }
@@ -95,7 +95,7 @@ impl Analyzer for Journeys {
                     out.push(
                         Finding::new("smart-host-hand-off", Severity::Info, "Handed to a smart host through an organisation connector")
                             .detail(format!("The message left Microsoft 365 through {} to {target}. \"Delivered\" means the smart host accepted it, not that it reached a mailbox.", hand.connector.as_deref().map_or("a connector".to_owned(), |c| format!("the connector '{c}'"))))
-                            .evidence(journey.location.clone().unwrap_or_default())
+                            .evidence(journey.location.as_ref().map(ToString::to_string).unwrap_or_default())
                             .advice("Follow the message in the smart host's own logs."),
                     );
                 }
@@ -103,7 +103,7 @@ impl Analyzer for Journeys {
                     out.push(
                         Finding::new("handed-to-remote-server", Severity::Info, "Handed to the recipient's mail server")
                             .detail(format!("Microsoft 365 delivered the message to {target}. That is the end of what a message trace can see: whether it reached the inbox is up to the receiving side."))
-                            .evidence(journey.location.clone().unwrap_or_default())
+                            .evidence(journey.location.as_ref().map(ToString::to_string).unwrap_or_default())
                             .advice("Ask the recipient's IT to search their logs for the Message-ID; give them the time and the destination IP."),
                     );
                 }

@@ -48,44 +48,7 @@ impl Analyzer for Outcome {
             );
             return;
         }
-        let (code, severity, title) = match facts.status {
-            Status::Delivered => (
-                "trace-delivered",
-                Severity::Ok,
-                "The trace shows the message delivered",
-            ),
-            Status::Junk => (
-                "trace-delivered-to-junk",
-                Severity::Warning,
-                "Delivered to the Junk Email folder",
-            ),
-            Status::Quarantined => (
-                "trace-quarantined",
-                Severity::Warning,
-                "The message was quarantined",
-            ),
-            Status::Blocked => (
-                "trace-blocked",
-                Severity::Problem,
-                "The message was blocked by policy",
-            ),
-            Status::Failed => ("trace-failed", Severity::Problem, "Delivery failed"),
-            Status::Pending => (
-                "trace-pending",
-                Severity::Warning,
-                "Not delivered yet: delivery is being retried",
-            ),
-            Status::Expanded => (
-                "trace-expanded",
-                Severity::Info,
-                "Sent to a group that was expanded",
-            ),
-            Status::Unknown => (
-                "trace-outcome-unknown",
-                Severity::Warning,
-                "The trace does not show a final outcome",
-            ),
-        };
+        let (code, severity, title) = headline(facts.status);
         let mut finding = Finding::new(code, severity, title)
             .detail(facts.location.clone().map_or_else(
                 || cx.decision.verdict.headline.clone(),
@@ -129,7 +92,7 @@ impl Analyzer for Outcome {
                     },
                     r.status.label(),
                     r.location
-                        .as_deref()
+                        .as_ref()
                         .map(|l| format!(" — {l}"))
                         .unwrap_or_default()
                 )
@@ -140,6 +103,48 @@ impl Analyzer for Outcome {
                     .evidence_lines(lines),
             );
         }
+    }
+}
+
+/// The outcome finding's code, severity and title for a status.
+fn headline(status: Status) -> (&'static str, Severity, &'static str) {
+    match status {
+        Status::Delivered => (
+            "trace-delivered",
+            Severity::Ok,
+            "The trace shows the message delivered",
+        ),
+        Status::Junk => (
+            "trace-delivered-to-junk",
+            Severity::Warning,
+            "Delivered to the Junk Email folder",
+        ),
+        Status::Quarantined => (
+            "trace-quarantined",
+            Severity::Warning,
+            "The message was quarantined",
+        ),
+        Status::Blocked => (
+            "trace-blocked",
+            Severity::Problem,
+            "The message was blocked by policy",
+        ),
+        Status::Failed => ("trace-failed", Severity::Problem, "Delivery failed"),
+        Status::Pending => (
+            "trace-pending",
+            Severity::Warning,
+            "Not delivered yet: delivery is being retried",
+        ),
+        Status::Expanded => (
+            "trace-expanded",
+            Severity::Info,
+            "Sent to a group that was expanded",
+        ),
+        Status::Unknown => (
+            "trace-outcome-unknown",
+            Severity::Warning,
+            "The trace does not show a final outcome",
+        ),
     }
 }
 

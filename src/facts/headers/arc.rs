@@ -175,6 +175,16 @@ pub fn chain(block: &HeaderBlock) -> ArcChain {
         }
     }
     instances.sort_by_key(|x| x.instance);
+    check_sequence(&instances, &mut problems);
+    ArcChain {
+        instances,
+        problems,
+    }
+}
+
+/// What RFC 8617 requires of a chain sorted by instance: no gap, each instance complete,
+/// and the `cv=` each sealer must write.
+fn check_sequence(instances: &[ArcInstance], problems: &mut Vec<String>) {
     for (expected, entry) in (1u32..).zip(instances.iter()) {
         if entry.instance != expected {
             problems.push(format!(
@@ -184,7 +194,7 @@ pub fn chain(block: &HeaderBlock) -> ArcChain {
             break;
         }
     }
-    for entry in &instances {
+    for entry in instances {
         let i = entry.instance;
         if !entry.has_seal {
             problems.push(format!("instance i={i} has no ARC-Seal"));
@@ -209,10 +219,6 @@ pub fn chain(block: &HeaderBlock) -> ArcChain {
             }
             _ => {}
         }
-    }
-    ArcChain {
-        instances,
-        problems,
     }
 }
 
