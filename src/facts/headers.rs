@@ -25,7 +25,7 @@ use crate::knowledge::Knowledge;
 pub use alignment::Alignment;
 pub use antispam::{AntispamFacts, FilterSkip, SpamField};
 pub use arc::ArcChain;
-pub use auth_results::{AuthResults, MethodResult, ReceivedSpf};
+pub use auth_results::{AuthResult, AuthResults, MethodResult, ReceivedSpf};
 pub use chain::{Operator, ReceivedChain, ReceivedHop};
 pub use dkim_body::BodyCheck;
 pub use dkim_signature::DkimSignature;
@@ -43,7 +43,7 @@ pub struct DkimCheck {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Compauth {
     /// `pass`, `fail`, `softpass`, `none`.
-    pub result: String,
+    pub result: AuthResult,
     /// The reason code (`001`).
     pub reason: Option<String>,
     /// What the reason code means.
@@ -96,11 +96,11 @@ impl AuthFacts {
         self.trusted.and_then(|i| self.results.get(i))
     }
 
-    /// The trusted result of `method`, lower case.
-    pub fn result(&self, method: &str) -> Option<&str> {
+    /// The trusted result of `method`.
+    pub fn result(&self, method: &str) -> Option<&AuthResult> {
         self.trusted()
             .and_then(|r| r.first(method))
-            .map(|r| r.result.as_str())
+            .map(|r| &r.result)
     }
 }
 
@@ -307,7 +307,7 @@ fn auth_facts(
                 .and_then(|s| s.envelope_from.clone())
         })
         .or_else(|| block.get("Return-Path").map(str::to_owned));
-    let mut dkim_domains: Vec<(String, Option<String>)> = trusted
+    let mut dkim_domains: Vec<(String, Option<AuthResult>)> = trusted
         .map(|r| {
             r.all("dkim")
                 .filter_map(|d| {
@@ -347,7 +347,7 @@ fn contract_authentication(auth: &AuthFacts) -> Authentication {
     };
     let dkim = trusted.and_then(|r| {
         r.all("dkim")
-            .find(|d| d.result == "pass")
+            .find(|d| d.result == AuthResult::Pass)
             .or_else(|| r.first("dkim"))
             .and_then(MethodResult::contract_result)
     });
@@ -357,7 +357,8 @@ fn contract_authentication(auth: &AuthFacts) -> Authentication {
         }
         auth.received_spf
             .first()
-            .and_then(|s| auth_results::contract_word(&s.result))
+            .and_then(|s| AuthResult::parse(&s.result).contract())
+            .map(str::to_owned)
     });
     // Microsoft's own ARC-Authentication-Results, then the trusted results; otherwise the
     // newest seal's cv= (a chain broken in its structure fails).

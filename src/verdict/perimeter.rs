@@ -11,6 +11,7 @@ use std::net::IpAddr;
 use crate::case::{CaseMessage, EventKind};
 use crate::diagnosis::{Side, Status};
 use crate::facts::MessageFacts;
+use crate::facts::headers::AuthResult;
 use crate::facts::headers::{BodyCheck, HeaderFacts, Operator};
 use crate::knowledge::Knowledge;
 
@@ -441,8 +442,8 @@ fn check_against_gateway(perimeter: &mut Perimeter, headers: &HeaderFacts) {
         .map(bare_ip);
     let spf_failed = spf_result.is_some_and(|r| {
         !matches!(
-            r.result.to_ascii_lowercase().as_str(),
-            "pass" | "bestguesspass" | "none"
+            r.result,
+            AuthResult::Pass | AuthResult::BestGuessPass | AuthResult::None
         )
     });
     if let Some(g) = &perimeter.gateway {
@@ -457,7 +458,7 @@ fn check_against_gateway(perimeter: &mut Perimeter, headers: &HeaderFacts) {
             .any(|c| matches!(c.body, BodyCheck::Differs { .. }))
             || auth.trusted().is_some_and(|t| {
                 t.all("dkim").any(|r| {
-                    r.result.eq_ignore_ascii_case("fail")
+                    r.result == AuthResult::Fail
                         && r.comment
                             .as_deref()
                             .is_some_and(|c| c.to_ascii_lowercase().contains("body hash"))

@@ -6,6 +6,7 @@ use super::perimeter::Perimeter;
 use super::signals::Signals;
 use crate::diagnosis::{DecidedBy, Status};
 use crate::facts::MessageFacts;
+use crate::facts::headers::AuthResult;
 use crate::knowledge::Knowledge;
 
 /// The one decisive cause of a verdict beyond the layer that decided: it becomes the
@@ -140,12 +141,12 @@ pub(super) fn rank(
     .into_iter()
     .filter(|(_, r)| {
         r.as_deref()
-            .is_some_and(|r| matches!(r, "fail" | "softfail" | "permerror"))
+            .map(AuthResult::parse)
+            .is_some_and(|r| r.is_failure())
     })
     .map(|(m, _)| m.to_owned())
     .collect();
-    let decisive = auth.dmarc.as_deref() == Some("fail")
-        || auth.compauth.as_deref() == Some("fail")
-        || failed.iter().any(|m| m == "SPF");
+    let fail = |r: &Option<String>| r.as_deref().map(AuthResult::parse) == Some(AuthResult::Fail);
+    let decisive = fail(&auth.dmarc) || fail(&auth.compauth) || failed.iter().any(|m| m == "SPF");
     (decisive && !failed.is_empty()).then_some(RootCause::SenderAuthentication { failed })
 }

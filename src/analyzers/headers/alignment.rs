@@ -5,6 +5,7 @@
 use super::header_facts;
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::AuthResult;
 use crate::facts::headers::alignment::Aligned;
 use crate::step::Step;
 
@@ -55,7 +56,7 @@ impl Analyzer for Alignment {
         {
             lines.push(format!(
                 "SPF ({}) checked MailFrom {mail_from}: {} as From {from}",
-                spf_result.unwrap_or("no result"),
+                spf_result.map_or("no result", AuthResult::as_str),
                 words(aligned)
             ));
         }
@@ -64,8 +65,8 @@ impl Analyzer for Alignment {
                 "DKIM d={} ({}): {} as From {from}",
                 dkim.domain,
                 dkim.result
-                    .as_deref()
-                    .unwrap_or("signature present, result not recorded"),
+                    .as_ref()
+                    .map_or("signature present, result not recorded", AuthResult::as_str),
                 words(dkim.aligned)
             ));
         }
@@ -74,12 +75,12 @@ impl Analyzer for Alignment {
         }
         let dmarc = auth.result("dmarc");
         let aligned_pass = alignment.has_aligned_pass(spf_result);
-        let any_pass = spf_result == Some("pass")
+        let any_pass = spf_result == Some(&AuthResult::Pass)
             || alignment
                 .dkim
                 .iter()
-                .any(|d| d.result.as_deref() == Some("pass"));
-        if aligned_pass && dmarc == Some("fail") {
+                .any(|d| d.result == Some(AuthResult::Pass));
+        if aligned_pass && dmarc == Some(&AuthResult::Fail) {
             out.push(
                 Finding::new("authentication-alignment", Severity::Info, format!("Identifiers compared with the From domain {from}"))
                     .detail(format!("{}. By these results an aligned pass exists, yet the receiver recorded dmarc=fail: the domain's DMARC record may demand strict alignment (aspf=s / adkim=s), or the results were evaluated on other identifiers.", lines.join("; ")))
@@ -95,7 +96,7 @@ impl Analyzer for Alignment {
                 .detail(lines.join("; "))
                 .evidence_lines(lines.clone()),
             );
-        } else if any_pass && dmarc != Some("pass") {
+        } else if any_pass && dmarc != Some(&AuthResult::Pass) {
             out.push(
                 Finding::new(
                     "authentication-not-aligned",

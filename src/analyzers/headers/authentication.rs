@@ -5,6 +5,7 @@
 use super::{field_lines, header_facts};
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::AuthResult;
 use crate::facts::headers::{AuthAuthority, AuthResults, Compauth, HeaderFacts, MethodResult};
 use crate::step::Step;
 use crate::verdict::perimeter::{OurGateway, Perimeter};
@@ -97,10 +98,6 @@ fn capitalise(text: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
         .unwrap_or_default()
-}
-
-fn is_pass(word: &str) -> bool {
-    matches!(word, "pass" | "bestguesspass")
 }
 
 fn authserv(results: &AuthResults) -> String {
@@ -245,14 +242,14 @@ fn methods_verdict(
         let Some(result) = (if method == "dkim" {
             trusted
                 .all("dkim")
-                .find(|r| is_pass(&r.result))
+                .find(|r| r.result.is_pass())
                 .or_else(|| trusted.first("dkim"))
         } else {
             trusted.first(method)
         }) else {
             continue;
         };
-        if is_pass(&result.result) {
+        if result.result.is_pass() {
             passes.push(meaning(method, result));
         } else {
             failures.push(meaning(method, result));
@@ -269,7 +266,9 @@ fn methods_verdict(
             .evidence_lines(evidence_lines.to_vec()),
         );
     } else if !failures.is_empty() {
-        let dmarc_failed = trusted.first("dmarc").is_some_and(|d| d.result == "fail");
+        let dmarc_failed = trusted
+            .first("dmarc")
+            .is_some_and(|d| d.result == AuthResult::Fail);
         let methods = failures
             .iter()
             .map(|f| f.split(':').next().unwrap_or(""))
@@ -343,9 +342,9 @@ fn failed_inside_perimeter(
 /// Composite authentication's result and reason, explained.
 fn compauth_finding(cx: &Context<'_>, compauth: &Compauth, evidence_lines: &[String]) -> Finding {
     let reason = compauth.reason.as_deref().unwrap_or("?");
-    let severity = match compauth.result.as_str() {
-        "pass" => Severity::Ok,
-        "fail" => Severity::Warning,
+    let severity = match compauth.result {
+        AuthResult::Pass => Severity::Ok,
+        AuthResult::Fail => Severity::Warning,
         _ => Severity::Info,
     };
     Finding::new(

@@ -5,6 +5,7 @@
 use super::header_facts;
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::AuthResult;
 use crate::facts::headers::dkim_body::NotChecked;
 use crate::facts::headers::{BodyCheck, DkimCheck};
 use crate::step::Step;
@@ -31,7 +32,7 @@ fn evidence(check: &DkimCheck) -> String {
 }
 
 /// What the trusted Authentication-Results recorded for this signature's domain.
-fn receiver_result<'a>(cx: &'a Context<'_>, check: &DkimCheck) -> Option<&'a str> {
+fn receiver_result<'a>(cx: &'a Context<'_>, check: &DkimCheck) -> Option<&'a AuthResult> {
     let trusted = header_facts(cx)?.auth.trusted()?;
     let domain = check.signature.domain.as_deref()?;
     trusted
@@ -40,20 +41,20 @@ fn receiver_result<'a>(cx: &'a Context<'_>, check: &DkimCheck) -> Option<&'a str
             r.property("header.d")
                 .is_some_and(|d| d.eq_ignore_ascii_case(domain))
         })
-        .map(|r| r.result.as_str())
+        .map(|r| &r.result)
 }
 
 /// The finding for a body that no longer matches its signature, read against what the
 /// receiver found when the message arrived.
-fn changed(check: &DkimCheck, computed: &str, at_receipt: Option<&str>) -> Finding {
+fn changed(check: &DkimCheck, computed: &str, at_receipt: Option<&AuthResult>) -> Finding {
     let title = format!("The body was changed after {} signed it", label(check));
     let what =
         format!("The body hash of this message ({computed}) differs from the signature's bh=.");
     match at_receipt {
-        Some("pass") => Finding::new("dkim-body-changed-after-receipt", Severity::Info, title)
+        Some(AuthResult::Pass) => Finding::new("dkim-body-changed-after-receipt", Severity::Info, title)
             .detail(format!("{what} Microsoft 365 verified this signature when the message arrived, so the body changed afterwards — most often the mail client that saved this file re-encoded the message, or a rule changed it after the check. Not a delivery problem."))
             .evidence(evidence(check)),
-        Some("fail") => Finding::new("dkim-body-changed", Severity::Problem, title)
+        Some(AuthResult::Fail) => Finding::new("dkim-body-changed", Severity::Problem, title)
             .detail(format!("{what} Something rewrote the body after signing — a gateway banner, a disclaimer or footer rule, a link rewriter or a forwarder — and that is why DKIM failed."))
             .evidence(evidence(check))
             .advice(MODIFIER_ADVICE),

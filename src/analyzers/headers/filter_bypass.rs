@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use super::{field_lines, header_facts};
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::AuthResult;
 use crate::facts::headers::FilterSkip;
 use crate::step::Step;
 
@@ -73,7 +74,7 @@ impl Analyzer for FilterBypass {
             .iter()
             .filter_map(|m| {
                 let r = auth.result(m)?;
-                matches!(r, "fail" | "softfail").then(|| format!("{m}={r}"))
+                matches!(r, AuthResult::Fail | AuthResult::SoftFail).then(|| format!("{m}={r}"))
             })
             .collect();
         let skip = spam.filter_skip();

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::{field_lines, header_facts};
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::AuthResult;
 use crate::facts::headers::alignment::domain_of;
 use crate::step::Step;
 
@@ -31,7 +32,7 @@ impl Analyzer for Spoof {
         };
         let auth = &facts.auth;
         let compauth = auth.compauth.as_ref();
-        let failed = compauth.is_some_and(|c| c.result == "fail");
+        let failed = compauth.is_some_and(|c| c.result == AuthResult::Fail);
         let reason = compauth.and_then(|c| c.reason.as_deref()).unwrap_or("");
         let spoof_cat = facts.spam.verdict("CAT").as_deref() == Some("SPOOF");
         let from = auth

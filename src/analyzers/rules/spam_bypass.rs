@@ -3,6 +3,7 @@
 
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
+use crate::facts::headers::AuthResult;
 use crate::facts::headers::FilterSkip;
 use crate::step::Step;
 
@@ -47,14 +48,7 @@ impl Analyzer for SpamBypass {
             .filter(|n| !gateway_rules.contains(n))
             .collect();
         let cat = antispam.and_then(|a| a.cat.as_deref()).unwrap_or("");
-        let failed = |v: Option<&String>| {
-            v.is_some_and(|r| {
-                matches!(
-                    r.to_ascii_lowercase().as_str(),
-                    "fail" | "softfail" | "permerror"
-                )
-            })
-        };
+        let failed = |v: Option<&String>| v.is_some_and(|r| AuthResult::parse(r).is_failure());
         let auth_failed = auth.is_some_and(|a| {
             failed(a.dmarc.as_ref())
                 || failed(a.compauth.as_ref())

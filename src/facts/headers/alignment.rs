@@ -2,6 +2,7 @@
 //! domain and each DKIM signing domain, strict (equal) or relaxed (same organizational
 //! domain). Explains a DMARC failure whose SPF and DKIM both "passed" — for someone else.
 
+use super::auth_results::AuthResult;
 use crate::knowledge::antispam_fields::AntispamFields;
 
 /// How two domains align.
@@ -34,7 +35,7 @@ pub struct DkimAlignment {
     /// Alignment with the From domain.
     pub aligned: Aligned,
     /// The receiver's DKIM result for this domain, when it recorded one.
-    pub result: Option<String>,
+    pub result: Option<AuthResult>,
 }
 
 /// Alignment of a message's identifiers.
@@ -70,13 +71,13 @@ impl Alignment {
     }
 
     /// True when a passing DKIM result or a passing SPF result is aligned: what DMARC needs.
-    pub fn has_aligned_pass(&self, spf_result: Option<&str>) -> bool {
-        let spf = spf_result == Some("pass")
+    pub fn has_aligned_pass(&self, spf_result: Option<&AuthResult>) -> bool {
+        let spf = spf_result == Some(&AuthResult::Pass)
             && matches!(self.spf, Some(Aligned::Strict | Aligned::Relaxed));
         let dkim = self
             .dkim
             .iter()
-            .any(|d| d.result.as_deref() == Some("pass") && d.aligned != Aligned::No);
+            .any(|d| d.result == Some(AuthResult::Pass) && d.aligned != Aligned::No);
         spf || dkim
     }
 }
@@ -108,7 +109,7 @@ fn compare(a: &str, b: &str, table: &AntispamFields) -> Aligned {
 pub fn align(
     from: Option<&str>,
     mail_from: Option<&str>,
-    dkim: &[(String, Option<String>)],
+    dkim: &[(String, Option<AuthResult>)],
     table: &AntispamFields,
 ) -> Alignment {
     let from_domain = from.and_then(domain_of);
@@ -150,8 +151,8 @@ mod tests {
             Some("\"Deals\" <offers@deals.example.com>"),
             Some("bounce@em.deals.example.com"),
             &[
-                ("deals.example.com".into(), Some("pass".into())),
-                ("esp.example.net".into(), Some("pass".into())),
+                ("deals.example.com".into(), Some(AuthResult::Pass)),
+                ("esp.example.net".into(), Some(AuthResult::Pass)),
             ],
             &table,
         );
@@ -159,7 +160,7 @@ mod tests {
         assert_eq!(a.spf, Some(Aligned::Relaxed));
         assert_eq!(a.dkim[0].aligned, Aligned::Strict);
         assert_eq!(a.dkim[1].aligned, Aligned::No);
-        assert!(a.has_aligned_pass(Some("fail")));
+        assert!(a.has_aligned_pass(Some(&AuthResult::Fail)));
     }
 
     #[test]
@@ -172,7 +173,7 @@ mod tests {
             &table,
         );
         assert_eq!(a.spf, Some(Aligned::No));
-        assert!(!a.has_aligned_pass(Some("pass")));
+        assert!(!a.has_aligned_pass(Some(&AuthResult::Pass)));
     }
 
     #[test]

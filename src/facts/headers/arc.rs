@@ -84,7 +84,8 @@ impl ArcChain {
     pub fn newest_cv(&self) -> Option<String> {
         self.newest()
             .and_then(|i| i.cv.as_deref())
-            .and_then(auth_results::contract_word)
+            .and_then(|cv| auth_results::AuthResult::parse(cv).contract())
+            .map(str::to_owned)
     }
 
     /// The sealer Microsoft 365 trusted when it let ARC override a failure (compauth reason

@@ -8,8 +8,8 @@
 pub struct MethodResult {
     /// Method, lower case (`spf`, `dkim`, `dmarc`, `arc`, `compauth`, …).
     pub method: String,
-    /// Result word, lower case as written.
-    pub result: String,
+    /// The result.
+    pub result: AuthResult,
     /// `reason=` (compauth's reason code, or a text).
     pub reason: Option<String>,
     /// `action=` (DMARC's action).
@@ -33,22 +33,96 @@ impl MethodResult {
     /// The result in the contract's words (RFC 8601 plus `bestguesspass` and `softpass`);
     /// `None` for words outside that list (kept in [`Self::result`]).
     pub fn contract_result(&self) -> Option<String> {
-        contract_word(&self.result)
+        self.result.contract().map(str::to_owned)
     }
 }
 
-/// Maps a result word to the contract's vocabulary.
-pub fn contract_word(word: &str) -> Option<String> {
-    let word = word.trim().to_ascii_lowercase();
-    let mapped = match word.as_str() {
-        "pass" | "fail" | "softfail" | "neutral" | "none" | "temperror" | "permerror"
-        | "bestguesspass" | "softpass" => word.as_str(),
-        "hardfail" => "fail",
-        "tempfail" => "temperror",
-        "permfail" => "permerror",
-        _ => return None,
-    };
-    Some(mapped.to_owned())
+/// A method's result in RFC 8601's words (plus Microsoft's `bestguesspass` and
+/// `softpass`), with the older synonyms read as what they mean. Callers ask what kind of
+/// result it is, never compare words.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AuthResult {
+    /// `pass`.
+    Pass,
+    /// `fail` (also `hardfail`).
+    Fail,
+    /// `softfail` (SPF `~all`).
+    SoftFail,
+    /// `neutral` (SPF `?all`).
+    Neutral,
+    /// `none`: nothing to check.
+    #[default]
+    None,
+    /// `temperror` (also `tempfail`).
+    TempError,
+    /// `permerror` (also `permfail`).
+    PermError,
+    /// Microsoft's `bestguesspass`: no record, but the sender's infrastructure matches.
+    BestGuessPass,
+    /// Microsoft's composite `softpass`.
+    SoftPass,
+    /// A word outside the vocabulary, lower case as written.
+    Other(String),
+}
+
+impl AuthResult {
+    /// Reads a result word, case-insensitively.
+    pub fn parse(word: &str) -> Self {
+        let word = word.trim().to_ascii_lowercase();
+        match word.as_str() {
+            "pass" => Self::Pass,
+            "fail" | "hardfail" => Self::Fail,
+            "softfail" => Self::SoftFail,
+            "neutral" => Self::Neutral,
+            "none" => Self::None,
+            "temperror" | "tempfail" => Self::TempError,
+            "permerror" | "permfail" => Self::PermError,
+            "bestguesspass" => Self::BestGuessPass,
+            "softpass" => Self::SoftPass,
+            _ => Self::Other(word),
+        }
+    }
+
+    /// The contract's word; `None` for a word outside the vocabulary.
+    pub fn contract(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::SoftFail => "softfail",
+            Self::Neutral => "neutral",
+            Self::None => "none",
+            Self::TempError => "temperror",
+            Self::PermError => "permerror",
+            Self::BestGuessPass => "bestguesspass",
+            Self::SoftPass => "softpass",
+            Self::Other(_) => return Option::None,
+        })
+    }
+
+    /// The word as shown: the contract's, or the unknown word as written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Other(word) => word,
+            known => known.contract().unwrap_or_default(),
+        }
+    }
+
+    /// True for `pass` and Microsoft's `bestguesspass`.
+    pub fn is_pass(&self) -> bool {
+        matches!(self, Self::Pass | Self::BestGuessPass)
+    }
+
+    /// True for a result that says the sender's authentication is wrong: `fail`,
+    /// `softfail` or a broken record (`permerror`).
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Self::Fail | Self::SoftFail | Self::PermError)
+    }
+}
+
+impl std::fmt::Display for AuthResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One Authentication-Results-like header.
@@ -282,7 +356,7 @@ pub fn parse(value: &str) -> (Option<u32>, Option<String>, Vec<MethodResult>) {
                         }
                         current = Some(MethodResult {
                             method: lower,
-                            result: value.to_ascii_lowercase(),
+                            result: AuthResult::parse(&value),
                             ..MethodResult::default()
                         });
                         continue;
@@ -437,10 +511,15 @@ mod tests {
     }
 
     #[test]
-    fn maps_result_words_to_the_contract() {
-        assert_eq!(contract_word("Pass").as_deref(), Some("pass"));
-        assert_eq!(contract_word("hardfail").as_deref(), Some("fail"));
-        assert_eq!(contract_word("policy"), None);
+    fn result_words_are_read_as_what_they_mean() {
+        assert_eq!(AuthResult::parse("Pass"), AuthResult::Pass);
+        assert_eq!(AuthResult::parse("hardfail").contract(), Some("fail"));
+        assert_eq!(AuthResult::parse("tempfail"), AuthResult::TempError);
+        let other = AuthResult::parse("Policy");
+        assert_eq!(other.contract(), None);
+        assert_eq!(other.to_string(), "policy");
+        assert!(AuthResult::BestGuessPass.is_pass() && !AuthResult::SoftPass.is_failure());
+        assert!(AuthResult::PermError.is_failure() && !AuthResult::TempError.is_failure());
     }
 
     #[test]
