@@ -286,8 +286,9 @@ pub struct Verdict {
 pub struct StepReport {
     /// Step number 1–5.
     pub step: u8,
-    /// Step id (`trace`, `status`, …).
-    pub id: String,
+    /// The step; the contract writes its id (`trace`, `status`, …).
+    #[serde(with = "step_id")]
+    pub id: Step,
     /// Step title.
     pub title: String,
     /// Findings, most serious first.
@@ -299,7 +300,7 @@ impl StepReport {
     pub fn empty(step: Step) -> Self {
         Self {
             step: step.number(),
-            id: step.id().to_owned(),
+            id: step,
             title: step.title().to_owned(),
             findings: Vec::new(),
         }
@@ -645,7 +646,7 @@ pub struct Diagnosis {
 impl Diagnosis {
     /// The step report for `step`.
     pub fn step(&self, step: Step) -> Option<&StepReport> {
-        self.steps.iter().find(|s| s.id == step.id())
+        self.steps.iter().find(|s| s.id == step)
     }
 
     /// The next actions grouped by who acts, in the order the verdict put them: the group
@@ -671,5 +672,24 @@ impl Diagnosis {
             .filter_map(|e| e.time.as_deref())
             .chain(self.hops.iter().filter_map(|h| h.time.as_deref()))
             .find_map(|t| chrono::DateTime::parse_from_rfc3339(t.trim()).ok())
+    }
+}
+
+/// A step as the contract writes it: its id (`trace`, `status`, …).
+mod step_id {
+    use serde::{Deserialize as _, Deserializer, Serializer};
+
+    use crate::step::Step;
+
+    pub fn serialize<S: Serializer>(step: &Step, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(step.id())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Step, D::Error> {
+        let id = String::deserialize(deserializer)?;
+        Step::ALL
+            .into_iter()
+            .find(|s| s.id() == id)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown step id {id:?}")))
     }
 }
