@@ -173,4 +173,35 @@ mod tests {
         assert_eq!(findings[0].code, "ip-policy-listed");
         assert_eq!(findings[0].severity, Severity::Warning);
     }
+
+    #[test]
+    fn one_clean_line_for_every_list_that_does_not_list_the_ip() {
+        let online = OnlineResults {
+            blocklists: vec![
+                check("Spamhaus", BlocklistOutcome::NotListed),
+                check("Barracuda", BlocklistOutcome::NotListed),
+                check("UCEPROTECT", BlocklistOutcome::NotApplicable),
+            ],
+            ..OnlineResults::default()
+        };
+        let findings = super::super::run_online(&Blocklists, &online);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, "ip-not-blocklisted");
+        assert_eq!(findings[0].severity, Severity::Ok);
+        assert_eq!(
+            findings[0].title,
+            "203.0.113.5 is not listed on Spamhaus, Barracuda"
+        );
+    }
+
+    #[test]
+    fn silent_offline_and_without_lists() {
+        assert!(
+            crate::testing::Scenario::empty()
+                .run(&Blocklists)
+                .is_empty()
+        );
+        let none = OnlineResults::default();
+        assert!(super::super::run_online(&Blocklists, &none).is_empty());
+    }
 }
