@@ -240,7 +240,7 @@ fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
     for read in outcome.read {
         let loaded = read.map_err(refuse)?;
         if let Some(raw) = &loaded.raw {
-            raw_inputs.push((loaded.parsed.info.clone(), raw.to_vec()));
+            raw_inputs.push((loaded.parsed.info.clone(), raw.clone()));
         }
     }
     if let Some(error) = outcome.online_error {
@@ -266,28 +266,25 @@ fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
     // or anything is printed: a failing one leaves no other half done.
     let mut staged = Vec::new();
     let mut bundle_path = None;
+    // Redacted (and capped) once for every output of the run.
+    let shown = export::prepare(&diagnosis, &report_options);
     if let Some(path) = &args.bundle {
         let path = if path.is_dir() {
-            let named = if args.redact {
-                export::redact::redact(&diagnosis)
-            } else {
-                diagnosis.clone()
-            };
-            let path = path.join(export::suggested_file_name(&named, "zip"));
+            let path = path.join(export::suggested_file_name(&shown, "zip"));
             refuse_input_as_output(args, &path)?;
             path
         } else {
             path.clone()
         };
         staged.push(
-            export::bundle::stage_bundle(&path, &diagnosis, &raw_inputs, &report_options)
+            export::bundle::stage_prepared_bundle(&path, &shown, &raw_inputs, &report_options)
                 .map_err(refuse)?,
         );
         bundle_path = Some(path);
     }
     drop(raw_inputs);
     let rendered = (args.bundle.is_none() || args.output.is_some()).then(|| {
-        let mut rendered = export::render_with(&diagnosis, format, &report_options);
+        let mut rendered = export::render_prepared(&shown, format, &report_options);
         if !rendered.ends_with('\n') {
             rendered.push('\n');
         }

@@ -10,7 +10,6 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -18,7 +17,7 @@ use std::time::Duration;
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// The temporary files this process has created and not yet renamed or removed.
-static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+static PENDING: parking_lot::Mutex<Vec<PathBuf>> = parking_lot::Mutex::new(Vec::new());
 
 /// Where no process list can be asked, a temporary file this old is taken for a killed
 /// run's: no report takes an hour to write.
@@ -83,19 +82,14 @@ impl Drop for Staged {
 /// Removes every temporary file this process has in flight; for a signal handler, just
 /// before the process exits.
 pub fn remove_pending() {
-    let pending = match PENDING.lock() {
-        Ok(mut pending) => std::mem::take(&mut *pending),
-        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-    };
+    let pending = std::mem::take(&mut *PENDING.lock());
     for temp in pending {
         std::fs::remove_file(temp).ok();
     }
 }
 
 fn forget_pending(temp: &Path) {
-    if let Ok(mut pending) = PENDING.lock() {
-        pending.retain(|p| p != temp);
-    }
+    PENDING.lock().retain(|p| p != temp);
 }
 
 /// The prefix of the temporary names of a target named `base`: `.{base}.`, followed by
@@ -125,9 +119,7 @@ fn create_temp(path: &Path) -> io::Result<(PathBuf, File)> {
             std::process::id()
         ));
         // Listed before it exists, so a signal between the two cannot miss it.
-        if let Ok(mut pending) = PENDING.lock() {
-            pending.push(temp.clone());
-        }
+        PENDING.lock().push(temp.clone());
         match OpenOptions::new().write(true).create_new(true).open(&temp) {
             Ok(file) => return Ok((temp, file)),
             Err(e) => {
@@ -192,7 +184,7 @@ mod tests {
 
     /// `remove_pending` removes every pending file of the process, so the tests that stage
     /// files run one at a time.
-    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    static SERIAL: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
 
     fn scratch() -> PathBuf {
         let dir = std::env::temp_dir().join(format!(

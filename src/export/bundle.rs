@@ -64,10 +64,10 @@ fn hex_sha256(bytes: &[u8]) -> String {
 
 /// Writes the bundle of `diagnosis` and the raw `inputs` to `path`, atomically. With
 /// `options.redact` the reports are redacted and the raw inputs are left out.
-pub fn write_bundle(
+pub fn write_bundle<B: AsRef<[u8]>>(
     path: &Path,
     diagnosis: &Diagnosis,
-    inputs: &[(InputInfo, Vec<u8>)],
+    inputs: &[(InputInfo, B)],
     options: &Options,
 ) -> Result<(), BundleError> {
     stage_bundle(path, diagnosis, inputs, options)?
@@ -84,14 +84,23 @@ fn io_error(path: &Path, error: &io::Error) -> BundleError {
 
 /// The bundle [`write_bundle`] writes, written in full under a temporary name beside
 /// `path`, to be committed once every other output of the run is written too.
-pub fn stage_bundle(
+pub fn stage_bundle<B: AsRef<[u8]>>(
     path: &Path,
     diagnosis: &Diagnosis,
-    inputs: &[(InputInfo, Vec<u8>)],
+    inputs: &[(InputInfo, B)],
     options: &Options,
 ) -> Result<atomic::Staged, BundleError> {
-    let shown = prepare(diagnosis, options);
-    let shown = shown.as_ref();
+    stage_prepared_bundle(path, &prepare(diagnosis, options), inputs, options)
+}
+
+/// As [`stage_bundle`], for a diagnosis [`prepare`] already made for `options` (a caller
+/// writing a report too redacts once).
+pub fn stage_prepared_bundle<B: AsRef<[u8]>>(
+    path: &Path,
+    shown: &Diagnosis,
+    inputs: &[(InputInfo, B)],
+    options: &Options,
+) -> Result<atomic::Staged, BundleError> {
     let mut members: Vec<(String, &[u8])> = Vec::new();
     let reports: Vec<(&str, String)> = [
         ("report.html", Format::Html),
@@ -108,6 +117,8 @@ pub fn stage_bundle(
         "Mailflow evidence bundle\n\nEvery member with its size in bytes and SHA-256.\n\n",
     );
     for (n, (info, bytes)) in inputs.iter().enumerate() {
+        // Borrowed, never copied: a 190 MB input is held once for the whole run.
+        let bytes: &[u8] = bytes.as_ref();
         let member = input_member_name(n + 1, info.kind);
         if options.redact {
             writeln!(
@@ -125,7 +136,7 @@ pub fn stage_bundle(
                 info.kind.describe()
             )
             .ok();
-            members.push((member, bytes.as_slice()));
+            members.push((member, bytes));
         }
     }
     manifest.push('\n');

@@ -97,8 +97,9 @@ pub fn render_with(diagnosis: &Diagnosis, format: Format, options: &Options) -> 
 }
 
 /// `diagnosis` as a report shows it: redacted when `options.redact` says so, every string
-/// capped; borrowed when nothing needs changing.
-fn prepare<'a>(diagnosis: &'a Diagnosis, options: &Options) -> Cow<'a, Diagnosis> {
+/// capped; borrowed when nothing needs changing. A caller writing several reports of one
+/// diagnosis prepares it once and renders each with [`render_prepared`].
+pub fn prepare<'a>(diagnosis: &'a Diagnosis, options: &Options) -> Cow<'a, Diagnosis> {
     if options.redact {
         return Cow::Owned(redact::redact(diagnosis));
     }
@@ -113,8 +114,8 @@ fn prepare<'a>(diagnosis: &'a Diagnosis, options: &Options) -> Cow<'a, Diagnosis
     }
 }
 
-/// Renders a diagnosis that is already redacted as far as `options` asks.
-fn render_prepared(diagnosis: &Diagnosis, format: Format, options: &Options) -> String {
+/// Renders a diagnosis that [`prepare`] made (redacted as far as `options` asks, capped).
+pub fn render_prepared(diagnosis: &Diagnosis, format: Format, options: &Options) -> String {
     match format {
         Format::Json => json::render(diagnosis),
         Format::Markdown => markdown::render(&summary::Summary::build(diagnosis, options)),

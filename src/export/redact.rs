@@ -27,7 +27,7 @@
 //! also hidden in a headline written before it. Pseudonyms are numbered in the order
 //! values are first seen, so a report redacts the same way every time.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
 
@@ -255,6 +255,55 @@ struct Structured {
     inputs: Vec<String>,
 }
 
+/// What a field holds, for redaction.
+#[derive(Clone, Copy)]
+enum Field {
+    /// One of [`KEPT`].
+    Kept,
+    /// An address, with the rank of its field in [`ADDRESS_FIELDS`].
+    Address(usize),
+    /// The message's subject.
+    Subject,
+    /// A Message-ID.
+    MessageId,
+    /// An input's file name.
+    InputName,
+    /// A hop's `from` or `by` name.
+    HopHost,
+    /// Free text.
+    Text,
+}
+
+/// Each key path's [`Field`], worked out once per path rather than once per string.
+#[derive(Default)]
+struct FieldKinds(HashMap<String, Field>);
+
+impl FieldKinds {
+    fn of(&mut self, path: &KeyPath<'_>) -> Field {
+        let key = path.join(".");
+        if let Some(&kind) = self.0.get(&key) {
+            return kind;
+        }
+        let kind = if is_kept(path) {
+            Field::Kept
+        } else if let Some(rank) = ADDRESS_FIELDS.iter().position(|p| path_is(path, p)) {
+            Field::Address(rank)
+        } else if is_one_of(path, SUBJECT_FIELDS) {
+            Field::Subject
+        } else if is_one_of(path, MESSAGE_ID_FIELDS) {
+            Field::MessageId
+        } else if path_is(path, INPUT_NAME_FIELD) {
+            Field::InputName
+        } else if is_one_of(path, HOP_HOST_FIELDS) {
+            Field::HopHost
+        } else {
+            Field::Text
+        };
+        self.0.insert(key, kind);
+        kind
+    }
+}
+
 /// What a redacted report says when the diagnosis could not be walked (a bug): nothing of
 /// the input, rather than the input unredacted.
 fn withheld(diagnosis: &Diagnosis) -> Diagnosis {
@@ -322,6 +371,30 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
     !joins(before, first) && !joins(after, last)
 }
 
+/// Characters a pattern cannot match without, looked for once per string so that most
+/// strings skip most patterns: an address needs `@`, a subject line or an IPv6 address
+/// `:`, a host or IPv4 address `.`, a tenant GUID `-`, a Received clause a space.
+struct Cues {
+    at: bool,
+    colon: bool,
+    dot: bool,
+    dash: bool,
+    space: bool,
+}
+
+impl Cues {
+    fn of(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        Self {
+            at: memchr::memchr(b'@', bytes).is_some(),
+            colon: memchr::memchr(b':', bytes).is_some(),
+            dot: memchr::memchr(b'.', bytes).is_some(),
+            dash: memchr::memchr(b'-', bytes).is_some(),
+            space: memchr::memchr2(b' ', b'\t', bytes).is_some(),
+        }
+    }
+}
+
 impl Redactor {
     /// A redactor with nothing learned yet.
     pub fn new() -> Self {
@@ -340,44 +413,53 @@ impl Redactor {
 
     fn redact_in_place(&mut self, out: &mut Diagnosis) -> Result<(), serde_json::Error> {
         cap::cap_diagnosis(out)?;
+        let mut kinds = FieldKinds::default();
         let mut found = Structured::default();
+        // Free text in the order met, each distinct string once: a trace of 100 000
+        // messages repeats its verdict sentences 100 000 times.
+        let mut texts: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         cap::visit_strings(out, &mut |path, s| {
-            if let Some(rank) = ADDRESS_FIELDS.iter().position(|p| path_is(path, p)) {
-                found.addresses.push((rank, s.to_owned()));
-                return;
+            match kinds.of(path) {
+                Field::Kept => return,
+                Field::Address(rank) => {
+                    // learn_structured reads it as text too.
+                    found.addresses.push((rank, s.to_owned()));
+                    return;
+                }
+                Field::Subject => found.subjects.push(s.to_owned()),
+                Field::MessageId => found.message_ids.push(s.to_owned()),
+                Field::InputName => found.inputs.push(s.to_owned()),
+                Field::HopHost => found.hop_hosts.push(s.to_owned()),
+                Field::Text => {}
             }
-            let list = if is_one_of(path, SUBJECT_FIELDS) {
-                &mut found.subjects
-            } else if is_one_of(path, MESSAGE_ID_FIELDS) {
-                &mut found.message_ids
-            } else if is_one_of(path, HOP_HOST_FIELDS) {
-                &mut found.hop_hosts
-            } else if path_is(path, INPUT_NAME_FIELD) {
-                &mut found.inputs
-            } else {
-                return;
-            };
-            list.push(s.to_owned());
+            if seen.insert(s.to_owned()) {
+                texts.push(s.to_owned());
+            }
         })?;
         self.learn_structured(&mut found);
-        cap::visit_strings(out, &mut |path, s| {
-            if !is_kept(path) {
-                self.learn_text(s);
-            }
-        })?;
+        for text in &texts {
+            self.learn_text(text);
+        }
+        drop(texts);
+        drop(seen);
         self.build_literals();
+        let mut rewritten: HashMap<String, String> = HashMap::new();
         cap::rewrite_strings(out, &mut |path, s| {
-            if is_kept(path) {
-                return;
-            }
-            *s = if is_one_of(path, SUBJECT_FIELDS) {
-                self.subject_token(s)
-            } else if is_one_of(path, MESSAGE_ID_FIELDS) {
-                self.message_id_token(s)
-            } else if path_is(path, INPUT_NAME_FIELD) {
-                self.input_token(s)
-            } else {
-                self.text(s)
+            *s = match kinds.of(path) {
+                Field::Kept => return,
+                Field::Subject => self.subject_token(s),
+                Field::MessageId => self.message_id_token(s),
+                Field::InputName => self.input_token(s),
+                Field::Address(_) | Field::HopHost | Field::Text => {
+                    if let Some(done) = rewritten.get(s.as_str()) {
+                        done.clone()
+                    } else {
+                        let done = self.text(s);
+                        rewritten.insert(s.clone(), done.clone());
+                        done
+                    }
+                }
             };
         })
     }
@@ -423,34 +505,45 @@ impl Redactor {
     /// Learns what `text` reveals: quoted subjects, display names, addresses, internal
     /// IPs and hosts.
     fn learn_text(&mut self, text: &str) {
-        for caps in SUBJECT_LINE.captures_iter(text) {
-            if let Some(v) = caps.get(2) {
-                self.subject_token(v.as_str());
-            }
-        }
-        for caps in DISPLAY_NAME.captures_iter(text) {
-            if let Some(name) = caps.get(1).or_else(|| caps.get(2)) {
-                self.name_token(name.as_str());
-            }
-        }
-        for caps in ADDRESS.captures_iter(text) {
-            self.address_token(&caps);
-        }
-        for caps in TENANT.captures_iter(text) {
-            if let Some(id) = caps.get(1) {
-                self.tenant_token(id.as_str());
-            }
-        }
-        for caps in MACHINE_NAME.captures_iter(text) {
-            if let Some(name) = caps.get(1).or_else(|| caps.get(2)) {
-                let name = name.as_str();
-                if name.contains(|c: char| c.is_ascii_digit() || c == '-') {
-                    self.learn_hop_host(name);
+        let cues = Cues::of(text);
+        if cues.colon {
+            for caps in SUBJECT_LINE.captures_iter(text) {
+                if let Some(v) = caps.get(2) {
+                    self.subject_token(v.as_str());
                 }
             }
         }
-        for caps in LOOSE_ADDRESS.captures_iter(text) {
-            self.loose_address_token(&caps);
+        if cues.at {
+            for caps in DISPLAY_NAME.captures_iter(text) {
+                if let Some(name) = caps.get(1).or_else(|| caps.get(2)) {
+                    self.name_token(name.as_str());
+                }
+            }
+            for caps in ADDRESS.captures_iter(text) {
+                self.address_token(&caps);
+            }
+        }
+        if cues.dash {
+            for caps in TENANT.captures_iter(text) {
+                if let Some(id) = caps.get(1) {
+                    self.tenant_token(id.as_str());
+                }
+            }
+        }
+        if cues.space || text.contains('=') {
+            for caps in MACHINE_NAME.captures_iter(text) {
+                if let Some(name) = caps.get(1).or_else(|| caps.get(2)) {
+                    let name = name.as_str();
+                    if name.contains(|c: char| c.is_ascii_digit() || c == '-') {
+                        self.learn_hop_host(name);
+                    }
+                }
+            }
+        }
+        if cues.at {
+            for caps in LOOSE_ADDRESS.captures_iter(text) {
+                self.loose_address_token(&caps);
+            }
         }
         // Replacing numbers what it meets; the rewritten text itself is not needed yet.
         self.replace_ips(text);
@@ -561,6 +654,10 @@ impl Redactor {
     /// `text` with internal IP addresses replaced (public ones stay: blocklists and SPF
     /// are reasoned about with them).
     fn replace_ips(&mut self, text: &str) -> String {
+        let cues = Cues::of(text);
+        if !cues.dot && !cues.colon {
+            return text.to_owned();
+        }
         let mut token = |ip: IpAddr| -> Option<String> {
             is_internal_ip(ip).then(|| {
                 self.ips
@@ -603,6 +700,9 @@ impl Redactor {
     /// `text` with internal host names replaced; the organisation's domain stays, so
     /// `exch01.corp.contoso.com` reads `host-1.contoso.com`.
     fn replace_hosts(&mut self, text: &str) -> String {
+        if !text.contains('.') {
+            return text.to_owned();
+        }
         HOST.replace_all(text, |caps: &Captures<'_>| {
             let raw = caps.get(0).map_or("", |m| m.as_str());
             let first_label = raw.split('.').next().unwrap_or_default();
@@ -692,33 +792,38 @@ impl Redactor {
         {
             return token.clone();
         }
-        let text = self.replace_literals(text);
-        let text = SUBJECT_LINE
-            .replace_all(&text, |caps: &Captures<'_>| {
-                let label = caps.get(1).map_or("", |m| m.as_str());
-                let value = caps.get(2).map_or("", |m| m.as_str());
-                format!("{label}{}", self.subject_token(value))
-            })
-            .into_owned();
-        let text = DISPLAY_NAME
-            .replace_all(&text, |caps: &Captures<'_>| {
-                let whole = caps.get(0).map_or("", |m| m.as_str());
-                let Some(name) = caps.get(1).or_else(|| caps.get(2)) else {
-                    return whole.to_owned();
-                };
-                let token = self.name_token(name.as_str());
-                let rel = name.start() - caps.get(0).map_or(0, |m| m.start());
-                let head = whole.get(..rel).unwrap_or_default();
-                let tail = whole.get(rel + name.as_str().len()..).unwrap_or_default();
-                format!("{head}{token}{tail}")
-            })
-            .into_owned();
-        let text = ADDRESS
-            .replace_all(&text, |caps: &Captures<'_>| self.address_token(caps))
-            .into_owned();
-        let text = LOOSE_ADDRESS
-            .replace_all(&text, |caps: &Captures<'_>| self.loose_address_token(caps))
-            .into_owned();
+        let mut text = self.replace_literals(text);
+        let cues = Cues::of(&text);
+        if cues.colon {
+            text = SUBJECT_LINE
+                .replace_all(&text, |caps: &Captures<'_>| {
+                    let label = caps.get(1).map_or("", |m| m.as_str());
+                    let value = caps.get(2).map_or("", |m| m.as_str());
+                    format!("{label}{}", self.subject_token(value))
+                })
+                .into_owned();
+        }
+        if cues.at {
+            text = DISPLAY_NAME
+                .replace_all(&text, |caps: &Captures<'_>| {
+                    let whole = caps.get(0).map_or("", |m| m.as_str());
+                    let Some(name) = caps.get(1).or_else(|| caps.get(2)) else {
+                        return whole.to_owned();
+                    };
+                    let token = self.name_token(name.as_str());
+                    let rel = name.start() - caps.get(0).map_or(0, |m| m.start());
+                    let head = whole.get(..rel).unwrap_or_default();
+                    let tail = whole.get(rel + name.as_str().len()..).unwrap_or_default();
+                    format!("{head}{token}{tail}")
+                })
+                .into_owned();
+            text = ADDRESS
+                .replace_all(&text, |caps: &Captures<'_>| self.address_token(caps))
+                .into_owned();
+            text = LOOSE_ADDRESS
+                .replace_all(&text, |caps: &Captures<'_>| self.loose_address_token(caps))
+                .into_owned();
+        }
         let text = self.replace_ips(&text);
         self.replace_hosts(&text)
     }

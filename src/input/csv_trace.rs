@@ -436,13 +436,15 @@ mod tests {
     /// growing into gigabytes.
     #[test]
     fn a_trace_past_the_row_limit_is_refused() {
+        use std::fmt::Write as _;
         let mut text = String::from(
             "\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Subject\",\"Status\",\"MessageId\"\r\n",
         );
         for i in 0..=crate::input::MAX_TRACE_ROWS {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "\"11/20/2026 8:00:00 AM\",\"s@c.example\",\"r@f.example\",\"s\",\"Delivered\",\"<{i}@c>\"\r\n"
-            ));
+            );
         }
         let error = parse(&text, "big.csv").expect_err("refused");
         assert_eq!(

@@ -312,53 +312,7 @@ pub fn run_targets(
             tokio::spawn(async move { r.probe().await })
         });
         let mut tasks = tokio::task::JoinSet::new();
-        if let Some(ip) = targets.ip {
-            for list in &config.blocklists {
-                let (r, list) = (resolver.clone(), list.clone());
-                let label = format!("{} for {ip}", list.name);
-                tasks.spawn(async move {
-                    (
-                        label,
-                        Outcome::Blocklist(blocklists::check(&r, ip, &list).await),
-                    )
-                });
-            }
-            let r = resolver.clone();
-            tasks.spawn(async move {
-                let (check, failed) = ptr::check(&r, ip).await;
-                (format!("reverse DNS of {ip}"), Outcome::Ptr(check, failed))
-            });
-        }
-        if let Some(domain) = targets.spf_domain.clone() {
-            let (r, ip) = (resolver.clone(), targets.ip);
-            tasks.spawn(async move {
-                let (check, failed) = spf::check(&r, &domain, ip).await;
-                (format!("SPF of {domain}"), Outcome::Spf(check, failed))
-            });
-        }
-        if let Some(domain) = targets.from_domain.clone() {
-            let r = resolver.clone();
-            let d = domain.clone();
-            tasks.spawn(async move {
-                let (check, failed) = dmarc::check(&r, &d).await;
-                (format!("DMARC of {d}"), Outcome::Dmarc(check, failed))
-            });
-            let r = resolver.clone();
-            tasks.spawn(async move {
-                let (check, failed) = mx::check(&r, &domain).await;
-                (format!("MX of {domain}"), Outcome::Mx(check, failed))
-            });
-        }
-        for (domain, selector) in targets.dkim.clone() {
-            let r = resolver.clone();
-            tasks.spawn(async move {
-                let (check, failed) = dkim_keys::check(&r, &domain, &selector).await;
-                (
-                    format!("DKIM key {selector}._domainkey.{domain}"),
-                    Outcome::Dkim(check, failed),
-                )
-            });
-        }
+        spawn_checks(&mut tasks, &resolver, targets, config);
         let total = tasks.len();
         let mut done = 0;
         // Every query stops at the deadline on its own; the grace covers the bookkeeping.
@@ -376,32 +330,7 @@ pub fn run_targets(
                 continue;
             };
             done += 1;
-            let failed = match outcome {
-                Outcome::Blocklist(check) => {
-                    results.blocklists.push(check);
-                    Vec::new()
-                }
-                Outcome::Spf(check, failed) => {
-                    results.spf = Some(check);
-                    failed
-                }
-                Outcome::Dmarc(check, failed) => {
-                    results.dmarc = Some(check);
-                    failed
-                }
-                Outcome::Mx(check, failed) => {
-                    results.mx = Some(check);
-                    failed
-                }
-                Outcome::Ptr(check, failed) => {
-                    results.ptr = Some(check);
-                    failed
-                }
-                Outcome::Dkim(check, failed) => {
-                    results.dkim_keys.push(check);
-                    failed
-                }
-            };
+            let failed = record(&mut results, outcome);
             for f in failed {
                 if !results.failures.contains(&f) {
                     results.failures.push(f);
@@ -439,6 +368,93 @@ pub fn run_targets(
         results.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         Ok(results)
     })
+}
+
+/// Starts every check `targets` calls for on `tasks`, each labelled for the progress
+/// display.
+fn spawn_checks(
+    tasks: &mut tokio::task::JoinSet<(String, Outcome)>,
+    resolver: &Arc<resolver::Resolver>,
+    targets: &Targets,
+    config: &Config,
+) {
+    if let Some(ip) = targets.ip {
+        for list in &config.blocklists {
+            let (r, list) = (resolver.clone(), list.clone());
+            let label = format!("{} for {ip}", list.name);
+            tasks.spawn(async move {
+                (
+                    label,
+                    Outcome::Blocklist(blocklists::check(&r, ip, &list).await),
+                )
+            });
+        }
+        let r = resolver.clone();
+        tasks.spawn(async move {
+            let (check, failed) = ptr::check(&r, ip).await;
+            (format!("reverse DNS of {ip}"), Outcome::Ptr(check, failed))
+        });
+    }
+    if let Some(domain) = targets.spf_domain.clone() {
+        let (r, ip) = (resolver.clone(), targets.ip);
+        tasks.spawn(async move {
+            let (check, failed) = spf::check(&r, &domain, ip).await;
+            (format!("SPF of {domain}"), Outcome::Spf(check, failed))
+        });
+    }
+    if let Some(domain) = targets.from_domain.clone() {
+        let r = resolver.clone();
+        let d = domain.clone();
+        tasks.spawn(async move {
+            let (check, failed) = dmarc::check(&r, &d).await;
+            (format!("DMARC of {d}"), Outcome::Dmarc(check, failed))
+        });
+        let r = resolver.clone();
+        tasks.spawn(async move {
+            let (check, failed) = mx::check(&r, &domain).await;
+            (format!("MX of {domain}"), Outcome::Mx(check, failed))
+        });
+    }
+    for (domain, selector) in targets.dkim.clone() {
+        let r = resolver.clone();
+        tasks.spawn(async move {
+            let (check, failed) = dkim_keys::check(&r, &domain, &selector).await;
+            (
+                format!("DKIM key {selector}._domainkey.{domain}"),
+                Outcome::Dkim(check, failed),
+            )
+        });
+    }
+}
+
+/// Files a finished check's result in `results`; returns its failed queries.
+fn record(results: &mut OnlineResults, outcome: Outcome) -> Vec<FailedQuery> {
+    match outcome {
+        Outcome::Blocklist(check) => {
+            results.blocklists.push(check);
+            Vec::new()
+        }
+        Outcome::Spf(check, failed) => {
+            results.spf = Some(check);
+            failed
+        }
+        Outcome::Dmarc(check, failed) => {
+            results.dmarc = Some(check);
+            failed
+        }
+        Outcome::Mx(check, failed) => {
+            results.mx = Some(check);
+            failed
+        }
+        Outcome::Ptr(check, failed) => {
+            results.ptr = Some(check);
+            failed
+        }
+        Outcome::Dkim(check, failed) => {
+            results.dkim_keys.push(check);
+            failed
+        }
+    }
 }
 
 /// The reverse-lookup name of `ip` under `zone`: `5.113.0.203.<zone>` for IPv4, nibbles

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -42,7 +41,7 @@ pub(crate) struct Resolver {
     /// Queries the server answered in any way, NXDOMAIN, SERVFAIL and REFUSED included:
     /// an answer proves the server is there, a timeout or a refused socket does not.
     answered: AtomicUsize,
-    cache: Mutex<HashMap<(String, RecordType), Answer>>,
+    cache: parking_lot::Mutex<HashMap<(String, RecordType), Answer>>,
 }
 
 impl Resolver {
@@ -71,7 +70,7 @@ impl Resolver {
             out_of_budget: AtomicBool::new(false),
             asked: AtomicUsize::new(0),
             answered: AtomicUsize::new(0),
-            cache: Mutex::new(HashMap::new()),
+            cache: parking_lot::Mutex::new(HashMap::new()),
         })
     }
 
@@ -120,13 +119,11 @@ impl Resolver {
     /// Asks for `record_type` records of `name` (an absolute name, no search domains).
     pub(crate) async fn query(&self, name: &str, record_type: RecordType) -> Answer {
         let key = (name.trim_end_matches('.').to_ascii_lowercase(), record_type);
-        if let Some(answer) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        if let Some(answer) = self.cache.lock().get(&key).cloned() {
             return answer;
         }
         let answer = self.ask(&key.0, record_type).await;
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.insert(key, answer.clone());
-        }
+        self.cache.lock().insert(key, answer.clone());
         answer
     }
 

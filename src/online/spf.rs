@@ -98,12 +98,26 @@ pub(crate) async fn check(
             return (check, walk.failed);
         }
     }
+    if let Some(record) = &check.record {
+        follow_includes(resolver, domain, record, &mut walk).await;
+    }
+    check.lookups = walk.lookups;
+    check.void_lookups = walk.void_lookups;
+    check.verdict = verdict(&walk);
+    check.evidence = walk.evidence;
+    if let Some(ip) = ip {
+        check.ip_result = for_ip(resolver, domain, ip).await;
+    }
+    (check, walk.failed)
+}
+
+/// Fetches the records `record` includes or redirects to, breadth first, within the
+/// record and lookup limits, noting every answer and failure in `walk`.
+async fn follow_includes(resolver: &Resolver, domain: &str, record: &str, walk: &mut Walk) {
     let mut queue: VecDeque<(String, String)> = VecDeque::new();
     let mut seen: HashSet<String> = HashSet::new();
     seen.insert(domain.to_owned());
-    if let Some(record) = &check.record {
-        visit(resolver, domain, record, &mut walk, &mut queue).await;
-    }
+    visit(resolver, domain, record, walk, &mut queue).await;
     let mut fetched = 1;
     while let Some((target, parent)) = queue.pop_front() {
         if fetched >= MAX_RECORDS || walk.lookups > 2 * LOOKUP_LIMIT {
@@ -119,7 +133,7 @@ pub(crate) async fn check(
                 match found.as_slice() {
                     [record] => {
                         walk.note(format!("TXT {target} → {}", quote(record)));
-                        visit(resolver, &target, record, &mut walk, &mut queue).await;
+                        visit(resolver, &target, record, walk, &mut queue).await;
                     }
                     [] => {
                         walk.note(format!("TXT {target} → no SPF record"));
@@ -156,9 +170,12 @@ pub(crate) async fn check(
             }
         }
     }
-    check.lookups = walk.lookups;
-    check.void_lookups = walk.void_lookups;
-    check.verdict = if walk.lookups > LOOKUP_LIMIT {
+}
+
+/// The verdict on a walked record: too many lookups or void lookups, then the first
+/// permanent error, then the first temporary one.
+fn verdict(walk: &Walk) -> SpfVerdict {
+    if walk.lookups > LOOKUP_LIMIT {
         SpfVerdict::PermError(format!(
             "the record needs {} DNS lookups; RFC 7208 allows {LOOKUP_LIMIT}",
             walk.lookups
@@ -174,12 +191,7 @@ pub(crate) async fn check(
         SpfVerdict::TempError(first.clone())
     } else {
         SpfVerdict::Valid
-    };
-    check.evidence = walk.evidence;
-    if let Some(ip) = ip {
-        check.ip_result = for_ip(resolver, domain, ip).await;
     }
-    (check, walk.failed)
 }
 
 /// The result `mail-auth`'s `check_host` gives for `ip` sending as `postmaster@domain`;

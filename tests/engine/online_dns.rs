@@ -2,7 +2,6 @@
 //! case gives its finding within the time budget, and diagnosing without online checks
 //! never builds a resolver.
 
-use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use mailflow::diagnosis::Finding;
@@ -14,7 +13,7 @@ use mailflow::step::Step;
 use super::support::dns::{SERVER, SILENT};
 
 /// Tests that build resolvers hold this, so the no-resolver test sees a stable count.
-static RESOLVER_LOCK: Mutex<()> = Mutex::new(());
+static RESOLVER_LOCK: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
 
 /// The budget plus scheduling slack.
 const WITHIN: Duration = Duration::from_secs(11);
@@ -75,7 +74,7 @@ fn domain_only(domain: &str) -> Targets {
 
 #[test]
 fn a_listed_ip_is_a_problem_with_the_lists_meaning() {
-    let _lock = RESOLVER_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    let _lock = RESOLVER_LOCK.lock();
     let (results, findings, elapsed) = run(&ip_only("203.0.113.5"), &local());
     assert!(elapsed < WITHIN, "{elapsed:?}");
     let listed = finding(&findings, "ip-blocklisted");
@@ -96,7 +95,7 @@ fn a_listed_ip_is_a_problem_with_the_lists_meaning() {
 
 #[test]
 fn an_unlisted_ip_is_ok_on_every_list() {
-    let _lock = RESOLVER_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    let _lock = RESOLVER_LOCK.lock();
     let (results, findings, elapsed) = run(&ip_only("203.0.113.6"), &local());
     assert!(elapsed < WITHIN, "{elapsed:?}");
     assert!(
@@ -119,7 +118,7 @@ fn an_unlisted_ip_is_ok_on_every_list() {
 
 #[test]
 fn spamhaus_refusal_is_not_a_listing() {
-    let _lock = RESOLVER_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    let _lock = RESOLVER_LOCK.lock();
     let (_, findings, elapsed) = run(&ip_only("203.0.113.7"), &local());
     assert!(elapsed < WITHIN, "{elapsed:?}");
     let refused = finding(&findings, "blocklist-query-refused");
@@ -134,7 +133,7 @@ fn spamhaus_refusal_is_not_a_listing() {
 
 #[test]
 fn eleven_spf_lookups_are_a_permerror_and_a_missing_dmarc_record_is_reported() {
-    let _lock = RESOLVER_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    let _lock = RESOLVER_LOCK.lock();
     let targets = Targets {
         ip: Some("203.0.113.6".parse().unwrap()),
         ..domain_only("heavy.example")
@@ -168,7 +167,7 @@ fn eleven_spf_lookups_are_a_permerror_and_a_missing_dmarc_record_is_reported() {
 
 #[test]
 fn a_healthy_domain_passes_spf_dmarc_mx_and_dkim() {
-    let _lock = RESOLVER_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    let _lock = RESOLVER_LOCK.lock();
     let case = super::support::case_from_text("headers.txt", HEADERS);
     let targets = Targets::of(&case, 0);
     assert_eq!(targets.ip, Some("203.0.113.5".parse().unwrap()));
@@ -198,7 +197,7 @@ fn a_healthy_domain_passes_spf_dmarc_mx_and_dkim() {
 
 #[test]
 fn a_servfailing_domain_has_dns_errors() {
-    let _lock = RESOLVER_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    let _lock = RESOLVER_LOCK.lock();
     let (results, findings, elapsed) = run(&domain_only("broken.example"), &local());
     assert!(elapsed < WITHIN, "{elapsed:?}");
     assert!(
@@ -225,7 +224,7 @@ fn a_servfailing_domain_has_dns_errors() {
 
 #[test]
 fn a_domain_whose_servers_never_answer_times_out_within_the_budget() {
-    let _lock = RESOLVER_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    let _lock = RESOLVER_LOCK.lock();
     let (_, findings, elapsed) = run(&domain_only("slow.example"), &local());
     assert!(elapsed < WITHIN, "{elapsed:?}");
     assert!(elapsed >= Duration::from_secs(2), "{elapsed:?}");
@@ -239,7 +238,7 @@ fn a_domain_whose_servers_never_answer_times_out_within_the_budget() {
 
 #[test]
 fn a_silent_resolver_is_cut_off_by_the_overall_budget() {
-    let _lock = RESOLVER_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    let _lock = RESOLVER_LOCK.lock();
     let config = Config {
         budget: Duration::from_secs(3),
         ..Config::default().with_nameserver(*SILENT)
@@ -264,7 +263,7 @@ fn a_silent_resolver_is_cut_off_by_the_overall_budget() {
 
 #[test]
 fn diagnosing_without_online_checks_builds_no_resolver() {
-    let _lock = RESOLVER_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    let _lock = RESOLVER_LOCK.lock();
     let before = online::resolvers_built();
     let dir = super::support::shared().join("samples/trace");
     let mut seen = 0;

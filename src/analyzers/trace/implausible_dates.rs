@@ -99,6 +99,8 @@ fn shown(time: DateTime<FixedOffset>, raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
     use crate::testing::Scenario;
 
@@ -107,9 +109,10 @@ mod tests {
     fn trace(dates: &[&str]) -> String {
         let mut text = HEADER.to_owned();
         for date in dates {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "\"{date}\",\"a@contoso.com\",\"b@example.org\",\"dates\",\"Delivered\",\"<d@contoso.com>\"\r\n"
-            ));
+            );
         }
         text
     }
