@@ -816,4 +816,39 @@ mod tests {
         );
         assert_eq!(human_time_text("yesterday\x1b[2J"), "yesterday\\x1b[2J");
     }
+
+    fn rule(name: &str, id: Option<&str>, count: u32) -> RuleHit {
+        RuleHit {
+            name: name.into(),
+            id: id.map(Into::into),
+            count,
+            journeys: vec![1],
+        }
+    }
+
+    #[test]
+    fn the_rules_are_named_beside_the_cause_only_when_a_rule_decided() {
+        let mut d = crate::export::fixture::minimal();
+        d.rules = vec![rule("Tag external senders", Some("5B7C"), 2)];
+        let options = Options::default();
+        assert!(Summary::build(&d, &options).deciding_rules.is_empty());
+        assert_eq!(Summary::build(&d, &options).cause_heading(), None);
+
+        d.verdict.decided_by = DecidedBy::TransportRule;
+        let s = Summary::build(&d, &options);
+        assert_eq!(s.cause_heading(), Some("Mail flow rule"));
+        let lines: Vec<String> = s.deciding_rules.iter().map(RuleRow::line).collect();
+        assert_eq!(lines, ["Tag external senders (5B7C), fired twice"]);
+    }
+
+    #[test]
+    fn a_rule_named_after_its_guid_is_not_named_twice() {
+        assert_eq!(
+            rule_line("rule 5E0D", Some("5E0D"), 1),
+            "rule 5E0D, fired once"
+        );
+        assert_eq!(rule_line("Block", None, 3), "Block, fired 3 times");
+        assert_eq!(more(1, "hop", "hops"), "1 more hop");
+        assert_eq!(size_words(1), "1 byte");
+    }
 }

@@ -52,12 +52,11 @@ pub fn run(
     if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON) {
         viewport = viewport.with_icon(icon);
     }
-    // egui-winit hands the app id to winit as the name's class with an empty instance,
-    // which X11 shows as an empty WM_CLASS instance; without it winit names both after the
-    // binary (`mailflow`). So the id is set only where Wayland is used.
-    if std::env::var_os("WAYLAND_DISPLAY").is_some() {
-        viewport = viewport.with_app_id(APP_ID);
-    }
+    // egui-winit hands the app id to winit as the window's class name, on X11 as on
+    // Wayland (X11 then shows an empty WM_CLASS instance). Without one eframe uses the app
+    // name, and X11 showed the class "Mailflow", which the desktop entry's
+    // StartupWMClass=mailflow does not match.
+    viewport = viewport.with_app_id(APP_ID);
     let options = eframe::NativeOptions {
         viewport,
         ..eframe::NativeOptions::default()
