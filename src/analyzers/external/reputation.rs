@@ -375,4 +375,25 @@ mod tests {
             crate::testing::Scenario::from_sample("01-eac-copytext-delivered-singleline-enUS.txt");
         assert!(scenario.run(&Reputation).is_empty());
     }
+
+    #[test]
+    fn the_connecting_ip_is_judged_from_the_stamps() {
+        let scenario = crate::testing::Scenario::from_fixture("headers/own-domain-spoof.txt");
+        let f = scenario.finding(&Reputation, "no-reverse-dns");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.title.contains("203.0.113.201"), "{}", f.title);
+        let range = scenario.finding(&Reputation, "sending-ip-documentation-range");
+        assert_eq!(range.severity, Severity::Warning);
+        let hints = scenario.finding(&Reputation, "sender-reputation-hints");
+        assert!(hints.title.contains("203.0.113.201"), "{}", hints.title);
+        let private = crate::testing::Scenario::from_fixture("export/hostile-message.eml");
+        let f = private.finding(&Reputation, "sending-ip-private");
+        assert!(f.title.contains("192.168.77.23"), "{}", f.title);
+    }
+
+    #[test]
+    fn mail_from_inside_has_no_ip_to_judge() {
+        let scenario = crate::testing::Scenario::from_fixture("headers/outbound-to-webmail.txt");
+        assert_eq!(scenario.codes(&Reputation), ["no-connecting-ip"]);
+    }
 }

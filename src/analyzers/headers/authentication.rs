@@ -413,4 +413,22 @@ mod tests {
         let f = scenario.finding(&Authentication, "authentication-results-missing");
         assert_eq!(f.severity, Severity::Info);
     }
+
+    #[test]
+    fn a_failure_caused_by_our_own_gateway_is_ours() {
+        let scenario = Scenario::from_fixture("who_acts/gateway-body-rewrite.eml");
+        let f = scenario.finding(&Authentication, "authentication-failed-inside-perimeter");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.title.contains("our Mimecast gateway"), "{}", f.title);
+    }
+
+    #[test]
+    fn results_below_the_entry_hop_and_foreign_results_are_set_aside() {
+        let misplaced = Scenario::from_sample("15-headers-junk-spam-verdict.txt");
+        let f = misplaced.finding(&Authentication, "authentication-results-out-of-place");
+        assert_eq!(f.severity, Severity::Info);
+        let forwarded = Scenario::from_fixture("headers/list-arc-forward.eml");
+        let f = forwarded.finding(&Authentication, "other-authentication-results");
+        assert_eq!(f.title, "1 other Authentication-Results set aside");
+    }
 }

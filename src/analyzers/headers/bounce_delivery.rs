@@ -138,4 +138,15 @@ mod tests {
         let f = scenario.finding(&BounceDelivery, "bounce-not-in-inbox");
         assert!(f.severity >= Severity::Warning, "{:?}", f.severity);
     }
+
+    #[test]
+    fn a_bounce_without_mailbox_stamps_shows_its_route() {
+        let scenario = Scenario::from_sample("06-ndr-5.1.10-recipient-not-found.txt");
+        let f = scenario.finding(&BounceDelivery, "bounce-route");
+        assert_eq!(f.severity, Severity::Info);
+        assert!(
+            f.detail
+                .starts_with("The bounce's headers do not say where it was filed")
+        );
+    }
 }

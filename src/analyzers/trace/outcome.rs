@@ -341,4 +341,42 @@ mod tests {
             assert_eq!(f.severity, severity, "{sample}");
         }
     }
+
+    #[test]
+    fn undelivered_and_several_recipient_outcomes_have_their_codes() {
+        use crate::diagnosis::Severity;
+        use crate::testing::Scenario;
+        for (sample, index, code, severity) in [
+            (
+                "04-ps-get-messagetrace-v1-table-failed.txt",
+                0,
+                "trace-failed",
+                Severity::Problem,
+            ),
+            (
+                "07-ps-get-messagetracev2-exportcsv-pending.csv",
+                0,
+                "trace-pending",
+                Severity::Warning,
+            ),
+            (
+                "10-historical-enhanced-summary-expanded-dl-utf16le-nobom.csv",
+                0,
+                "trace-expanded",
+                Severity::Info,
+            ),
+            (
+                "12b-graph-getdetailsbyrecipient-inky-journey1.json",
+                0,
+                "trace-outcome-unknown",
+                Severity::Warning,
+            ),
+        ] {
+            let f = Scenario::from_sample_at(sample, index).finding(&Outcome, code);
+            assert_eq!(f.severity, severity, "{sample}");
+        }
+        let several = Scenario::from_sample("04-ps-get-messagetrace-v1-table-failed.txt");
+        let f = several.finding(&Outcome, "trace-recipient-outcomes");
+        assert_eq!(f.title, "2 recipients, each with its own outcome");
+    }
 }
