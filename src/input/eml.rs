@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 use mail_parser::MessageParser;
 
-use super::{Parsed, headers_paste};
+use super::{Parsed, header_block};
 use crate::case::{Evidence, HeaderBlock, HeaderSource, InputKind, MessageHeaders};
 use crate::diagnosis::cap::{cap_text, capped};
 
@@ -18,7 +18,7 @@ const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
 /// The header block when the text starts with one followed by a body or MIME headers:
 /// the evidence that this is a message, and what [`parse`] reads.
 pub fn sniff(text: &str) -> Option<HeaderBlock> {
-    let (mut block, body_at) = headers_paste::split_fields_until(text, false);
+    let (mut block, body_at) = header_block::split_fields_until(text, false);
     // A field past the cap (a 190 MB subject) would be copied into every fact, finding and
     // report; it is cut here, once, before anything else holds it.
     for field in &mut block.fields {
@@ -29,7 +29,7 @@ pub fn sniff(text: &str) -> Option<HeaderBlock> {
     // A message written by a client and saved before any server touched it has no
     // Received or Message-ID: its From with a To, Date or Subject is evidence enough.
     let authored = has("from") && (has("to") || has("date") || has("subject"));
-    let message = (headers_paste::looks_like_headers(&block) || authored)
+    let message = (header_block::looks_like_headers(&block) || authored)
         && (has("from") || has("received") || has("message-id"))
         && (has("mime-version")
             || has("content-type")

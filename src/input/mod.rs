@@ -16,9 +16,11 @@ mod encoded_ndr;
 mod event_data;
 mod fields;
 pub mod graph;
+pub mod header_block;
 pub mod headers_paste;
 pub mod msg;
 mod msg_ndr;
+mod msg_property;
 pub mod ndr;
 pub mod powershell;
 pub mod text;
@@ -158,11 +160,11 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
     }
     // A text that opens with a message's header block is a message or an NDR: the trace
     // sniffers, which would read its whole body, are skipped.
-    let opens_with_field = headers_paste::opens_with_field(text);
+    let opens_with_field = header_block::opens_with_field(text);
     // Only a header block that looks like a server's is taken before the trace sniffers: a
     // ticket thread (From, To, Subject and a pasted trace) is a trace.
     if opens_with_field
-        && let Some(block) = eml::sniff(text).filter(headers_paste::looks_like_headers)
+        && let Some(block) = eml::sniff(text).filter(header_block::looks_like_headers)
     {
         return Ok(message(bytes, text, block));
     }

@@ -7,50 +7,10 @@
 
 use std::io::{Cursor, Read as _};
 
-use super::{Parsed, eml, headers_paste, msg_ndr};
+use super::msg_property::string_property;
+use super::{Parsed, eml, header_block, msg_ndr};
 use crate::case::{Evidence, HeaderSource, InputKind, MessageHeaders};
 use crate::error::InputError;
-
-/// Property streams are this large at most in practice; larger ones are not read.
-const MAX_PROPERTY_BYTES: u64 = 32 * 1024 * 1024;
-
-/// Reads a string property of the message or object whose storage is `storage` (`""` for
-/// the message itself, else a recipient's, an attachment's or an embedded message's path):
-/// Unicode (`001F`) first, then the 8-bit form (`001E`).
-pub(super) fn string_property<F: std::io::Read + std::io::Seek>(
-    file: &mut cfb::CompoundFile<F>,
-    storage: &str,
-    tag: &str,
-) -> Option<String> {
-    for (suffix, unicode) in [("001F", true), ("001E", false)] {
-        let path = format!("{storage}/__substg1.0_{tag}{suffix}");
-        let Ok(stream) = file.open_stream(&path) else {
-            continue;
-        };
-        let mut bytes = Vec::new();
-        if stream
-            .take(MAX_PROPERTY_BYTES)
-            .read_to_end(&mut bytes)
-            .is_err()
-        {
-            continue;
-        }
-        let text = if unicode {
-            let units: Vec<u16> = bytes
-                .chunks_exact(2)
-                .map(|p| u16::from_le_bytes([p[0], p[1]]))
-                .collect();
-            String::from_utf16_lossy(&units)
-        } else {
-            super::text::decode(&bytes).0
-        };
-        let text = text.trim_end_matches('\0').trim().to_owned();
-        if !text.is_empty() {
-            return Some(text);
-        }
-    }
-    None
-}
 
 /// Reads every stream of the compound file through once, so damage anywhere (a cyclic or
 /// out-of-range sector chain, a stream claiming more bytes than the file holds, a chain
@@ -114,7 +74,7 @@ pub fn parse_bytes(bytes: &[u8], name: &str) -> Result<Parsed, InputError> {
     }
     let transport = string_property(&mut file, "", "007D");
     let mut headers = match &transport {
-        Some(text) => eml::describe(HeaderSource::Msg, headers_paste::split_fields(text)),
+        Some(text) => eml::describe(HeaderSource::Msg, header_block::split_fields(text)),
         None => MessageHeaders::new(HeaderSource::Msg, crate::case::HeaderBlock::default()),
     };
     if headers.block.is_empty() {

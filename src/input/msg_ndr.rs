@@ -10,8 +10,8 @@ use std::io::{Read, Seek};
 
 use cfb::CompoundFile;
 
-use super::msg::string_property;
-use super::{headers_paste, ndr};
+use super::msg_property::string_property;
+use super::{header_block, ndr};
 use crate::case::NdrReport;
 
 /// Recipient rows and attachments read at most; reports name a handful.
@@ -56,7 +56,7 @@ fn read_at<F: Read + Seek>(file: &mut CompoundFile<F>, storage: &str) -> Option<
             .into_iter()
             .find_map(|attachment| string_property(file, &embedded(&attachment), "007D"));
         if let Some(headers) = original {
-            ndr::attach_original(&mut report, headers_paste::split_fields(&headers));
+            ndr::attach_original(&mut report, header_block::split_fields(&headers));
         }
     }
     if report.original_subject.is_none() {

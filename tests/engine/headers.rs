@@ -192,7 +192,7 @@ fn mhas_chains_get_the_same_delays() {
             .filter_map(Value::as_str)
             .collect::<Vec<_>>()
             .join("\n");
-        let block = mailflow::input::headers_paste::split_fields(&text);
+        let block = mailflow::input::header_block::split_fields(&text);
         let headers =
             mailflow::case::MessageHeaders::new(mailflow::case::HeaderSource::Pasted, block);
         let facts =

@@ -93,7 +93,7 @@ impl Analyzer for BounceDelivery {
 mod tests {
     use super::*;
     use crate::case::{CaseMessage, HeaderSource, NdrReport};
-    use crate::input::headers_paste::split_fields;
+    use crate::input::header_block::split_fields;
     use crate::testing::Scenario;
 
     fn run(headers: &str) -> Vec<Finding> {

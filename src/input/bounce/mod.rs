@@ -74,7 +74,7 @@ pub fn read(text: &str, body_at: Option<usize>, own: &[String]) -> Option<NdrRep
     decide(&mut report, status.reporting_mta);
     if let Some(original) = original {
         let headers = original.trim_start_matches(['\r', '\n']);
-        ndr::attach_original(&mut report, super::headers_paste::split_fields(headers));
+        ndr::attach_original(&mut report, super::header_block::split_fields(headers));
     }
     report.names_a_reason().then_some(report)
 }
