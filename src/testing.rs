@@ -48,7 +48,14 @@ impl Scenario {
             })
             .collect();
         let case = crate::case::Case::from_inputs(inputs);
-        let message = case.messages.into_iter().nth(index).unwrap_or_default();
+        let count = case.messages.len();
+        // A case of no message is diagnosed as one empty message, as the engine does; an
+        // index past the messages is a mistake in the test.
+        let message = match case.messages.into_iter().nth(index) {
+            Some(message) => message,
+            None if count == 0 => crate::case::CaseMessage::default(),
+            None => panic!("the case has {count} messages, no message {index}"),
+        };
         Self::from_message(message)
     }
 
