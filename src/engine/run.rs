@@ -200,14 +200,14 @@ pub fn run(request: Request<'_>) -> Outcome {
             };
         }
     };
-    let targets = online::Targets::of(&case, selected);
-    let online_plan = online_config.describe(&targets);
+    let targets = online::Targets::of(&case, selected, knowledge);
+    let online_plan = online_config.describe(&targets, knowledge);
     let (online, online_error) = match online {
         Online::Off => (None, None),
         Online::Cached(results) => (Some(*results), None),
         Online::Run => {
             let report = |p: online::Progress| progress(Progress::Online(p));
-            match online::run_targets(&targets, &online_config, &report) {
+            match online::run_targets(&targets, &online_config, knowledge, &report) {
                 Ok(results) => (Some(results), None),
                 Err(error) => (None, Some(error)),
             }

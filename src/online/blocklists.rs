@@ -90,10 +90,9 @@ fn classify(list: &Blocklist, addresses: &[std::net::Ipv4Addr]) -> BlocklistOutc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::knowledge::Knowledge;
 
     fn zen() -> Blocklist {
-        Knowledge::embedded()
+        crate::testing::knowledge()
             .dnsbl
             .lists
             .iter()

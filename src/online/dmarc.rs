@@ -4,17 +4,21 @@
 use super::resolver::Resolver;
 use super::{answer_line, quote};
 use crate::facts::online::{DmarcCheck, DmarcOutcome, DmarcRecord, DnsFailure, FailedQuery};
-use crate::knowledge::Knowledge;
 
 /// Looks up the DMARC record for `domain`.
-pub(crate) async fn check(resolver: &Resolver, domain: &str) -> (DmarcCheck, Vec<FailedQuery>) {
+/// `organisational` is the domain's organizational domain (its public-suffix boundary),
+/// whose record applies when the domain has none.
+pub(crate) async fn check(
+    resolver: &Resolver,
+    domain: &str,
+    organisational: &str,
+) -> (DmarcCheck, Vec<FailedQuery>) {
     let mut check = DmarcCheck {
         domain: domain.to_owned(),
         outcome: DmarcOutcome::Missing,
         evidence: Vec::new(),
     };
     let mut failed = Vec::new();
-    let organisational = Knowledge::embedded().antispam.organizational_domain(domain);
     let mut names = vec![format!("_dmarc.{domain}")];
     if organisational != domain {
         names.push(format!("_dmarc.{organisational}"));

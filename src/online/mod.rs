@@ -54,8 +54,9 @@ impl Nameserver {
 pub struct Config {
     /// Where queries go.
     pub nameserver: Nameserver,
-    /// Blocklists asked about the sending IP (default: every list of `dnsbl.toml`).
-    pub blocklists: Vec<Blocklist>,
+    /// Blocklists asked about the sending IP; `None` (the default): every list of the
+    /// knowledge the run is given (`dnsbl.toml`).
+    pub blocklists: Option<Vec<Blocklist>>,
     /// How long one query may take.
     pub query_timeout: Duration,
     /// How long all checks together may take; queries not started by then are skipped.
@@ -67,7 +68,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             nameserver: Nameserver::System,
-            blocklists: Knowledge::embedded().dnsbl.lists.clone(),
+            blocklists: None,
             query_timeout: Duration::from_secs(2),
             budget: Duration::from_secs(10),
         }
@@ -91,11 +92,10 @@ pub struct Targets {
 
 impl Targets {
     /// The targets of message `selected` of `case` (none when there is no such message).
-    pub fn of(case: &Case, selected: usize) -> Self {
+    pub fn of(case: &Case, selected: usize, knowledge: &Knowledge) -> Self {
         let Some(message) = case.messages.get(selected) else {
             return Self::default();
         };
-        let knowledge = Knowledge::embedded();
         let facts = MessageFacts::derive(message, knowledge);
         let headers = facts.headers.as_ref();
         // The original sender, the last IP outside our perimeter: never our own gateway's.
@@ -185,6 +185,13 @@ fn is_public(ip: &IpAddr) -> bool {
 }
 
 impl Config {
+    /// The blocklists to ask: the configured ones, else every list of `knowledge`.
+    pub fn blocklists<'a>(&'a self, knowledge: &'a Knowledge) -> &'a [Blocklist] {
+        self.blocklists
+            .as_deref()
+            .unwrap_or(knowledge.dnsbl.lists.as_slice())
+    }
+
     /// The same checks sent to one explicit name server.
     #[must_use]
     pub fn with_nameserver(mut self, addr: SocketAddr) -> Self {
@@ -194,7 +201,7 @@ impl Config {
 
     /// What will be sent where for `targets`, one sentence a line, so the user can decide
     /// before anything leaves the computer.
-    pub fn describe(&self, targets: &Targets) -> Vec<String> {
+    pub fn describe(&self, targets: &Targets, knowledge: &Knowledge) -> Vec<String> {
         let via = self.nameserver.label();
         let mut lines = Vec::new();
         if targets.is_empty() {
@@ -206,7 +213,7 @@ impl Config {
         }
         if let Some(ip) = targets.ip {
             let lists: Vec<&str> = self
-                .blocklists
+                .blocklists(knowledge)
                 .iter()
                 .filter(|l| ip.is_ipv4() || l.ipv6)
                 .map(|l| l.zone.as_str())
@@ -285,15 +292,22 @@ pub fn run(
     case: &Case,
     selected: usize,
     config: &Config,
+    knowledge: &Knowledge,
     progress: &dyn Fn(Progress),
 ) -> Result<OnlineResults, OnlineError> {
-    run_targets(&Targets::of(case, selected), config, progress)
+    run_targets(
+        &Targets::of(case, selected, knowledge),
+        config,
+        knowledge,
+        progress,
+    )
 }
 
 /// As [`run`], for targets already read.
 pub fn run_targets(
     targets: &Targets,
     config: &Config,
+    knowledge: &Knowledge,
     progress: &dyn Fn(Progress),
 ) -> Result<OnlineResults, OnlineError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -312,7 +326,7 @@ pub fn run_targets(
             tokio::spawn(async move { r.probe().await })
         });
         let mut tasks = tokio::task::JoinSet::new();
-        spawn_checks(&mut tasks, &resolver, targets, config);
+        spawn_checks(&mut tasks, &resolver, targets, config, knowledge);
         let total = tasks.len();
         let mut done = 0;
         // Every query stops at the deadline on its own; the grace covers the bookkeeping.
@@ -360,7 +374,7 @@ pub fn run_targets(
         }
         results.blocklists.sort_by_key(|c| {
             config
-                .blocklists
+                .blocklists(knowledge)
                 .iter()
                 .position(|l| l.zone == c.zone)
                 .unwrap_or(usize::MAX)
@@ -377,9 +391,10 @@ fn spawn_checks(
     resolver: &Arc<resolver::Resolver>,
     targets: &Targets,
     config: &Config,
+    knowledge: &Knowledge,
 ) {
     if let Some(ip) = targets.ip {
-        for list in &config.blocklists {
+        for list in config.blocklists(knowledge) {
             let (r, list) = (resolver.clone(), list.clone());
             let label = format!("{} for {ip}", list.name);
             tasks.spawn(async move {
@@ -405,8 +420,9 @@ fn spawn_checks(
     if let Some(domain) = targets.from_domain.clone() {
         let r = resolver.clone();
         let d = domain.clone();
+        let organisational = knowledge.antispam.organizational_domain(&d);
         tasks.spawn(async move {
-            let (check, failed) = dmarc::check(&r, &d).await;
+            let (check, failed) = dmarc::check(&r, &d, &organisational).await;
             (format!("DMARC of {d}"), Outcome::Dmarc(check, failed))
         });
         let r = resolver.clone();
@@ -547,7 +563,9 @@ mod tests {
             from_domain: Some("example.net".into()),
             dkim: vec![("example.net".into(), "s1".into())],
         };
-        let text = Config::default().describe(&targets).join("\n");
+        let text = Config::default()
+            .describe(&targets, crate::testing::knowledge())
+            .join("\n");
         assert!(text.contains("203.0.113.5 to zen.spamhaus.org, bl.spamcop.net"));
         assert!(text.contains("via the system resolver"));
         assert!(text.contains("_dmarc.example.net"));

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use mailflow::diagnosis::Finding;
 use mailflow::engine::{self, Options};
 use mailflow::facts::online::{BlocklistOutcome, DnsFailure, OnlineResults, SpfVerdict};
+use mailflow::knowledge::Knowledge;
 use mailflow::online::{self, Config, Targets};
 use mailflow::step::Step;
 
@@ -33,7 +34,8 @@ Date: Tue, 6 Dec 2022 17:30:58 +0000\r
 
 fn run(targets: &Targets, config: &Config) -> (OnlineResults, Vec<Finding>, Duration) {
     let started = Instant::now();
-    let results = online::run_targets(targets, config, &|_| {}).expect("online checks run");
+    let results = online::run_targets(targets, config, Knowledge::embedded(), &|_| {})
+        .expect("online checks run");
     let elapsed = started.elapsed();
     let case = super::support::case_from_text("headers.txt", HEADERS);
     let diagnosis =
@@ -169,13 +171,15 @@ fn eleven_spf_lookups_are_a_permerror_and_a_missing_dmarc_record_is_reported() {
 fn a_healthy_domain_passes_spf_dmarc_mx_and_dkim() {
     let _lock = RESOLVER_LOCK.lock();
     let case = super::support::case_from_text("headers.txt", HEADERS);
-    let targets = Targets::of(&case, 0);
+    let targets = Targets::of(&case, 0, Knowledge::embedded());
     assert_eq!(targets.ip, Some("203.0.113.5".parse().unwrap()));
     assert_eq!(targets.from_domain.as_deref(), Some("good.example"));
     assert_eq!(targets.dkim, vec![("good.example".into(), "sel1".into())]);
     let progress = std::cell::RefCell::new(Vec::new());
-    let results = online::run(&case, 0, &local(), &|p| progress.borrow_mut().push(p))
-        .expect("online checks run");
+    let results = online::run(&case, 0, &local(), Knowledge::embedded(), &|p| {
+        progress.borrow_mut().push(p)
+    })
+    .expect("online checks run");
     assert_eq!(progress.borrow().len(), progress.borrow()[0].total);
     let diagnosis = engine::diagnose_with(&case, &Options::default(), Some(&results)).unwrap();
     let findings = &diagnosis.step(Step::External).unwrap().findings;
@@ -274,8 +278,12 @@ fn diagnosing_without_online_checks_builds_no_resolver() {
         }
         let case = super::support::case(std::slice::from_ref(&path));
         let diagnosis = engine::diagnose(&case, &Options::default()).expect("diagnosis");
-        let targets = Targets::of(&case, 0);
-        assert!(!Config::default().describe(&targets).is_empty());
+        let targets = Targets::of(&case, 0, Knowledge::embedded());
+        assert!(
+            !Config::default()
+                .describe(&targets, Knowledge::embedded())
+                .is_empty()
+        );
         assert_eq!(diagnosis.steps.len(), 5);
         seen += 1;
     }
@@ -289,6 +297,6 @@ fn diagnosing_without_online_checks_builds_no_resolver() {
 fn the_first_public_address_is_the_sending_ip() {
     let headers = HEADERS.replace("CIP:203.0.113.5", "CIP:10.1.2.3");
     let case = super::support::case_from_text("headers.txt", &headers);
-    let targets = Targets::of(&case, 0);
+    let targets = Targets::of(&case, 0, Knowledge::embedded());
     assert_eq!(targets.ip, Some("203.0.113.5".parse().unwrap()));
 }
