@@ -7,6 +7,18 @@ use crate::diagnosis::{Finding, StepReport};
 use super::theme;
 use super::toasts;
 
+/// The finding a step page should scroll into view when drawn next, by code and title.
+fn reveal_id() -> egui::Id {
+    egui::Id::unique("reveal_finding")
+}
+
+/// Asks the step page drawn next to scroll `finding` into view: a problem clicked on the
+/// Summary opens its step at the card, not at the top of the page.
+pub fn reveal(ctx: &egui::Context, finding: &Finding) {
+    let key = (finding.code.clone(), finding.title.clone());
+    ctx.data_mut(|d| d.insert_temp(reveal_id(), key));
+}
+
 /// Draws every finding of `report`, most serious first (the engine's order).
 pub fn findings_ui(ui: &mut egui::Ui, report: &StepReport) {
     for (n, finding) in report.findings.iter().enumerate() {
@@ -18,7 +30,7 @@ pub fn findings_ui(ui: &mut egui::Ui, report: &StepReport) {
 /// One card: severity colour and icon, title, detail, selectable evidence, advice.
 pub fn card_ui(ui: &mut egui::Ui, finding: &Finding, n: usize) {
     let color = theme::severity_color(ui, finding.severity);
-    egui::Frame::group(ui.style())
+    let card = egui::Frame::group(ui.style())
         .stroke(egui::Stroke::new(1.5, color))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
@@ -58,4 +70,9 @@ pub fn card_ui(ui: &mut egui::Ui, finding: &Finding, n: usize) {
                 });
             }
         });
+    let wanted = ui.data(|d| d.get_temp::<(String, String)>(reveal_id()));
+    if wanted.is_some_and(|(code, title)| code == finding.code && title == finding.title) {
+        card.response.scroll_to_me(Some(egui::Align::TOP));
+        ui.data_mut(|d| d.remove::<(String, String)>(reveal_id()));
+    }
 }

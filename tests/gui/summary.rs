@@ -192,6 +192,39 @@ fn a_problem_line_opens_its_step() {
 }
 
 #[test]
+fn a_problem_line_opens_its_step_at_the_finding() {
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1024.0, 700.0])
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut App| app.show(ui), App::default());
+    harness.state_mut().load_sample();
+    settle(&mut harness);
+    harness.state_mut().set_page(Page::Summary);
+    harness.run();
+    let d = &harness.state().analysis().expect("a diagnosis").diagnosis;
+    let headers = d.step(Step::Headers).expect("step 4");
+    // The last problem of Step 4 sits far below the hop table and its chart.
+    let title = headers
+        .findings
+        .iter()
+        .rfind(|f| f.severity >= Severity::Warning)
+        .map(|f| f.title.clone())
+        .expect("a warning on Step 4");
+    harness
+        .get_by_label(&format!("{title} (Step 4)"))
+        .scroll_to_me();
+    harness.run();
+    harness.get_by_label(&format!("{title} (Step 4)")).click();
+    harness.run();
+    assert_eq!(harness.state().page(), Page::Step(Step::Headers));
+    let card = harness.get_by_label(&title).rect();
+    assert!(
+        card.min.y >= 0.0 && card.max.y <= 700.0,
+        "the finding is in view: {card:?}"
+    );
+}
+
+#[test]
 fn notifications_never_move_the_summary_buttons() {
     let mut harness = harness(App::default());
     harness.state_mut().load_sample();

@@ -13,6 +13,7 @@ use crate::export::Format;
 use crate::export::summary::{audience_label, deciding_rules, rule_line, side_label};
 use crate::step::Step;
 
+use super::super::cards;
 use super::super::export_actions::Export;
 use super::super::guidance::Guidance;
 use super::super::theme;
@@ -131,6 +132,7 @@ fn problems_ui(ui: &mut egui::Ui, d: &Diagnosis) -> Option<Step> {
                     step.title()
                 ));
             if line.clicked() {
+                cards::reveal(ui.ctx(), finding);
                 clicked = Some(step);
             }
         });
