@@ -997,4 +997,49 @@ mod tests {
             "{nestor}: {text}"
         );
     }
+
+    /// Issue 19 item 2: a megabyte subject, Message-ID and Received name once took minutes
+    /// (the matcher was quadratic); now they are capped and redacted in one pass.
+    #[test]
+    fn a_megabyte_header_line_is_capped_and_redacted() {
+        let long = "ab ".repeat(350_000);
+        let mut d = with_evidence(&[
+            &format!("Subject: {long}"),
+            &format!(
+                "Received: from exch01.corp.contoso.com by {}",
+                "h".repeat(1 << 20)
+            ),
+        ]);
+        if let Some(m) = &mut d.message {
+            m.subject = Some(long.clone());
+            m.message_id = Some(format!("<{}@contoso.com>", "m".repeat(1 << 20)));
+        }
+        let r = redact(&d);
+        let m = r.message.as_ref().unwrap();
+        assert_eq!(m.subject.as_deref(), Some("Subject-1"));
+        assert!(
+            m.message_id
+                .as_deref()
+                .is_some_and(|id| id.starts_with("<message-"))
+        );
+        let lines = evidence(&r);
+        // The quoted line was cut with its label, so it is a subject of its own.
+        assert!(
+            lines
+                .first()
+                .is_some_and(|l| l.starts_with("Subject: Subject-")),
+            "{:?}",
+            lines.first().map(|l| l.get(..40))
+        );
+        assert!(
+            lines.iter().all(|l| l.len() <= cap::MAX_TEXT_BYTES),
+            "{:?}",
+            lines.iter().map(String::len).collect::<Vec<_>>()
+        );
+        assert!(
+            lines
+                .get(1)
+                .is_some_and(|l| l.contains("host-") && l.contains("[cut by Mailflow"))
+        );
+    }
 }
