@@ -18,6 +18,8 @@ struct File {
     code: Vec<CodeEntry>,
     #[serde(default)]
     decider: Vec<Decider>,
+    #[serde(default)]
+    dns_failure_codes: Vec<String>,
 }
 
 /// Who decided a failure or a deferral with a code, when the evidence says no more (see
@@ -53,8 +55,11 @@ pub enum CodeCategory {
     Address,
     /// A mailbox or submission quota.
     Quota,
-    /// Sending or receiving rate limits (mailbox, tenant, recipient thread limit).
+    /// Sending or receiving rate limits (mailbox, tenant).
     RateLimit,
+    /// One mailbox receiving too many messages at once (Exchange Online's recipient
+    /// thread limit): throttled by design, the retries deliver.
+    ThreadLimit,
     /// Exchange Online Protection throttling the sending IP (graylisting).
     Throttling,
     /// Blocklists, bans and reputation blocks of IPs, senders or domains.
@@ -150,6 +155,8 @@ pub struct StatusCodes {
     ranges: Vec<(CodeParts, CodeParts)>,
     /// Who decided a failure or a deferral, by code.
     deciders: Vec<Decider>,
+    /// Codes whose meaning is a failed DNS lookup.
+    dns_failure_codes: Vec<String>,
 }
 
 /// An enhanced status code as its three numbers, for range comparison.
@@ -228,6 +235,7 @@ impl StatusCodes {
             patterns,
             ranges,
             deciders: file.decider,
+            dns_failure_codes: file.dns_failure_codes,
         })
     }
 
@@ -239,6 +247,16 @@ impl StatusCodes {
             .filter(|d| d.status == status && d.covers(code))
             .max_by_key(|d| d.code.len())
             .map(|d| d.decided_by)
+    }
+
+    /// True when `code` means a DNS lookup failed (the table's `dns_failure_codes`).
+    pub fn is_dns_failure(&self, code: &str) -> bool {
+        self.dns_failure_codes.iter().any(|c| c == code)
+    }
+
+    /// The table's category of `code` (its entry without reply text), if it has one.
+    pub fn category(&self, code: &str) -> Option<CodeCategory> {
+        self.lookup(code).map(|e| e.category)
     }
 
     /// Every entry, in table order.
@@ -433,5 +451,15 @@ mod tests {
         assert_eq!(table.decider(Status::Failed, "5.5.01"), None);
         assert_eq!(table.decider(Status::Failed, "5.2.2"), None);
         assert_eq!(table.decider(Status::Delivered, "5.1.1"), None);
+    }
+
+    #[test]
+    fn code_families_the_analyzers_ask_about_are_data() {
+        let table = StatusCodes::parse(ASSET).expect("parses");
+        assert!(table.is_dns_failure("5.4.310") && table.is_dns_failure("4.4.3"));
+        assert!(!table.is_dns_failure("5.1.1"));
+        assert_eq!(table.category("4.3.2"), Some(CodeCategory::ThreadLimit));
+        assert_eq!(table.category("4.7.721"), Some(CodeCategory::Scanning));
+        assert_eq!(table.category("5.4.14"), Some(CodeCategory::Loop));
     }
 }

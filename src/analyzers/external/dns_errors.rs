@@ -15,12 +15,6 @@ use crate::step::Step;
 /// Finds DNS errors in the inputs.
 pub struct DnsErrors;
 
-/// Codes whose meaning is a DNS failure (RFC 3463 X.4.3 directory server failure, X.4.4
-/// unable to route, and Exchange Online's DNS variants).
-const DNS_CODES: &[&str] = &[
-    "4.4.3", "5.4.3", "4.4.4", "5.4.4", "4.4.312", "5.4.310", "5.4.312",
-];
-
 static DNS_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bDNS\b|NonExistentDomain").expect("static regex"));
 static DOMAIN_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
@@ -44,7 +38,7 @@ impl Analyzer for DnsErrors {
         let sender_domain = sender_domain(cx);
         let mut reported: Vec<String> = Vec::new();
         for code in &cx.facts.codes {
-            let dns = DNS_CODES.contains(&code.code.as_str())
+            let dns = cx.knowledge.status_codes.is_dns_failure(&code.code)
                 || DNS_WORD.is_match(&code.text)
                 || code.component.as_deref().is_some_and(|c| c.contains("DNS"));
             if !dns || reported.contains(&code.code) {

@@ -49,7 +49,7 @@ impl Analyzer for Throttling {
                 .filter(|c| c.origin == CodeOrigin::Ndr)
             {
                 let category = category(cx, code);
-                let Some(kind) = Kind::of(category, code) else {
+                let Some(kind) = Kind::of(category) else {
                     continue;
                 };
                 // A delay notice has not expired, whatever its generic code says.
@@ -99,10 +99,10 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(category: CodeCategory, code: &CodeSeen) -> Option<Self> {
+    fn of(category: CodeCategory) -> Option<Self> {
         match category {
             CodeCategory::Throttling => Some(Self::IpThrottled),
-            CodeCategory::RateLimit if code.code == "4.3.2" => Some(Self::ThreadLimit),
+            CodeCategory::ThreadLimit => Some(Self::ThreadLimit),
             CodeCategory::Connection => Some(Self::ConnectionRefused),
             CodeCategory::Scanning => Some(Self::Scanning),
             CodeCategory::Expiry => Some(Self::Expired),
@@ -209,7 +209,7 @@ fn journey_findings(cx: &Context<'_>, journey: &Journey, out: &mut Vec<Finding>)
     let mut seen: Vec<Kind> = Vec::new();
     let codes = journey.defer_codes.iter().chain(journey.fail_codes.iter());
     for code in codes {
-        let Some(kind) = Kind::of(category(cx, code), code) else {
+        let Some(kind) = Kind::of(category(cx, code)) else {
             continue;
         };
         if seen.contains(&kind) {

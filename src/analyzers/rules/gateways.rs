@@ -6,6 +6,7 @@ use crate::analyzers::trace::journeys::human_duration;
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
 use crate::facts::gateway::GatewayFacts;
+use crate::knowledge::status_codes::CodeCategory;
 use crate::step::Step;
 
 /// Explains gateways.
@@ -143,7 +144,10 @@ impl Analyzer for Gateways {
                     .advice(format!("An admin checks the routing rule's conditions and exceptions (and group membership of the recipient), and {}.", console(g))),
                 );
             }
-            let loop_code = cx.facts.codes.iter().find(|c| c.code == "5.4.14");
+            let loop_code =
+                cx.facts.codes.iter().find(|c| {
+                    cx.knowledge.status_codes.category(&c.code) == Some(CodeCategory::Loop)
+                });
             if g.hand_offs.len() >= LOOP_JOURNEYS
                 || (loop_code.is_some() && !g.hand_offs.is_empty())
             {

@@ -5,6 +5,7 @@ use crate::analyzers::trace::journeys::human_duration;
 use crate::analyzers::{Analyzer, Context, event_line};
 use crate::case::EventKind;
 use crate::diagnosis::{Finding, Severity, Status};
+use crate::knowledge::status_codes::CodeCategory;
 use crate::step::Step;
 
 /// Lists deferrals and the retry window.
@@ -56,7 +57,10 @@ impl Analyzer for Deferrals {
                 }
                 _ => String::new(),
             };
-            let only_scanning = !codes.is_empty() && codes.iter().all(|c| c == "4.7.721");
+            let only_scanning = !codes.is_empty()
+                && codes
+                    .iter()
+                    .all(|c| cx.knowledge.status_codes.category(c) == Some(CodeCategory::Scanning));
             let (code, severity, title, next) = if journey.status == Status::Pending {
                 let give_up = first.time.map(|t| {
                     let at = t + chrono::Duration::hours(EXPIRY_HOURS);
