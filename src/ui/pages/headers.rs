@@ -23,6 +23,7 @@ pub fn ui(
 ) {
     super::guide_ui(ui, Step::Headers, diagnosis, checklist);
     if let Some(d) = diagnosis {
+        findings_link_ui(ui, d);
         if let Some(auth) = &d.authentication {
             authentication_ui(ui, auth);
         }
@@ -38,6 +39,52 @@ pub fn ui(
         ui.add_space(theme::GAP);
     }
     super::findings_ui(ui, Step::Headers, diagnosis);
+}
+
+/// Above the evidence tables, which fill more than a screen: how many problems and
+/// warnings this step found, with a link down to them.
+fn findings_link_ui(ui: &mut egui::Ui, d: &Diagnosis) {
+    let Some(report) = d.step(Step::Headers) else {
+        return;
+    };
+    let count = |severity| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count() as u64
+    };
+    let (problems, warnings) = (count(Severity::Problem), count(Severity::Warning));
+    let Some(first) = report.findings.first() else {
+        return;
+    };
+    if problems + warnings == 0 {
+        return;
+    }
+    let mut parts = Vec::new();
+    if problems > 0 {
+        parts.push(crate::words::count(problems, "problem", "problems"));
+    }
+    if warnings > 0 {
+        parts.push(crate::words::count(warnings, "warning", "warnings"));
+    }
+    let worst = if problems > 0 {
+        Severity::Problem
+    } else {
+        Severity::Warning
+    };
+    let text = format!(
+        "{} {} below the tables: go to the findings",
+        theme::severity_icon(worst),
+        parts.join(", ")
+    );
+    let color = theme::severity_color(ui, worst);
+    if ui
+        .add(egui::Button::new(egui::RichText::new(text).color(color)).frame(false))
+        .clicked()
+    {
+        super::super::cards::reveal(ui.ctx(), first);
+    }
 }
 
 /// SPF, DKIM, DMARC, ARC and compauth as coloured pills.
