@@ -51,6 +51,10 @@ def run(binary, path, redact, out_dir):
         if os.path.exists(p):
             os.remove(p)
     leftovers = [n for n in os.listdir(out_dir) if n.endswith(".tmp")]
+    # A run killed for taking too long cannot clean up; its files must not be blamed on
+    # the next input.
+    for name in leftovers:
+        os.remove(os.path.join(out_dir, name))
     code = child.returncode
     problem = None
     if timed_out or elapsed > TIME_LIMIT_S:
