@@ -222,6 +222,7 @@ fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let outcome = engine::run::run(engine::run::Request {
         inputs: sources,
         loaded: Vec::new(),
+        case: None,
         keep_raw: args.bundle.is_some(),
         selection: args
             .message

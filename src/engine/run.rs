@@ -109,6 +109,10 @@ pub struct Request<'a> {
     pub inputs: Vec<Source>,
     /// Inputs read by an earlier run, kept in the case before the new ones.
     pub loaded: Vec<Arc<Loaded>>,
+    /// The case an earlier run built from exactly `loaded` ([`Outcome::case`]): when no
+    /// input is new it is diagnosed again as it is (another message, the online switch)
+    /// instead of copying every parsed input into a new one.
+    pub case: Option<Arc<Case>>,
     /// Keep each new input's bytes in its [`Loaded`] (the window's bundle); the CLI asks
     /// only when it writes a bundle, so a large input is not held twice.
     pub keep_raw: bool,
@@ -132,6 +136,8 @@ pub struct Outcome {
     pub read: Vec<Result<Arc<Loaded>, InputError>>,
     /// Every input of the case: the kept ones, then the new ones that were read.
     pub inputs: Vec<Arc<Loaded>>,
+    /// The case built from [`Self::inputs`], to pass back in [`Request::case`].
+    pub case: Option<Arc<Case>>,
     /// The diagnosis; `None` when no input is left to diagnose.
     pub diagnosis: Option<Result<Diagnosis, EngineError>>,
     /// The online results folded into the diagnosis.
@@ -152,6 +158,7 @@ pub fn run(request: Request<'_>) -> Outcome {
     let Request {
         inputs: sources,
         loaded,
+        case: kept_case,
         keep_raw,
         selection,
         online,
@@ -175,7 +182,12 @@ pub fn run(request: Request<'_>) -> Outcome {
         };
     }
     progress(Progress::Analysing);
-    let case = Case::from_inputs(inputs.iter().map(|i| i.parsed.clone()).collect());
+    let case = match kept_case.filter(|_| read.is_empty()) {
+        Some(case) => case,
+        None => Arc::new(Case::from_inputs(
+            inputs.iter().map(|i| i.parsed.clone()).collect(),
+        )),
+    };
     let message_times = case
         .messages
         .iter()
@@ -194,6 +206,7 @@ pub fn run(request: Request<'_>) -> Outcome {
             return Outcome {
                 read,
                 inputs,
+                case: Some(case),
                 diagnosis: Some(Err(error)),
                 message_times,
                 ..Outcome::default()
@@ -221,6 +234,7 @@ pub fn run(request: Request<'_>) -> Outcome {
     Outcome {
         read,
         inputs,
+        case: Some(case),
         diagnosis: Some(diagnosis),
         online,
         online_error,
@@ -296,6 +310,7 @@ mod tests {
         Request {
             inputs,
             loaded: Vec::new(),
+            case: None,
             keep_raw: false,
             selection: Selection::First,
             online: Online::Off,
@@ -385,5 +400,23 @@ mod tests {
             name: "h.txt".into()
         }));
         assert_eq!(seen.last(), Some(&Progress::Analysing));
+    }
+
+    #[test]
+    fn a_kept_case_is_diagnosed_again_without_being_rebuilt() {
+        let knowledge = crate::testing::knowledge();
+        let first = run(request(vec![bytes("h.txt", HEADERS)], knowledge));
+        let case = first.case.clone().expect("a case");
+        let mut again = request(Vec::new(), knowledge);
+        again.loaded = first.inputs.clone();
+        again.case = Some(Arc::clone(&case));
+        let second = run(again);
+        assert!(second.case.is_some_and(|c| Arc::ptr_eq(&c, &case)));
+        assert!(matches!(second.diagnosis, Some(Ok(_))));
+        // A new input means a new case.
+        let mut more = request(vec![bytes("h2.txt", HEADERS)], knowledge);
+        more.loaded = first.inputs;
+        more.case = Some(Arc::clone(&case));
+        assert!(run(more).case.is_some_and(|c| !Arc::ptr_eq(&c, &case)));
     }
 }

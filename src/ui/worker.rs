@@ -11,7 +11,7 @@ use eframe::egui;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
-use crate::case::InputInfo;
+use crate::case::{Case, InputInfo};
 use crate::diagnosis::Diagnosis;
 use crate::engine::run::{self, Loaded, Source};
 use crate::facts::online::OnlineResults;
@@ -167,8 +167,27 @@ struct Progress {
 /// The background worker: at most one job at a time.
 #[derive(Debug, Default)]
 pub struct Worker {
-    job: Option<Receiver<Outcome>>,
+    job: Option<Receiver<(Outcome, Option<KeptCase>)>>,
     progress: Arc<Progress>,
+    /// The last case built, kept so that switching the message or the online checks
+    /// diagnoses it again without copying every parsed input into a new one.
+    case: Option<KeptCase>,
+}
+
+/// A case and the inputs it was built from, by identity (their addresses, which stay
+/// while the window holds the inputs).
+#[derive(Debug)]
+struct KeptCase {
+    inputs: Vec<usize>,
+    case: Arc<Case>,
+}
+
+/// The identities of `inputs`, to tell whether a kept case is theirs.
+fn identities(inputs: &[Arc<LoadedInput>]) -> Vec<usize> {
+    inputs
+        .iter()
+        .map(|i| Arc::as_ptr(&i.input).addr())
+        .collect()
 }
 
 impl Worker {
@@ -183,11 +202,16 @@ impl Worker {
         let progress = Arc::new(Progress::default());
         let shared = Arc::clone(&progress);
         let ctx = ctx.clone();
+        let kept = self
+            .case
+            .take()
+            .filter(|k| request.new.is_empty() && k.inputs == identities(&request.existing))
+            .map(|k| k.case);
         std::thread::Builder::new()
             .name("mailflow-analysis".into())
             .stack_size(crate::ANALYSIS_STACK_BYTES)
             .spawn(move || {
-                let outcome = run(request, &shared, &ctx);
+                let outcome = run(request, kept, &shared, &ctx);
                 tx.send(outcome).ok(); // Err only when the window has closed.
                 ctx.request_repaint();
             })?;
@@ -200,8 +224,9 @@ impl Worker {
     pub fn poll(&mut self) -> Option<Outcome> {
         let job = self.job.as_ref()?;
         match job.try_recv() {
-            Ok(outcome) => {
+            Ok((outcome, case)) => {
                 self.job = None;
+                self.case = case;
                 Some(outcome)
             }
             Err(TryRecvError::Empty) => None,
@@ -234,7 +259,12 @@ impl Progress {
     }
 }
 
-fn run(request: Request, progress: &Progress, ctx: &egui::Context) -> Outcome {
+fn run(
+    request: Request,
+    kept: Option<Arc<Case>>,
+    progress: &Progress,
+    ctx: &egui::Context,
+) -> (Outcome, Option<KeptCase>) {
     let mut origins = Vec::with_capacity(request.new.len());
     let mut sources = Vec::with_capacity(request.new.len());
     let mut errors = Vec::new();
@@ -284,6 +314,7 @@ fn run(request: Request, progress: &Progress, ctx: &egui::Context) -> Outcome {
             .iter()
             .map(|i| Arc::clone(&i.input))
             .collect(),
+        case: kept,
         keep_raw: true,
         selection: request
             .selected
@@ -303,11 +334,15 @@ fn run(request: Request, progress: &Progress, ctx: &egui::Context) -> Outcome {
             Err(error) => errors.push(format!("Could not use {}: {error}", origin.name())),
         }
     }
-    let inputs = kept_origins
+    let inputs: Vec<Arc<LoadedInput>> = kept_origins
         .into_iter()
         .zip(outcome.inputs)
         .map(|(origin, input)| Arc::new(LoadedInput { origin, input }))
         .collect();
+    let case = outcome.case.map(|case| KeptCase {
+        inputs: identities(&inputs),
+        case,
+    });
     if let Some(error) = outcome.online_error {
         errors.push(format!("The online checks could not run: {error}"));
     }
@@ -325,9 +360,12 @@ fn run(request: Request, progress: &Progress, ctx: &egui::Context) -> Outcome {
             None
         }
     };
-    Outcome {
-        inputs,
-        errors,
-        analysis,
-    }
+    (
+        Outcome {
+            inputs,
+            errors,
+            analysis,
+        },
+        case,
+    )
 }
