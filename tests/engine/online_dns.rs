@@ -177,7 +177,7 @@ fn a_healthy_domain_passes_spf_dmarc_mx_and_dkim() {
     assert_eq!(targets.dkim, vec![("good.example".into(), "sel1".into())]);
     let progress = std::cell::RefCell::new(Vec::new());
     let results = online::run(&case, 0, &local(), Knowledge::embedded(), &|p| {
-        progress.borrow_mut().push(p)
+        progress.borrow_mut().push(p);
     })
     .expect("online checks run");
     assert_eq!(progress.borrow().len(), progress.borrow()[0].total);
