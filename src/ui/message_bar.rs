@@ -54,6 +54,8 @@ impl MessageBar {
                         {
                             self.open = true;
                         }
+                        ui.label(egui::RichText::new(status_counts(d)).weak())
+                            .on_hover_text("The status of every message in these inputs");
                     }
                     let subject = subject_of(d);
                     ui.add(egui::Label::new(egui::RichText::new(subject).strong()).truncate());
@@ -100,6 +102,25 @@ impl MessageBar {
         }
         chosen
     }
+}
+
+/// How the messages of the inputs ended, most common first ("2 failed, 1 delivered"):
+/// whether another message than the one shown is the one the user means.
+fn status_counts(d: &Diagnosis) -> String {
+    let mut counts: Vec<(crate::diagnosis::Status, usize)> = Vec::new();
+    for m in &d.messages {
+        let status = m.verdict.status;
+        match counts.iter_mut().find(|(s, _)| *s == status) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((status, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts
+        .iter()
+        .map(|(status, n)| format!("{n} {}", status.label().to_lowercase()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The selected message's subject, or what stands for it.

@@ -13,6 +13,18 @@ fn a_seven_message_csv_says_1_of_7_on_step_1_and_switches() {
     settle(&mut harness);
     assert_eq!(harness.state().page(), Page::Step(Step::Trace));
     assert_shows(&harness, &["Message 1 of 7", "Payslip March 2025"]);
+    // The bar says how every message ended, so the one the user means can be found.
+    let d = &harness.state().analysis().expect("a diagnosis").diagnosis;
+    for m in &d.messages {
+        let status = m.verdict.status;
+        let n = d
+            .messages
+            .iter()
+            .filter(|o| o.verdict.status == status)
+            .count();
+        let words = format!("{n} {}", status.label().to_lowercase());
+        assert_shows(&harness, &[words.as_str()]);
+    }
 
     harness.get_by_label(SWITCH_LABEL).click();
     harness.run();
