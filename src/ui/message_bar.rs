@@ -115,7 +115,7 @@ fn status_counts(d: &Diagnosis) -> String {
             None => counts.push((status, 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     counts
         .iter()
         .map(|(status, n)| format!("{n} {}", status.label().to_lowercase()))
