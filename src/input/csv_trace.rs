@@ -455,6 +455,6 @@ mod tests {
                 name: "big.csv".into(),
             }
         );
-        assert!(error.to_string().contains("the limit is 200000 rows"));
+        assert!(error.to_string().contains("the limit is 100000 rows"));
     }
 }
