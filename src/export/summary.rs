@@ -465,25 +465,13 @@ pub fn audience_label(audience: Audience) -> &'static str {
     }
 }
 
-/// A duration in words: "45 s", "3 min 5 s", "2 h 4 min", "3 d 2 h".
+/// A duration for a table cell ("45 s", "3 min 5 s", "2 h", "3 d 2 h"), worded as every
+/// finding words it ([`crate::words::duration`]); "—" for a value that is not a number.
 pub fn duration_words(seconds: f64) -> String {
     if !seconds.is_finite() {
         return "—".into();
     }
-    let total = seconds.round().max(0.0) as u64;
-    let (d, h, m, s) = (
-        total / 86_400,
-        total % 86_400 / 3600,
-        total % 3600 / 60,
-        total % 60,
-    );
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s} s"),
-        (0, 0, _) if s == 0 => format!("{m} min"),
-        (0, 0, _) => format!("{m} min {s} s"),
-        (0, _, _) => format!("{h} h {m} min"),
-        _ => format!("{d} d {h} h"),
-    }
+    crate::words::duration(seconds.round() as i64, crate::words::Units::Short)
 }
 
 /// An RFC 3339 time for people (`2024-12-06 17:31:00 +00:00`); other text as given.
@@ -807,7 +795,7 @@ mod tests {
     fn durations_and_times_read_well() {
         assert_eq!(duration_words(2.0), "2 s");
         assert_eq!(duration_words(65.0), "1 min 5 s");
-        assert_eq!(duration_words(3600.0), "1 h 0 min");
+        assert_eq!(duration_words(3600.0), "1 h");
         assert_eq!(duration_words(90_000.0), "1 d 1 h");
         assert_eq!(duration_words(f64::NAN), "—");
         assert_eq!(

@@ -7,13 +7,13 @@
 use chrono::{DateTime, Duration, FixedOffset};
 
 use crate::analyzers::trace::deferrals::EXPIRY_HOURS;
-use crate::analyzers::trace::journeys::human_duration;
 use crate::analyzers::{Analyzer, Context, event_line};
 use crate::case::{EventKind, TraceEvent};
 use crate::diagnosis::{Finding, Severity, Status};
 use crate::facts::{CodeOrigin, CodeSeen, Journey};
 use crate::knowledge::status_codes::{CodeCategory, rfc3463};
 use crate::step::Step;
+use crate::words::{Units, duration};
 
 /// Explains throttling, deferrals and expiry.
 pub struct Throttling;
@@ -271,14 +271,14 @@ fn timing(
         (Kind::Expired, _, Some(start)) => match end {
             Some(end) if end > start => format!(
                 "It was retried for {} after it was received ({deferrals} recorded) before Exchange Online gave up and sent the sender a non-delivery report.",
-                human_duration((end - start).num_seconds())
+                duration((end - start).num_seconds(), Units::Words)
             ),
             _ => "Exchange Online retried it until the retry period (about a day) ran out and sent the sender a non-delivery report.".to_owned(),
         },
         (_, Status::Pending, Some(start)) => {
             let so_far = last_defer.filter(|l| *l > start).map_or_else(
                 || "less than a minute".into(),
-                |l| human_duration((l - start).num_seconds()),
+                |l| duration((l - start).num_seconds(), Units::Words),
             );
             let give_up = start + Duration::hours(EXPIRY_HOURS);
             format!(
@@ -290,7 +290,7 @@ fn timing(
         (_, _, Some(start)) => match end {
             Some(end) if end > start => format!(
                 "It was delayed {} in all ({deferrals}) and then reached its final event; nothing more will happen.",
-                human_duration((end - start).num_seconds())
+                duration((end - start).num_seconds(), Units::Words)
             ),
             _ => format!("It was deferred ({deferrals}) and then reached its final event."),
         },

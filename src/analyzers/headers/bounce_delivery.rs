@@ -5,6 +5,7 @@
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity, Status};
 use crate::step::Step;
+use crate::words::{Units, duration};
 
 /// Reads the bounce's own placement and transit.
 pub struct BounceDelivery;
@@ -39,7 +40,7 @@ impl Analyzer for BounceDelivery {
             format!(
                 "it crossed {hops} hop{} in {}",
                 if hops == 1 { "" } else { "s" },
-                crate::analyzers::trace::journeys::human_duration(transit.round() as i64)
+                duration(transit.round() as i64, Units::Words)
             )
         };
         let evidence: Vec<String> = bounce

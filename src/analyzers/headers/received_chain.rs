@@ -5,11 +5,11 @@
 use std::fmt::Write as _;
 
 use super::header_facts;
-use crate::analyzers::trace::journeys::human_duration;
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
 use crate::facts::headers::{Operator, ReceivedHop, chain::MAX_HOPS};
 use crate::step::Step;
+use crate::words::{Units, duration};
 
 /// Lists the hops, oldest first.
 pub struct ReceivedChain;
@@ -49,7 +49,7 @@ pub fn hop_row(hop: &ReceivedHop) -> String {
         (None, None) => {}
     }
     if let Some(delay) = hop.delay_ms {
-        write!(row, " (+{})", human_duration(delay / 1000)).ok();
+        write!(row, " (+{})", duration(delay / 1000, Units::Words)).ok();
     }
     if let Some(skew) = hop.skew_ms {
         write!(row, " ({} s: clock skew)", skew / 1000).ok();

@@ -3,12 +3,12 @@
 //! was delivered and later forwarded (a gap, not a delay).
 
 use super::{block, header_facts};
-use crate::analyzers::trace::journeys::human_duration;
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
 use crate::facts::headers::{Operator, ReceivedChain, ReceivedHop};
 use crate::step::Step;
 use crate::verdict::perimeter::Perimeter;
+use crate::words::{Units, duration};
 
 /// Flags slow hops and clock skew, and states the transit time.
 pub struct TransitTime;
@@ -134,7 +134,7 @@ impl Analyzer for TransitTime {
                     Finding::new(
                         "clock-skew",
                         Severity::Info,
-                        format!("Hop {} is stamped {} before hop {}", hop.index, human_duration(-skew), previous.index),
+                        format!("Hop {} is stamped {} before hop {}", hop.index, duration(-skew, Units::Words), previous.index),
                     )
                     .detail(format!("{} wrote a time earlier than the server before it: their clocks disagree. This is clock skew, not a delay, and no delay is computed for this hop.", hop.fields.by.as_deref().unwrap_or("The receiving server")))
                     .evidence(previous.line.clone())
@@ -154,7 +154,7 @@ impl Analyzer for TransitTime {
                     Finding::new(
                         "forward-gap",
                         Severity::Info,
-                        format!("{} between delivery and forwarding (hop {})", human_duration(delay), hop.index),
+                        format!("{} between delivery and forwarding (hop {})", duration(delay, Units::Words), hop.index),
                     )
                     .detail("The message was delivered to one mailbox and later forwarded or re-sent from there: the gap is the time it sat in that mailbox, not a transport delay.")
                     .evidence(previous.line.clone())
@@ -184,9 +184,9 @@ impl Analyzer for TransitTime {
                         "transit-time",
                         severity,
                         if gaps == 0 {
-                            format!("{} from the first to the last hop", human_duration(total))
+                            format!("{} from the first to the last hop", duration(total, Units::Words))
                         } else {
-                            format!("{} from the first to the last hop, most of it before forwarding", human_duration(total))
+                            format!("{} from the first to the last hop, most of it before forwarding", duration(total, Units::Words))
                         },
                     )
                     .detail(format!("From hop {} to hop {}; the first hop's time is the sender's server clock.", first.index, last.index))
@@ -216,7 +216,7 @@ fn slow_hop(
     Finding::new(
             "slow-hop",
             Severity::Warning,
-            format!("Hop {} took {} ({where_})", hop.index, human_duration(delay)),
+            format!("Hop {} took {} ({where_})", hop.index, duration(delay, Units::Words)),
         )
         .detail(format!("{} → {}: {why}", previous.route(), hop.route()))
         .evidence(previous.line.clone())

@@ -2,12 +2,12 @@
 //! hand-off and the return (time spent at the vendor), a gateway that never sent it back,
 //! a gateway that was bypassed, loops, and Enhanced Filtering for Connectors missing.
 
-use crate::analyzers::trace::journeys::human_duration;
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
 use crate::facts::gateway::GatewayFacts;
 use crate::knowledge::status_codes::CodeCategory;
 use crate::step::Step;
+use crate::words::{Units, duration};
 
 /// Explains gateways.
 pub struct Gateways;
@@ -70,7 +70,13 @@ fn handled(cx: &Context<'_>, g: &GatewayFacts, out: &mut Vec<Finding>) {
     }));
     let dwell = g
         .dwell_seconds
-        .map(|s| format!("; it spent {} at {}", human_duration(s), g.display_name))
+        .map(|s| {
+            format!(
+                "; it spent {} at {}",
+                duration(s, Units::Words),
+                g.display_name
+            )
+        })
         .unwrap_or_default();
     let verdict = g
         .verdict

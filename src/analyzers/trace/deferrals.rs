@@ -1,12 +1,12 @@
 //! Deferrals: each Defer with its code and reason, how long it has been retried, and what
 //! happens next.
 
-use crate::analyzers::trace::journeys::human_duration;
 use crate::analyzers::{Analyzer, Context, event_line};
 use crate::case::EventKind;
 use crate::diagnosis::{Finding, Severity, Status};
 use crate::knowledge::status_codes::CodeCategory;
 use crate::step::Step;
+use crate::words::{Units, duration};
 
 /// Lists deferrals and the retry window.
 pub struct Deferrals;
@@ -53,7 +53,7 @@ impl Analyzer for Deferrals {
             };
             let span = match (first.time, defers.last().and_then(|d| d.time)) {
                 (Some(a), Some(b)) if b > a => {
-                    format!(" over {}", human_duration((b - a).num_seconds()))
+                    format!(" over {}", duration((b - a).num_seconds(), Units::Words))
                 }
                 _ => String::new(),
             };

@@ -4,6 +4,7 @@
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity};
 use crate::step::Step;
+use crate::words::{Units, duration};
 
 /// Counts journeys and explains hand-offs and returns.
 pub struct Journeys;
@@ -70,7 +71,10 @@ impl Analyzer for Journeys {
                         (Some(out), Some(back)) => {
                             let seconds = (back - out).num_seconds();
                             if seconds >= 0 {
-                                format!(" It came back after about {}.", human_duration(seconds))
+                                format!(
+                                    " It came back after about {}.",
+                                    duration(seconds, Units::Words)
+                                )
                             } else {
                                 String::new()
                             }
@@ -112,32 +116,8 @@ impl Analyzer for Journeys {
     }
 }
 
-/// "3 minutes", "1 hour 5 minutes", "40 seconds".
-pub fn human_duration(seconds: i64) -> String {
-    let s = seconds.max(0);
-    let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
-    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
-    match (d, h, m) {
-        (0, 0, 0) => plural(s, "second"),
-        (0, 0, m) => plural(m, "minute"),
-        (0, h, 0) => plural(h, "hour"),
-        (0, h, m) => format!("{} {}", plural(h, "hour"), plural(m, "minute")),
-        (d, 0, _) => plural(d, "day"),
-        (d, h, _) => format!("{} {}", plural(d, "day"), plural(h, "hour")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::human_duration;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(human_duration(40), "40 seconds");
-        assert_eq!(human_duration(60), "1 minute");
-        assert_eq!(human_duration(3900), "1 hour 5 minutes");
-        assert_eq!(human_duration(90_000), "1 day 1 hour");
-    }
 
     #[test]
     fn each_hand_off_says_where_the_message_went() {

@@ -1,9 +1,9 @@
 //! Time from the first Receive to the final event; a slow delivery is a finding.
 
-use crate::analyzers::trace::journeys::human_duration;
 use crate::analyzers::{Analyzer, Context};
 use crate::diagnosis::{Finding, Severity, Status};
 use crate::step::Step;
+use crate::words::{Units, duration};
 
 /// Delivery time, from first event of the first journey to the last event of the last.
 pub struct Timeline;
@@ -43,14 +43,14 @@ impl Analyzer for Timeline {
         );
         if seconds > SLOW_SECONDS && done {
             out.push(
-                Finding::new("slow-delivery", Severity::Warning, format!("Delivery took {}", human_duration(seconds)))
+                Finding::new("slow-delivery", Severity::Warning, format!("Delivery took {}", duration(seconds, Units::Words)))
                     .detail(format!("{events} events from the first Receive to the final event. Anything over a few minutes is noticed by users; the deferrals below say why it waited."))
                     .evidence_lines(evidence)
                     .advice("Read the Defer reasons in this step and the status codes in Step 5."),
             );
         } else {
             out.push(
-                Finding::new("trace-duration", Severity::Info, format!("{events} events over {}", human_duration(seconds)))
+                Finding::new("trace-duration", Severity::Info, format!("{events} events over {}", duration(seconds, Units::Words)))
                     .detail("Time from the first event of the first journey to the last event of the last journey (traces in the admin center have minute precision).")
                     .evidence_lines(evidence),
             );
