@@ -213,6 +213,6 @@ fn saved(path: &std::path::Path, result: Result<(), String>) -> Finished {
 fn inputs_owned(inputs: &[Arc<LoadedInput>]) -> Vec<(crate::case::InputInfo, Vec<u8>)> {
     inputs
         .iter()
-        .map(|i| (i.parsed.info.clone(), i.raw.to_vec()))
+        .map(|i| (i.info().clone(), i.raw().to_vec()))
         .collect()
 }

@@ -124,7 +124,7 @@ fn inputs_list_ui(
     ui.label(egui::RichText::new(count_words(inputs.len(), "input", "inputs")).strong());
     egui::Grid::new("inputs_list").striped(true).show(ui, |ui| {
         for (n, input) in inputs.iter().enumerate() {
-            let info = &input.parsed.info;
+            let info = input.info();
             ui.label(&info.name);
             ui.label(info.kind.describe());
             ui.label(size_words(info.size_bytes));
