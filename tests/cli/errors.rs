@@ -442,3 +442,25 @@ fn redaction_leaves_no_tenant_id_workstation_or_odd_address() {
         }
     }
 }
+
+/// Issue 19 item 3: a trace past the row limit is refused with exit 2 and one line naming
+/// the limit, before it can grow into gigabytes.
+#[test]
+fn a_trace_over_the_row_limit_is_refused_with_one_line() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Subject\",\"Status\",\"MessageId\"\r\n",
+    );
+    for i in 0..=mailflow::input::MAX_TRACE_ROWS {
+        let _ = write!(
+            text,
+            "\"11/20/2026 8:00:00 AM\",\"s@c.example\",\"r@f.example\",\"s\",\"Delivered\",\"<{i}@c>\"\r\n"
+        );
+    }
+    let path = write(dir.path(), "huge-trace.csv", text.as_bytes());
+    let output = mailflow(&["diagnose", "--format", "json", &path]);
+    assert_refused(&output, "huge-trace.csv");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("too many trace rows"), "{stderr}");
+}
