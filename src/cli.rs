@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use mailflow::diagnosis::Diagnosis;
 use mailflow::engine;
 use mailflow::export::{self, Format};
 use mailflow::input;
@@ -182,13 +183,13 @@ fn refuse_input_as_output(args: &DiagnoseArgs, output: &std::path::Path) -> anyh
     Ok(())
 }
 
-fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
-    if let Some(output) = &args.output {
-        refuse_input_as_output(args, output)?;
-    }
-    if let Some(bundle) = &args.bundle {
-        refuse_input_as_output(args, bundle)?;
-    }
+/// An input's description and its bytes as read, for the evidence bundle.
+type RawInput = (mailflow::case::InputInfo, std::sync::Arc<[u8]>);
+
+/// Reads every input, runs the online checks if asked, and diagnoses: the diagnosis and,
+/// when a bundle is written, each input's bytes. The first input that cannot be read
+/// refuses the run.
+fn diagnose_inputs(args: &DiagnoseArgs) -> anyhow::Result<(Diagnosis, Vec<RawInput>)> {
     // Refuse a broken profile folder before any input is read or DNS query sent.
     let custom_knowledge = args
         .vendors
@@ -251,7 +252,17 @@ fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
         .diagnosis
         .ok_or_else(|| refuse("no input to diagnose"))?
         .map_err(refuse)?;
-    drop(outcome.inputs);
+    Ok((diagnosis, raw_inputs))
+}
+
+fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
+    if let Some(output) = &args.output {
+        refuse_input_as_output(args, output)?;
+    }
+    if let Some(bundle) = &args.bundle {
+        refuse_input_as_output(args, bundle)?;
+    }
+    let (diagnosis, raw_inputs) = diagnose_inputs(args)?;
     let format = match args.format {
         OutputFormat::Json => Format::Json,
         OutputFormat::Md => Format::Markdown,

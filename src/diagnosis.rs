@@ -681,6 +681,10 @@ mod step_id {
 
     use crate::step::Step;
 
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "the signature serde's `with` attribute calls"
+    )]
     pub fn serialize<S: Serializer>(step: &Step, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(step.id())
     }

@@ -230,7 +230,12 @@ pub fn run(request: Request<'_>) -> Outcome {
     let options = Options {
         selected: Some(selected.to_string()),
     };
-    let diagnosis = super::diagnose_in(&case, &options, online.as_ref(), knowledge);
+    let diagnosis = super::diagnose_in(&case, &options, online.as_ref(), knowledge).map(|mut d| {
+        // Every string capped once here, so the window never lays out a 190 MB subject;
+        // this fails only on a bug, and the diagnosis is then shown uncapped.
+        crate::diagnosis::cap::cap_diagnosis(&mut d).ok();
+        d
+    });
     Outcome {
         read,
         inputs,
@@ -248,21 +253,32 @@ const CHUNK: usize = 1 << 20;
 
 fn load(source: Source, keep_raw: bool, progress: &dyn Fn(Progress)) -> Result<Loaded, InputError> {
     let name = source.name();
-    let bytes = match source {
-        Source::Path(path) => read(&path, &name, progress)?,
-        Source::Bytes { bytes, .. } => bytes,
-    };
-    progress(Progress::Parsing { name: name.clone() });
-    let parsed = input::load_bytes(&name, &bytes)?;
-    Ok(Loaded {
-        parsed,
-        raw: keep_raw.then_some(bytes),
-    })
+    match source {
+        Source::Path(path) => {
+            // Parsed from the buffer as read; made shared only when it is kept, so a large
+            // file is not held twice.
+            let bytes = read(&path, &name, progress)?;
+            progress(Progress::Parsing { name: name.clone() });
+            let parsed = input::load_bytes(&name, &bytes)?;
+            Ok(Loaded {
+                parsed,
+                raw: keep_raw.then(|| Arc::from(bytes)),
+            })
+        }
+        Source::Bytes { bytes, .. } => {
+            progress(Progress::Parsing { name: name.clone() });
+            let parsed = input::load_bytes(&name, &bytes)?;
+            Ok(Loaded {
+                parsed,
+                raw: keep_raw.then_some(bytes),
+            })
+        }
+    }
 }
 
 /// Reads a file in chunks, reporting progress; refuses a file over the input limit before
 /// reading it, and one that grows past it while being read.
-fn read(path: &Path, name: &str, progress: &dyn Fn(Progress)) -> Result<Arc<[u8]>, InputError> {
+fn read(path: &Path, name: &str, progress: &dyn Fn(Progress)) -> Result<Vec<u8>, InputError> {
     let io = |e: std::io::Error| InputError::Io {
         reason: e.kind().to_string(),
         name: path.display().to_string(),
@@ -299,14 +315,14 @@ fn read(path: &Path, name: &str, progress: &dyn Fn(Progress)) -> Result<Arc<[u8]
             total: size,
         });
     }
-    Ok(Arc::from(bytes))
+    Ok(bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn request<'a>(inputs: Vec<Source>, knowledge: &'a Knowledge) -> Request<'a> {
+    fn request(inputs: Vec<Source>, knowledge: &Knowledge) -> Request<'_> {
         Request {
             inputs,
             loaded: Vec::new(),
