@@ -259,16 +259,13 @@ impl Progress {
     }
 }
 
-fn run(
-    request: Request,
-    kept: Option<Arc<Case>>,
-    progress: &Progress,
-    ctx: &egui::Context,
-) -> (Outcome, Option<KeptCase>) {
-    let mut origins = Vec::with_capacity(request.new.len());
-    let mut sources = Vec::with_capacity(request.new.len());
+/// Where each new input's bytes come from, with its origin; a line for each that has
+/// nothing to read.
+fn sources(new_inputs: Vec<NewInput>) -> (Vec<Origin>, Vec<Source>, Vec<String>) {
+    let mut origins = Vec::with_capacity(new_inputs.len());
+    let mut sources = Vec::with_capacity(new_inputs.len());
     let mut errors = Vec::new();
-    for new in request.new {
+    for new in new_inputs {
         let name = new.origin.name();
         let bytes = match (new.bytes, &new.origin) {
             (Some(bytes), _) => Ok(bytes),
@@ -291,6 +288,16 @@ fn run(
             Err(error) => errors.push(error),
         }
     }
+    (origins, sources, errors)
+}
+
+fn run(
+    request: Request,
+    kept: Option<Arc<Case>>,
+    progress: &Progress,
+    ctx: &egui::Context,
+) -> (Outcome, Option<KeptCase>) {
+    let (origins, sources, mut errors) = sources(request.new);
     let mut kept_origins: Vec<Origin> = request.existing.iter().map(|i| i.origin.clone()).collect();
     let report = |p: run::Progress| {
         let (phase, done, total) = match p {
