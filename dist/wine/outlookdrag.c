@@ -13,6 +13,7 @@
 #include <ole2.h>
 #include <shlobj.h>
 #include <stdio.h>
+#include <wchar.h>
 
 static UINT cf_group, cf_contents;
 static HGLOBAL message;
@@ -95,6 +96,18 @@ static HRESULT WINAPI ds_feedback(IDropSource *self, DWORD effect) { return DRAG
 static IDropSourceVtbl source_vtbl = { ds_qi, ds_addref, ds_release, ds_continue, ds_feedback };
 static IDropSource source = { &source_vtbl };
 
+/* The wizard's top-level window: titled "Mailflow", or "Mailflow — <subject>" once a
+   case is open. */
+static BOOL CALLBACK mailflow_window(HWND w, LPARAM found) {
+    wchar_t title[256];
+    if (GetWindowTextW(w, title, 256) > 0 && wcsncmp(title, L"Mailflow", 8) == 0
+        && (title[8] == L'\0' || title[8] == L' ')) {
+        *(HWND *)found = w;
+        return FALSE;
+    }
+    return TRUE;
+}
+
 int wmain(int argc, wchar_t **argv)
 {
     if (argc < 2) { fprintf(stderr, "usage: outlookdrag MESSAGE-FILE [--unreadable]\n"); return 2; }
@@ -111,7 +124,8 @@ int wmain(int argc, wchar_t **argv)
     OleInitialize(NULL);
     cf_group = RegisterClipboardFormatW(L"FileGroupDescriptorW");
     cf_contents = RegisterClipboardFormatW(L"FileContents");
-    HWND window = FindWindowW(NULL, L"Mailflow");
+    HWND window = NULL;
+    EnumWindows(mailflow_window, (LPARAM)&window);
     if (!window) { fprintf(stderr, "outlookdrag: no Mailflow window\n"); return 2; }
     RECT r;
     GetWindowRect(window, &r);
