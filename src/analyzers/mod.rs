@@ -136,4 +136,36 @@ mod tests {
             );
         }
     }
+
+    /// One analyzer per file, each registered and each with its unit tests beside it.
+    #[test]
+    fn every_analyzer_file_is_registered_and_tested() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/analyzers");
+        let mut files = Vec::new();
+        for step in std::fs::read_dir(&root).expect("src/analyzers") {
+            let step = step.expect("entry").path();
+            if !step.is_dir() {
+                continue;
+            }
+            for file in std::fs::read_dir(&step).expect("step folder") {
+                let file = file.expect("entry").path();
+                if file.file_name().is_some_and(|n| n != "mod.rs") {
+                    files.push(file);
+                }
+            }
+        }
+        assert_eq!(
+            files.len(),
+            ANALYZERS.len(),
+            "one analyzer per file: {files:?}"
+        );
+        let untested: Vec<_> = files
+            .iter()
+            .filter(|f| {
+                let text = std::fs::read_to_string(f).unwrap_or_default();
+                !text.contains("#[cfg(test)]\nmod tests {")
+            })
+            .collect();
+        assert!(untested.is_empty(), "no tests module: {untested:?}");
+    }
 }

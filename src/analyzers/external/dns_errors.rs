@@ -130,3 +130,45 @@ fn sender_domain(cx: &Context<'_>) -> Option<String> {
                 .find_map(|t| t.sender.as_deref().and_then(domain_of))
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::Scenario;
+
+    #[test]
+    fn a_recipient_domain_that_does_not_exist_is_named() {
+        let scenario = Scenario::from_fixture("trace/eac-outbound-5.4.310-domain-missing.txt");
+        let f = scenario.finding(&DnsErrors, "dns-errors-reported");
+        assert_eq!(f.severity, Severity::Problem);
+        assert_eq!(
+            f.title,
+            "The recipient's domain fabrikam-typo.example has DNS errors (5.4.310)"
+        );
+        assert!(
+            f.evidence[0].contains("InfoDomainNonexistent"),
+            "{:?}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn temperror_results_are_the_senders_dns() {
+        let scenario = Scenario::from_fixture("headers/verdicts/spf-temperror.txt");
+        let f = scenario.finding(&DnsErrors, "sender-dns-temperror");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(
+            f.title,
+            "The sender's domain vendor.example.net has DNS errors (SPF, DMARC temperror)"
+        );
+        assert!(f.detail.contains("SPF and DMARC records"), "{}", f.detail);
+    }
+
+    #[test]
+    fn silent_without_dns_trouble() {
+        let trace = Scenario::from_sample("05-ps-get-messagetracedetail-v1-list-failed.txt");
+        assert!(trace.run(&DnsErrors).is_empty());
+        let headers = Scenario::from_fixture("headers/user-rule-folder.txt");
+        assert!(headers.run(&DnsErrors).is_empty());
+    }
+}
