@@ -187,4 +187,39 @@ mod tests {
         assert_eq!(findings[0].title, "The DNS server did not answer any query");
         assert_eq!(findings[0].severity, Severity::Warning);
     }
+
+    #[test]
+    fn each_kind_of_failure_has_its_code() {
+        for (failure, code) in [
+            (DnsFailure::NxDomain, "dns-nxdomain"),
+            (DnsFailure::Timeout, "dns-timeout"),
+            (DnsFailure::Refused, "dns-refused"),
+            (DnsFailure::Other("network unreachable".into()), "dns-error"),
+        ] {
+            let online = OnlineResults {
+                failures: vec![failed("example.net", "MX records", failure)],
+                ..OnlineResults::default()
+            };
+            let findings = super::super::run_online(&DnsFailures, &online);
+            assert_eq!(findings.len(), 1, "{code}");
+            assert_eq!(findings[0].code, code);
+            assert_eq!(findings[0].severity, Severity::Problem);
+            assert!(
+                findings[0].detail.ends_with("Affected: MX records."),
+                "{}",
+                findings[0].detail
+            );
+        }
+    }
+
+    #[test]
+    fn silent_offline_and_when_every_query_was_answered() {
+        assert!(
+            crate::testing::Scenario::empty()
+                .run(&DnsFailures)
+                .is_empty()
+        );
+        let answered = OnlineResults::default();
+        assert!(super::super::run_online(&DnsFailures, &answered).is_empty());
+    }
 }
