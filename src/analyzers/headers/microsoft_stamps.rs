@@ -100,15 +100,9 @@ fn entry_detail(facts: &HeaderFacts, network_id: Option<&str>) -> String {
     if let Some(entry) = facts.chain.entry_hop() {
         write!(
             detail,
-            "Exchange Online received it at hop {} from {}{}{}. ",
+            "Exchange Online received it at hop {} from {}{}. ",
             entry.index,
-            entry.fields.from.as_deref().unwrap_or("an unnamed host"),
-            entry
-                .fields
-                .from_ip
-                .as_deref()
-                .map(|ip| format!(" ({ip})"))
-                .unwrap_or_default(),
+            entry.sender_words(),
             entry
                 .fields
                 .date

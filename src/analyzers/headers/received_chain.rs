@@ -105,15 +105,9 @@ impl Analyzer for ReceivedChain {
         if let Some(entry) = chain.entry_hop() {
             write!(
                 detail,
-                " Microsoft 365 received it at hop {} from {}{}.",
+                " Microsoft 365 received it at hop {} from {}.",
                 entry.index,
-                entry.fields.from.as_deref().unwrap_or("an unnamed host"),
-                entry
-                    .fields
-                    .from_ip
-                    .as_deref()
-                    .map(|ip| format!(" ({ip})"))
-                    .unwrap_or_default()
+                entry.sender_words()
             )
             .ok();
         }

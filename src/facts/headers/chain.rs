@@ -76,6 +76,16 @@ pub struct ReceivedHop {
 }
 
 impl ReceivedHop {
+    /// The sending host with its IP, as a sentence names it: `mx.example.net
+    /// (198.51.100.7)`, or "an unnamed host".
+    pub fn sender_words(&self) -> String {
+        let host = self.fields.from.as_deref().unwrap_or("an unnamed host");
+        match self.fields.from_ip.as_deref() {
+            Some(ip) => format!("{host} ({ip})"),
+            None => host.to_owned(),
+        }
+    }
+
     /// `from → by`, for titles.
     pub fn route(&self) -> String {
         let from = self
