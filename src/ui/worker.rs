@@ -3,9 +3,9 @@
 //! repaint. The UI thread only polls, so it never waits on any of it.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::{Arc, Weak};
 
 use eframe::egui;
 use parking_lot::Mutex;
@@ -174,20 +174,24 @@ pub struct Worker {
     case: Option<KeptCase>,
 }
 
-/// A case and the inputs it was built from, by identity (their addresses, which stay
-/// while the window holds the inputs).
+/// A case and the inputs it was built from, by identity: weak references, which keep an
+/// input's allocation (so no later input can take its address) but not its bytes.
 #[derive(Debug)]
 struct KeptCase {
-    inputs: Vec<usize>,
+    inputs: Vec<Weak<Loaded>>,
     case: Arc<Case>,
 }
 
-/// The identities of `inputs`, to tell whether a kept case is theirs.
-fn identities(inputs: &[Arc<LoadedInput>]) -> Vec<usize> {
-    inputs
-        .iter()
-        .map(|i| Arc::as_ptr(&i.input).addr())
-        .collect()
+impl KeptCase {
+    /// True when the case was built from exactly `inputs`, in this order.
+    fn built_from(&self, inputs: &[Arc<LoadedInput>]) -> bool {
+        self.inputs.len() == inputs.len()
+            && self
+                .inputs
+                .iter()
+                .zip(inputs)
+                .all(|(kept, input)| Weak::ptr_eq(kept, &Arc::downgrade(&input.input)))
+    }
 }
 
 impl Worker {
@@ -205,7 +209,7 @@ impl Worker {
         let kept = self
             .case
             .take()
-            .filter(|k| request.new.is_empty() && k.inputs == identities(&request.existing))
+            .filter(|k| request.new.is_empty() && k.built_from(&request.existing))
             .map(|k| k.case);
         std::thread::Builder::new()
             .name("mailflow-analysis".into())
@@ -347,7 +351,7 @@ fn run(
         .map(|(origin, input)| Arc::new(LoadedInput { origin, input }))
         .collect();
     let case = outcome.case.map(|case| KeptCase {
-        inputs: identities(&inputs),
+        inputs: inputs.iter().map(|i| Arc::downgrade(&i.input)).collect(),
         case,
     });
     if let Some(error) = outcome.online_error {
