@@ -3,8 +3,7 @@
 //! this pipeline and they drifted (the window never saw `--vendors` profiles); now each
 //! only says what to read and what to do with the outcome.
 
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
@@ -36,10 +35,7 @@ impl Source {
     /// The name shown for this input: a file's name, or the given one.
     pub fn name(&self) -> String {
         match self {
-            Self::Path(path) => path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            ),
+            Self::Path(path) => input::file_name(path),
             Self::Bytes { name, .. } => name.clone(),
         }
     }
@@ -248,16 +244,20 @@ pub fn run(request: Request<'_>) -> Outcome {
     }
 }
 
-/// Size of one read, small enough that a 150 MB file updates a progress bar often.
-const CHUNK: usize = 1 << 20;
-
 fn load(source: Source, keep_raw: bool, progress: &dyn Fn(Progress)) -> Result<Loaded, InputError> {
     let name = source.name();
     match source {
         Source::Path(path) => {
             // Parsed from the buffer as read; made shared only when it is kept, so a large
             // file is not held twice.
-            let bytes = read(&path, &name, progress)?;
+            let report = |done, total| {
+                progress(Progress::Reading {
+                    name: name.clone(),
+                    done,
+                    total,
+                });
+            };
+            let bytes = input::read_path(&path, &name, &report)?;
             progress(Progress::Parsing { name: name.clone() });
             let parsed = input::load_bytes(&name, &bytes)?;
             Ok(Loaded {
@@ -274,48 +274,6 @@ fn load(source: Source, keep_raw: bool, progress: &dyn Fn(Progress)) -> Result<L
             })
         }
     }
-}
-
-/// Reads a file in chunks, reporting progress; refuses a file over the input limit before
-/// reading it, and one that grows past it while being read.
-fn read(path: &Path, name: &str, progress: &dyn Fn(Progress)) -> Result<Vec<u8>, InputError> {
-    let io = |e: std::io::Error| InputError::Io {
-        reason: e.kind().to_string(),
-        name: path.display().to_string(),
-    };
-    let too_large = |size: u64| InputError::TooLarge {
-        size,
-        limit: input::MAX_INPUT_BYTES,
-        name: name.to_owned(),
-    };
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    if size > input::MAX_INPUT_BYTES {
-        return Err(too_large(size));
-    }
-    progress(Progress::Reading {
-        name: name.to_owned(),
-        done: 0,
-        total: size,
-    });
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    let mut chunk = vec![0; CHUNK];
-    loop {
-        let n = file.read(&mut chunk).map_err(io)?;
-        let Some(read) = chunk.get(..n).filter(|c| !c.is_empty()) else {
-            break;
-        };
-        bytes.extend_from_slice(read);
-        if bytes.len() as u64 > input::MAX_INPUT_BYTES {
-            return Err(too_large(bytes.len() as u64));
-        }
-        progress(Progress::Reading {
-            name: name.to_owned(),
-            done: bytes.len() as u64,
-            total: size,
-        });
-    }
-    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -56,28 +56,58 @@ pub struct Parsed {
 
 /// Reads and parses a file. Refuses files over [`MAX_INPUT_BYTES`] before reading them.
 pub fn load_path(path: &Path) -> Result<ParsedInput, InputError> {
-    let name = path.file_name().map_or_else(
+    let name = file_name(path);
+    let bytes = read_path(path, &name, &|_, _| {})?;
+    load_bytes(&name, &bytes)
+}
+
+/// The name error lines and reports use for a file: its file name, else the path.
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
-    );
+    )
+}
+
+/// Size of one read, small enough that a 150 MB file reports progress often.
+const CHUNK: usize = 1 << 20;
+
+/// Reads a file in chunks, calling `on_read(done, total)` after each; refuses a file over
+/// [`MAX_INPUT_BYTES`] before reading it, and one that grows past it while being read.
+pub fn read_path(
+    path: &Path,
+    name: &str,
+    on_read: &dyn Fn(u64, u64),
+) -> Result<Vec<u8>, InputError> {
     let io = |e: std::io::Error| InputError::Io {
         reason: e.kind().to_string(),
         name: path.display().to_string(),
     };
-    let file = std::fs::File::open(path).map_err(io)?;
+    let too_large = |size: u64| InputError::TooLarge {
+        size,
+        limit: MAX_INPUT_BYTES,
+        name: name.to_owned(),
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
     if size > MAX_INPUT_BYTES {
-        return Err(InputError::TooLarge {
-            size,
-            limit: MAX_INPUT_BYTES,
-            name,
-        });
+        return Err(too_large(size));
     }
+    on_read(0, size);
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    load_bytes(&name, &bytes)
+    let mut chunk = vec![0; CHUNK];
+    loop {
+        let n = file.read(&mut chunk).map_err(io)?;
+        let Some(read) = chunk.get(..n).filter(|c| !c.is_empty()) else {
+            break;
+        };
+        bytes.extend_from_slice(read);
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            return Err(too_large(bytes.len() as u64));
+        }
+        on_read(bytes.len() as u64, size);
+    }
+    Ok(bytes)
 }
 
 /// Parses bytes that came from `name` (a file, a drop, a paste).
