@@ -7,7 +7,7 @@
 //! 5322 message; an EAC report embedded in an email thread is still a trace).
 
 pub mod bounce;
-mod console;
+pub mod console;
 pub mod csv_trace;
 pub mod dates;
 pub mod eac_text;
@@ -234,7 +234,7 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, InputError> {
 /// `X-Failed-Recipients`, a bounce's wording) is read as one, part by part; a bounce
 /// forwarded with the report attached as a message is decoded by [`encoded_ndr`]. Either way
 /// the file is a message (`eml`).
-fn message(bytes: &[u8], text: &str, block: HeaderBlock) -> Parsed {
+pub fn message(bytes: &[u8], text: &str, block: HeaderBlock) -> Parsed {
     let body_at = bounce::mime::head_and_body(text).0.len();
     if is_bounce(&block, text, body_at) {
         let own = own_addresses(&block);
