@@ -225,6 +225,7 @@ fn diagnose_inputs(args: &DiagnoseArgs) -> anyhow::Result<(Diagnosis, Vec<RawInp
         loaded: Vec::new(),
         case: None,
         keep_raw: args.bundle.is_some(),
+        keep_parsed: false,
         selection: args
             .message
             .clone()
@@ -295,31 +296,32 @@ fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
         bundle_path = Some(path);
     }
     drop(raw_inputs);
-    let rendered = (args.bundle.is_none() || args.output.is_some()).then(|| {
-        let mut rendered = export::render_prepared(&shown, format, &report_options);
-        if !rendered.ends_with('\n') {
-            rendered.push('\n');
-        }
-        rendered
-    });
-    if let (Some(path), Some(rendered)) = (&args.output, &rendered) {
+    if let Some(path) = &args.output {
         staged.push(
-            export::stage(path, |file| file.write_all(rendered.as_bytes()))
-                .with_context(|| format!("writing {}", path.display()))?,
+            export::stage(path, |file| {
+                let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+                export::write_prepared(&shown, format, &report_options, &mut out)?;
+                out.flush()
+            })
+            .with_context(|| format!("writing {}", path.display()))?,
         );
     }
     for file in staged {
         file.commit().context("putting an output in place")?;
     }
-    let mut stdout = std::io::stdout().lock();
-    let bundle_line = bundle_path.map(|path| format!("{}\n", path.display()));
-    let report = rendered.filter(|_| args.output.is_none());
-    for text in [bundle_line, report].into_iter().flatten() {
-        if let Err(e) = stdout.write_all(text.as_bytes())
-            && e.kind() != std::io::ErrorKind::BrokenPipe
-        {
-            return Err(e).context("writing stdout");
-        }
+    let stdout = std::io::stdout().lock();
+    let mut stdout = std::io::BufWriter::with_capacity(256 * 1024, stdout);
+    let mut printed = Ok(());
+    if let Some(path) = bundle_path {
+        printed = writeln!(stdout, "{}", path.display());
+    }
+    if args.bundle.is_none() && args.output.is_none() && printed.is_ok() {
+        printed = export::write_prepared(&shown, format, &report_options, &mut stdout);
+    }
+    if let Err(e) = printed.and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(e).context("writing stdout");
     }
     Ok(ExitCode::SUCCESS)
 }

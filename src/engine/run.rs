@@ -112,6 +112,11 @@ pub struct Request<'a> {
     /// Keep each new input's bytes in its [`Loaded`] (the window's bundle); the CLI asks
     /// only when it writes a bundle, so a large input is not held twice.
     pub keep_raw: bool,
+    /// Keep each input's parsed evidence in [`Outcome::inputs`] to build later cases from
+    /// (the window, where inputs are added and removed). Without it the case takes the
+    /// evidence over instead of copying it — a 100 000-row trace is not held twice — and
+    /// the returned [`Loaded`] carry their input's info and bytes only.
+    pub keep_parsed: bool,
     /// The message in front.
     pub selection: Selection,
     /// The online checks.
@@ -156,34 +161,44 @@ pub fn run(request: Request<'_>) -> Outcome {
         loaded,
         case: kept_case,
         keep_raw,
+        keep_parsed,
         selection,
         online,
         online_config,
         knowledge,
         progress,
     } = request;
-    let mut inputs = loaded;
-    let mut read = Vec::with_capacity(sources.len());
-    for source in sources {
-        let result = load(source, keep_raw, progress).map(Arc::new);
-        if let Ok(loaded) = &result {
-            inputs.push(Arc::clone(loaded));
-        }
-        read.push(result);
-    }
-    if inputs.is_empty() {
+    let mut new_inputs: Vec<Result<Loaded, InputError>> = sources
+        .into_iter()
+        .map(|source| load(source, keep_raw, progress))
+        .collect();
+    if loaded.is_empty() && !new_inputs.iter().any(Result::is_ok) {
         return Outcome {
-            read,
+            read: new_inputs.into_iter().map(|r| r.map(Arc::new)).collect(),
             ..Outcome::default()
         };
     }
     progress(Progress::Analysing);
-    let case = match kept_case.filter(|_| read.is_empty()) {
+    let case = match kept_case.filter(|_| new_inputs.is_empty()) {
         Some(case) => case,
-        None => Arc::new(Case::from_inputs(
-            inputs.iter().map(|i| i.parsed.clone()).collect(),
-        )),
+        None => {
+            let kept = loaded.iter().map(|i| i.parsed.clone());
+            let new = new_inputs.iter_mut().flatten().map(|i| {
+                if keep_parsed {
+                    i.parsed.clone()
+                } else {
+                    ParsedInput {
+                        info: i.parsed.info.clone(),
+                        evidence: std::mem::take(&mut i.parsed.evidence),
+                    }
+                }
+            });
+            Arc::new(Case::from_inputs(kept.chain(new).collect()))
+        }
     };
+    let read: Vec<_> = new_inputs.into_iter().map(|r| r.map(Arc::new)).collect();
+    let mut inputs = loaded;
+    inputs.extend(read.iter().flatten().cloned());
     let message_times = case
         .messages
         .iter()
@@ -286,6 +301,7 @@ mod tests {
             loaded: Vec::new(),
             case: None,
             keep_raw: false,
+            keep_parsed: true,
             selection: Selection::First,
             online: Online::Off,
             online_config: online::Config::default(),
@@ -358,6 +374,34 @@ mod tests {
         assert_eq!(
             outcome.inputs.first().and_then(|i| i.raw.as_deref()),
             Some(HEADERS.as_bytes())
+        );
+    }
+
+    #[test]
+    fn without_keeping_parsed_inputs_the_case_takes_the_evidence() {
+        let knowledge = crate::testing::knowledge();
+        let kept = run(request(vec![bytes("h.txt", HEADERS)], knowledge));
+        let mut once = request(vec![bytes("h.txt", HEADERS)], knowledge);
+        once.keep_parsed = false;
+        let moved = run(once);
+        let evidence = |o: &Outcome| -> Vec<usize> {
+            o.inputs.iter().map(|i| i.parsed.evidence.len()).collect()
+        };
+        assert_eq!(evidence(&kept), [1]);
+        assert_eq!(evidence(&moved), [0]);
+        assert_eq!(
+            moved.inputs.first().map(|i| i.parsed.info.name.as_str()),
+            Some("h.txt")
+        );
+        let headers = |o: &Outcome| {
+            o.case
+                .as_ref()
+                .map(|c| c.messages.iter().map(|m| m.headers.len()).sum::<usize>())
+        };
+        assert_eq!(headers(&moved), Some(1));
+        assert_eq!(
+            moved.diagnosis.and_then(Result::ok),
+            kept.diagnosis.and_then(Result::ok)
         );
     }
 

@@ -5,7 +5,10 @@
 //! can only occur inside strings, so they are rewritten as `\uXXXX` escapes: the same JSON
 //! value, but safe to print to a terminal or paste into a page.
 
-use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 
 use crate::diagnosis::Diagnosis;
 
@@ -23,27 +26,96 @@ fn needs_escape(c: char) -> bool {
 
 /// Serialises the diagnosis as the contract's JSON object.
 pub fn render(diagnosis: &Diagnosis) -> String {
-    // About 1 KB per message listed, so a 100 000-message export is not copied while it grows.
-    let mut buffer = Vec::with_capacity(64 * 1024 + diagnosis.messages.len() * 1024);
-    let json = match serde_json::to_writer_pretty(&mut buffer, diagnosis) {
+    let mut buffer = Vec::with_capacity(64 * 1024);
+    match write(diagnosis, &mut buffer) {
+        // The formatter writes only JSON text, which is UTF-8.
         Ok(()) => String::from_utf8(buffer).unwrap_or_default(),
         Err(e) => format!("{{\"error\": \"{}\"}}", e.to_string().replace('"', "'")),
-    };
-    // Every character to escape is 0x7F or starts with one of these UTF-8 lead bytes.
-    if !json.bytes().any(|b| matches!(b, 0x7F | 0xC2 | 0xE2 | 0xEF))
-        || !json.chars().any(needs_escape)
-    {
-        return json;
     }
-    let mut out = String::with_capacity(json.len() + 32);
-    for c in json.chars() {
-        if needs_escape(c) {
-            write!(out, "\\u{:04x}", u32::from(c)).ok();
-        } else {
-            out.push(c);
+}
+
+/// Writes the diagnosis as the contract's JSON object to `out` as it is serialised, so a
+/// 100 000-message trace's 60 MB of JSON is never held in memory.
+///
+/// # Errors
+/// When `out` fails.
+pub fn write(diagnosis: &Diagnosis, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, Safe::default());
+    diagnosis
+        .serialize(&mut serializer)
+        .map_err(std::io::Error::other)
+}
+
+/// serde_json's pretty printer, with the characters of [`needs_escape`] written as
+/// `\uXXXX` inside strings (the only place they can occur).
+#[derive(Default)]
+struct Safe(PrettyFormatter<'static>);
+
+impl Formatter for Safe {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        // Every character to escape is 0x7F or starts with one of these UTF-8 lead bytes.
+        if !fragment
+            .bytes()
+            .any(|b| matches!(b, 0x7F | 0xC2 | 0xE2 | 0xEF))
+        {
+            return writer.write_all(fragment.as_bytes());
         }
+        let mut rest = fragment;
+        while let Some((at, c)) = rest.char_indices().find(|&(_, c)| needs_escape(c)) {
+            writer.write_all(rest.get(..at).unwrap_or_default().as_bytes())?;
+            write!(writer, "\\u{:04x}", u32::from(c))?;
+            rest = rest.get(at + c.len_utf8()..).unwrap_or_default();
+        }
+        writer.write_all(rest.as_bytes())
     }
-    out
+
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_array(writer)
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array(writer)
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array_value(writer)
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object(writer)
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object(writer)
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(writer)
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_value(writer)
+    }
 }
 
 #[cfg(test)]
@@ -61,5 +133,17 @@ mod tests {
         );
         let back: Diagnosis = serde_json::from_str(&json).unwrap();
         assert_eq!(back, d);
+    }
+
+    #[test]
+    fn the_streamed_json_is_the_pretty_printed_value() {
+        let mut d = super::super::fixture::minimal();
+        d.verdict.headline = "quote \" tab \t bidi \u{202e} end".into();
+        let mut streamed = Vec::new();
+        write(&d, &mut streamed).unwrap();
+        let streamed = String::from_utf8(streamed).unwrap();
+        assert_eq!(streamed, render(&d));
+        let plain = serde_json::to_string_pretty(&d).unwrap();
+        assert_eq!(streamed, plain.replace('\u{202e}', "\\u202e"));
     }
 }

@@ -124,6 +124,31 @@ pub fn render_prepared(diagnosis: &Diagnosis, format: Format, options: &Options)
     }
 }
 
+/// Writes a diagnosis that [`prepare`] made to `out`, ending with a newline. JSON is
+/// written as it is serialised (a 100 000-message trace's report is never held whole);
+/// the other formats are rendered first.
+///
+/// # Errors
+/// When `out` fails.
+pub fn write_prepared(
+    diagnosis: &Diagnosis,
+    format: Format,
+    options: &Options,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if format == Format::Json {
+        json::write(diagnosis, out)?;
+        return out.write_all(b"\n");
+    }
+    let rendered = render_prepared(diagnosis, format, options);
+    out.write_all(rendered.as_bytes())?;
+    if rendered.ends_with('\n') {
+        Ok(())
+    } else {
+        out.write_all(b"\n")
+    }
+}
+
 /// Characters of the subject kept in a file name.
 const NAME_SUBJECT_CHARS: usize = 60;
 

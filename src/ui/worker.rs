@@ -327,6 +327,7 @@ fn run(
             .collect(),
         case: kept,
         keep_raw: true,
+        keep_parsed: true,
         selection: request
             .selected
             .map_or(run::Selection::First, run::Selection::Index),
