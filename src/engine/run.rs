@@ -179,22 +179,21 @@ pub fn run(request: Request<'_>) -> Outcome {
         };
     }
     progress(Progress::Analysing);
-    let case = match kept_case.filter(|_| new_inputs.is_empty()) {
-        Some(case) => case,
-        None => {
-            let kept = loaded.iter().map(|i| i.parsed.clone());
-            let new = new_inputs.iter_mut().flatten().map(|i| {
-                if keep_parsed {
-                    i.parsed.clone()
-                } else {
-                    ParsedInput {
-                        info: i.parsed.info.clone(),
-                        evidence: std::mem::take(&mut i.parsed.evidence),
-                    }
+    let case = if let Some(case) = kept_case.filter(|_| new_inputs.is_empty()) {
+        case
+    } else {
+        let kept = loaded.iter().map(|i| i.parsed.clone());
+        let new = new_inputs.iter_mut().flatten().map(|i| {
+            if keep_parsed {
+                i.parsed.clone()
+            } else {
+                ParsedInput {
+                    info: i.parsed.info.clone(),
+                    evidence: std::mem::take(&mut i.parsed.evidence),
                 }
-            });
-            Arc::new(Case::from_inputs(kept.chain(new).collect()))
-        }
+            }
+        });
+        Arc::new(Case::from_inputs(kept.chain(new).collect()))
     };
     let read: Vec<_> = new_inputs.into_iter().map(|r| r.map(Arc::new)).collect();
     let mut inputs = loaded;
