@@ -253,7 +253,15 @@ fn diagnose_inputs(args: &DiagnoseArgs) -> anyhow::Result<(Diagnosis, Vec<RawInp
         .diagnosis
         .ok_or_else(|| refuse("no input to diagnose"))?
         .map_err(refuse)?;
+    left_to_the_exit(outcome.case);
     Ok((diagnosis, raw_inputs))
+}
+
+/// Leaves `value` unfreed: the process ends as soon as the report is written, and the
+/// system takes its memory back at once, where freeing a 100 000-message case or
+/// diagnosis piece by piece costs a twentieth of the run.
+fn left_to_the_exit<T>(value: T) {
+    std::mem::forget(value);
 }
 
 fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
@@ -323,5 +331,7 @@ fn run(args: &DiagnoseArgs) -> anyhow::Result<ExitCode> {
     {
         return Err(e).context("writing stdout");
     }
+    left_to_the_exit(shown);
+    left_to_the_exit(diagnosis);
     Ok(ExitCode::SUCCESS)
 }

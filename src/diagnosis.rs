@@ -5,6 +5,7 @@
 //! the case.
 
 pub mod cap;
+pub mod longest;
 
 use serde::{Deserialize, Serialize};
 

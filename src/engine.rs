@@ -85,30 +85,11 @@ pub fn diagnose_in(
     knowledge: &Knowledge,
 ) -> Result<Diagnosis, EngineError> {
     let selected = select(case, options.selected.as_deref())?;
-    let mut messages = Vec::with_capacity(case.messages.len());
-    let mut front = None;
-    for (index, m) in case.messages.iter().enumerate() {
-        let facts = MessageFacts::derive(m, knowledge);
-        let decision = verdict::decide(m, &facts, knowledge);
-        let info = message_info(m, &facts);
-        messages.push(MessageSummary {
-            message_id: info.message_id,
-            subject: info.subject,
-            sender: info.sender,
-            recipients: info.recipients,
-            verdict: decision.verdict.clone(),
-        });
-        if index == selected {
-            front = Some((facts, decision));
-        }
-    }
+    let messages = summaries(&case.messages, knowledge);
     let empty = CaseMessage::default();
     let message = case.messages.get(selected).unwrap_or(&empty);
-    let (facts, decision) = front.unwrap_or_else(|| {
-        let facts = MessageFacts::derive(message, knowledge);
-        let decision = verdict::decide(message, &facts, knowledge);
-        (facts, decision)
-    });
+    let facts = MessageFacts::derive(message, knowledge);
+    let decision = verdict::decide(message, &facts, knowledge);
     let cx = Context {
         message,
         facts: &facts,
@@ -167,6 +148,59 @@ pub fn diagnose_in(
         decision_chain: decision.chain,
         next_actions: decision.next_actions,
     })
+}
+
+/// Cases with at least this many messages have their summaries made on every core: a
+/// 100 000-row export's verdicts are most of its run, while one message must not pay for
+/// starting threads.
+const PARALLEL_FROM: usize = 2_000;
+
+/// The `messages` list: each message's identity and verdict, in case order.
+fn summaries(messages: &[CaseMessage], knowledge: &Knowledge) -> Vec<MessageSummary> {
+    let summary = |m: &CaseMessage| {
+        let facts = MessageFacts::derive(m, knowledge);
+        let info = message_info(m, &facts);
+        MessageSummary {
+            message_id: info.message_id,
+            subject: info.subject,
+            sender: info.sender,
+            recipients: info.recipients,
+            verdict: verdict::decide(m, &facts, knowledge).verdict,
+        }
+    };
+    // Asked only of large cases: the answer reads the cgroup's CPU quota from files.
+    let threads = (messages.len() >= PARALLEL_FROM)
+        .then(std::thread::available_parallelism)
+        .and_then(Result::ok)
+        .map_or(1, std::num::NonZero::get);
+    if threads < 2 {
+        return messages.iter().map(summary).collect();
+    }
+    let mut out = vec![MessageSummary::default(); messages.len()];
+    let chunk = messages.len().div_ceil(threads);
+    let summary = &summary;
+    let started = std::thread::scope(|scope| {
+        out.chunks_mut(chunk)
+            .zip(messages.chunks(chunk))
+            .map(|(slots, part)| {
+                // The analysis thread's stack, as deep evidence needs it.
+                std::thread::Builder::new()
+                    .name("mailflow-summaries".into())
+                    .stack_size(crate::ANALYSIS_STACK_BYTES)
+                    .spawn_scoped(scope, move || {
+                        for (slot, m) in slots.iter_mut().zip(part) {
+                            *slot = summary(m);
+                        }
+                    })
+                    .is_ok()
+            })
+            .fold(true, |all, ok| all && ok)
+    });
+    if !started {
+        // A thread that could not start left its part undone: all of it on this one.
+        return messages.iter().map(summary).collect();
+    }
+    out
 }
 
 /// The message's identity from whichever input says: headers first, then traces.
@@ -299,4 +333,56 @@ fn recipient_outcomes(message: &CaseMessage, facts: &MessageFacts) -> Vec<Recipi
         }
     }
     outcomes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    /// A case of `rows` one-recipient messages with statuses in turn.
+    fn large_case(rows: usize) -> Case {
+        let mut text = String::from(
+            "\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Subject\",\"Status\",\"MessageId\"\r\n",
+        );
+        let statuses = [
+            "Delivered",
+            "Failed",
+            "FilteredAsSpam",
+            "Quarantined",
+            "Pending",
+        ];
+        for i in 0..rows {
+            let status = statuses
+                .get(i % statuses.len())
+                .copied()
+                .unwrap_or_default();
+            let _ = write!(
+                text,
+                "\"11/20/2026 8:{:02}:00 AM\",\"s{}@c.example\",\"r{i}@f.example\",\"Subject {i}\",\"{status}\",\"<{i}@c.example>\"\r\n",
+                i % 60,
+                i % 7
+            );
+        }
+        let input = crate::input::load_bytes("large.csv", text.as_bytes()).expect("a trace");
+        Case::from_inputs(vec![input])
+    }
+
+    #[test]
+    fn summaries_made_on_several_threads_are_those_made_one_by_one() {
+        let case = large_case(PARALLEL_FROM + 17);
+        let knowledge = crate::testing::knowledge();
+        let all = summaries(&case.messages, knowledge);
+        assert_eq!(all.len(), case.messages.len());
+        for (summary, message) in all.iter().zip(&case.messages) {
+            let alone = summaries(std::slice::from_ref(message), knowledge);
+            assert_eq!(alone.as_slice(), std::slice::from_ref(summary));
+        }
+        let statuses: std::collections::HashSet<_> = all.iter().map(|s| s.verdict.status).collect();
+        assert!(statuses.len() >= 4, "{statuses:?}");
+        assert_eq!(
+            all.last().and_then(|s| s.subject.as_deref()),
+            Some(format!("Subject {}", PARALLEL_FROM + 16).as_str())
+        );
+    }
 }

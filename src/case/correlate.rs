@@ -2,7 +2,7 @@
 //! Message-ID or a Network Message ID (= MessageTraceId); inputs about different messages
 //! stay apart, in input order.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::{CaseMessage, Evidence, MessageHeaders, NdrReport, ParsedInput, TraceRecord};
 
@@ -317,9 +317,14 @@ pub fn group(inputs: Vec<ParsedInput>) -> Vec<CaseMessage> {
             .iter()
             .any(|e| matches!(e, Evidence::Trace(record) if lacks_ids(record)))
     });
+    // A 100 000-row export is mostly one message a record: room for each up front, so the
+    // lists and indexes are not grown (and copied) by doubling.
+    let records: usize = inputs.iter().map(|i| i.evidence.len()).sum();
     let mut grouper = Grouper {
+        messages: Vec::with_capacity(records),
+        index: HashMap::with_capacity(2 * records),
+        journeys: HashMap::with_capacity(records),
         nearby: any_without_ids.then(HashMap::new),
-        ..Grouper::default()
     };
     let mut empty = Vec::new();
     for input in inputs {
@@ -346,6 +351,7 @@ pub fn group(inputs: Vec<ParsedInput>) -> Vec<CaseMessage> {
         }
     }
     let mut messages = grouper.messages;
+    messages.shrink_to_fit();
     if !empty.is_empty() {
         if messages.is_empty() {
             messages.push(CaseMessage::default());

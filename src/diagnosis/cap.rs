@@ -68,56 +68,12 @@ pub fn capped(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// True when some string of `diagnosis` is longer than [`MAX_TEXT_BYTES`]. The diagnosis
-/// is serialised into nothing with a formatter that only measures strings: one pass, no
-/// memory, and no byte-by-byte scan of the text (a 100 000-message trace is checked in a
-/// few milliseconds).
+/// True when some string of `diagnosis` is longer than [`MAX_TEXT_BYTES`]: one pass over
+/// its strings ([`super::longest::longest_string`]), no memory.
 pub fn has_long_strings(diagnosis: &Diagnosis) -> bool {
-    let mut lengths = StringLengths::default();
-    let mut serializer = serde_json::Serializer::with_formatter(std::io::sink(), &mut lengths);
-    // The sink never fails; a serialisation error leaves the answer at "long", so the
-    // caller takes the careful path.
-    diagnosis
-        .serialize(&mut serializer)
-        .map_or(true, |()| lengths.longest > MAX_TEXT_BYTES)
-}
-
-/// A JSON formatter that writes nothing of a string and keeps the longest one's length, in
-/// escaped bytes (at least the string's length).
-#[derive(Default)]
-struct StringLengths {
-    current: usize,
-    longest: usize,
-}
-
-impl serde_json::ser::Formatter for &mut StringLengths {
-    fn begin_string<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.current = 0;
-        Ok(())
-    }
-
-    fn end_string<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.longest = self.longest.max(self.current);
-        Ok(())
-    }
-
-    fn write_string_fragment<W: ?Sized + std::io::Write>(
-        &mut self,
-        _: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        self.current += fragment.len();
-        Ok(())
-    }
-
-    fn write_char_escape<W: ?Sized + std::io::Write>(
-        &mut self,
-        _: &mut W,
-        _: serde_json::ser::CharEscape,
-    ) -> std::io::Result<()> {
-        self.current += 2;
-        Ok(())
-    }
+    // A serialisation error leaves the answer at "long", so the caller takes the careful
+    // path.
+    super::longest::longest_string(diagnosis).map_or(true, |n| n > MAX_TEXT_BYTES)
 }
 
 /// Caps every string of `diagnosis` (see the module docs).

@@ -338,6 +338,9 @@ pub fn parse(text: &str, name: &str) -> Result<Parsed, InputError> {
     let order = dates::infer_order(dates_seen.iter());
     drop(dates_seen);
     let mut builder = trace_rows::Builder::new(formats, dates::utc(), order);
+    if !names.has_events() {
+        builder.reserve(rows);
+    }
     let mut second_pass = reader();
     while let Ok(true) = second_pass.read_record(&mut record) {
         if record.iter().all(str::is_empty) || record.len() < width {

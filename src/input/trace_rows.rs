@@ -6,7 +6,7 @@
 //! `date-time` and `DateTime` are one name) and whether a row is a summary (one journey)
 //! or an event of a detail listing.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
@@ -55,6 +55,11 @@ impl Table {
     /// How many columns.
     pub fn len(&self) -> usize {
         self.columns.len()
+    }
+
+    /// True when the table has an event column: its rows are events, several to a record.
+    pub fn has_events(&self) -> bool {
+        EVENT.iter().any(|name| self.index.contains_key(*name))
     }
 
     /// True for a table without columns.
@@ -248,6 +253,13 @@ impl Builder {
             records: Vec::new(),
             groups: HashMap::new(),
         }
+    }
+
+    /// Room for `records` more records: a CSV export counts its rows in its first pass,
+    /// and a vector grown by doubling would hold up to twice the records' memory (and both
+    /// copies while it moves).
+    pub fn reserve(&mut self, records: usize) {
+        self.records.reserve_exact(records);
     }
 
     /// Adds one row.
