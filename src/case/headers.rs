@@ -33,6 +33,14 @@ pub struct HeaderField {
 pub struct HeaderBlock {
     /// The fields in input order.
     pub fields: Vec<HeaderField>,
+    /// Fields the reader left out of a hostile block: repeats of one name past
+    /// [`MAX_SAME_NAME`](crate::input::header_block::MAX_SAME_NAME) and every field past
+    /// [`MAX_FIELDS`](crate::input::header_block::MAX_FIELDS). Each kept field costs about
+    /// 200 bytes, so a million Received lines (56 MB) would take 200 MB.
+    pub left_out: usize,
+    /// Of [`Self::left_out`], the Received fields: the chain counts them among the older
+    /// hops it does not show.
+    pub received_left_out: usize,
 }
 
 impl HeaderBlock {

@@ -172,7 +172,16 @@ pub struct Redactor {
     literals: Option<AhoCorasick>,
     /// The pseudonym of each literal pattern, in pattern order.
     literal_tokens: Vec<String>,
+    /// Literals longer than [`LONG_LITERAL_BYTES`] (a cut 64 KiB subject), in ASCII lower
+    /// case and longest first, with their pseudonyms: found by a substring search instead
+    /// of the automaton.
+    long_literals: Vec<(String, String)>,
 }
+
+/// Literals longer than this stay out of the automaton: its states cost about 150 bytes per
+/// pattern byte while it is built, 20 MB for one cut 64 KiB Message-ID (twice as a
+/// pattern), more than a 10 MB input itself. No real subject or name comes near it.
+const LONG_LITERAL_BYTES: usize = 4096;
 
 /// Fields that stay as they are, as dot-separated key paths from the diagnosis's root
 /// (array positions left out): codes, enum words, times and hashes, which carry no personal
@@ -750,6 +759,11 @@ impl Redactor {
             }
         }
         pairs.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        let short_at = pairs.partition_point(|(k, _)| k.len() > LONG_LITERAL_BYTES);
+        self.long_literals = pairs
+            .drain(..short_at)
+            .map(|(k, t)| (k.to_ascii_lowercase(), t))
+            .collect();
         // An NFA, never the DFA the builder picks for few patterns: building that DFA
         // from one long repetitive pattern (a 40 000-character subject) is quadratic.
         self.literals = AhoCorasickBuilder::new()
@@ -762,6 +776,9 @@ impl Redactor {
     }
 
     fn replace_literals(&self, text: &str) -> String {
+        if !self.long_literals.is_empty() {
+            return self.replace_with_long_literals(text);
+        }
         let Some(matcher) = &self.literals else {
             return text.to_owned();
         };
@@ -779,6 +796,66 @@ impl Redactor {
             at = m.end();
         }
         out.push_str(text.get(at..).unwrap_or_default());
+        out
+    }
+
+    /// [`Self::replace_literals`] when some literals are long: the automaton's matches and
+    /// the long literals' merged as one leftmost-longest search would find them (the
+    /// earliest start wins, then the longest), each kept only where it is a whole word.
+    fn replace_with_long_literals(&self, text: &str) -> String {
+        let lower = text.to_ascii_lowercase();
+        // The next start of each long literal at or after the search position.
+        let mut next: Vec<Option<usize>> = self
+            .long_literals
+            .iter()
+            .map(|(literal, _)| lower.find(literal.as_str()))
+            .collect();
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        let mut at = 0;
+        while at <= text.len() {
+            let mut found = self.literals.as_ref().and_then(|matcher| {
+                let m = matcher.find(aho_corasick::Input::new(text).span(at..text.len()))?;
+                let token = self.literal_tokens.get(m.pattern().as_usize())?;
+                Some((m.start(), m.end(), token.as_str()))
+            });
+            for ((literal, token), next) in self.long_literals.iter().zip(&mut next) {
+                if next.is_some_and(|start| start < at) {
+                    *next = lower
+                        .get(at..)
+                        .and_then(|rest| rest.find(literal.as_str()))
+                        .map(|i| i + at);
+                }
+                let Some(start) = *next else {
+                    continue;
+                };
+                let end = start + literal.len();
+                let better = found.is_none_or(|(s, e, _)| start < s || (start == s && end > e));
+                if better {
+                    found = Some((start, end, token.as_str()));
+                }
+            }
+            let Some((start, end, token)) = found else {
+                break;
+            };
+            // An empty literal (a Message-ID `<>`) matches everywhere: step over a character.
+            at = if end > start {
+                end
+            } else {
+                start
+                    + text
+                        .get(start..)
+                        .and_then(|r| r.chars().next())
+                        .map_or(1, char::len_utf8)
+            };
+            if !whole_word(text, start, end) {
+                continue;
+            }
+            out.push_str(text.get(copied..start).unwrap_or_default());
+            out.push_str(token);
+            copied = end;
+        }
+        out.push_str(text.get(copied..).unwrap_or_default());
         out
     }
 
@@ -1000,6 +1077,35 @@ mod tests {
 
     /// Issue 19 item 2: a megabyte subject, Message-ID and Received name once took minutes
     /// (the matcher was quadratic); now they are capped and redacted in one pass.
+    /// Issue 19 item 3: a literal past [`LONG_LITERAL_BYTES`] is found by substring search,
+    /// in any ASCII case, wherever it stands whole, next to the automaton's literals.
+    #[test]
+    fn long_literals_are_replaced_without_the_automaton() {
+        let long = format!("Quarterly {}", "numbers ".repeat(LONG_LITERAL_BYTES / 4));
+        let long = long.trim_end().to_owned();
+        let mut d = with_evidence(&[
+            &format!(
+                "<abc.123@mail.contoso.com> said \"{}\" then {long}.",
+                long.to_uppercase()
+            ),
+            &format!("x{long}"),
+        ]);
+        if let Some(m) = &mut d.message {
+            m.subject = Some(long.clone());
+        }
+        let mut redactor = Redactor::new();
+        let r = redactor.redact(&d);
+        assert_eq!(redactor.long_literals.len(), 1);
+        let m = r.message.as_ref().unwrap();
+        assert_eq!(m.subject.as_deref(), Some("Subject-1"));
+        let id = m.message_id.clone().unwrap_or_default();
+        assert!(id.starts_with("<message-"), "{id}");
+        let lines = evidence(&r);
+        assert_eq!(lines[0], format!("{id} said \"Subject-1\" then Subject-1."));
+        // Not a whole word: it stays.
+        assert_eq!(lines[1], format!("x{long}"));
+    }
+
     #[test]
     fn a_megabyte_header_line_is_capped_and_redacted() {
         let long = "ab ".repeat(350_000);

@@ -526,6 +526,7 @@ mod tests {
                         raw: format!("{n}: {v}"),
                     })
                     .collect(),
+                ..HeaderBlock::default()
             },
         )
     }

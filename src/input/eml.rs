@@ -10,7 +10,7 @@ use mail_parser::MessageParser;
 
 use super::{Parsed, header_block};
 use crate::case::{Evidence, HeaderBlock, HeaderSource, InputKind, MessageHeaders};
-use crate::diagnosis::cap::{cap_text, capped};
+use crate::diagnosis::cap::capped;
 
 /// Bodies larger than this are not kept (the DKIM check is skipped with a note).
 const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
@@ -18,13 +18,8 @@ const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
 /// The header block when the text starts with one followed by a body or MIME headers:
 /// the evidence that this is a message, and what [`parse`] reads.
 pub fn sniff(text: &str) -> Option<HeaderBlock> {
-    let (mut block, body_at) = header_block::split_fields_until(text, false);
-    // A field past the cap (a 190 MB subject) would be copied into every fact, finding and
-    // report; it is cut here, once, before anything else holds it.
-    for field in &mut block.fields {
-        cap_text(&mut field.value);
-        cap_text(&mut field.raw);
-    }
+    // A field past the cap (a 190 MB subject) comes out of the split already cut.
+    let (block, body_at) = header_block::split_fields_until(text, false);
     let has = |n: &str| block.get(n).is_some();
     // A message written by a client and saved before any server touched it has no
     // Received or Message-ID: its From with a To, Date or Subject is evidence enough.
@@ -89,6 +84,14 @@ pub fn describe(source: HeaderSource, block: HeaderBlock) -> MessageHeaders {
     }
     raw.push_str("\r\n");
     let mut headers = MessageHeaders::new(source, block);
+    if headers.block.left_out > 0 {
+        headers.notes.push(format!(
+            "{} header fields were left out: Mailflow reads at most {} fields of one name and {} in all.",
+            headers.block.left_out,
+            header_block::MAX_SAME_NAME,
+            header_block::MAX_FIELDS
+        ));
+    }
     headers.message_id = headers
         .block
         .get("message-id")

@@ -3,7 +3,10 @@
 //! lines that lost their indentation are still continuations when they do not start a
 //! field). Shared by the `.eml`, paste, `.msg` and bounce readers.
 
+use std::collections::HashMap;
+
 use crate::case::{HeaderBlock, HeaderField};
+use crate::diagnosis::cap::{cap_text, capped};
 
 /// The field-name at a line start: printable ASCII without space or colon (RFC 5322
 /// `ftext`), at most 76 characters, then a colon. A byte scan, as this runs on every line
@@ -53,7 +56,7 @@ pub fn split_fields_until(text: &str, tolerant: bool) -> (HeaderBlock, usize) {
     while let Some(line) = lines.next_if(|l| preamble(bare(l))) {
         offset += line.len();
     }
-    let mut fields: Vec<HeaderField> = Vec::new();
+    let mut fields = Fields::default();
     // The field being read: its name and first line, and the lines folded onto it, so
     // each field's strings are allocated once at their final size.
     let mut open: Option<(&str, &str)> = None;
@@ -80,7 +83,7 @@ pub fn split_fields_until(text: &str, tolerant: bool) -> (HeaderBlock, usize) {
         match field_name(line) {
             Some(name) if !folded && starts_field(line, name) => {
                 if let Some((name, first)) = open.replace((name, line)) {
-                    fields.push(field(name, first, &folds));
+                    fields.push(name, first, &folds);
                 }
                 folds.clear();
             }
@@ -90,24 +93,83 @@ pub fn split_fields_until(text: &str, tolerant: bool) -> (HeaderBlock, usize) {
         }
     }
     if let Some((name, first)) = open {
-        fields.push(field(name, first, &folds));
+        fields.push(name, first, &folds);
     }
-    (HeaderBlock { fields }, offset.min(text.len()))
+    (fields.block, offset.min(text.len()))
+}
+
+/// The most fields of one name a block keeps (the topmost): as many as the Received chain
+/// shows, so its count of older hops stays exact.
+pub const MAX_SAME_NAME: usize = 1000;
+
+/// The most fields a block keeps. A real message has a few hundred at most; these bound the
+/// memory of a hostile block whatever its names.
+pub const MAX_FIELDS: usize = 10_000;
+
+const _: () = assert!(MAX_SAME_NAME >= crate::facts::headers::chain::MAX_HOPS);
+
+/// The block being split, with how many fields of each name it kept (by lower-case name;
+/// only kept names are counted, so the map stays within [`MAX_FIELDS`] entries).
+#[derive(Default)]
+struct Fields {
+    block: HeaderBlock,
+    kept: HashMap<String, usize>,
+    key: String,
+}
+
+impl Fields {
+    /// Keeps the field unless the limits leave it out; a left-out field is never built.
+    fn push(&mut self, name: &str, first: &str, folds: &[&str]) {
+        self.key.clear();
+        self.key
+            .extend(name.chars().map(|c| c.to_ascii_lowercase()));
+        let seen = self.kept.get(self.key.as_str()).copied().unwrap_or(0);
+        if self.block.fields.len() >= MAX_FIELDS || seen >= MAX_SAME_NAME {
+            self.block.left_out += 1;
+            if name.eq_ignore_ascii_case("received") {
+                self.block.received_left_out += 1;
+            }
+            return;
+        }
+        match self.kept.get_mut(self.key.as_str()) {
+            Some(count) => *count += 1,
+            None => {
+                self.kept.insert(self.key.clone(), 1);
+            }
+        }
+        self.block.fields.push(field(name, first, folds));
+    }
 }
 
 /// One field from its first line (which starts with `name:`) and its folded lines: `raw`
 /// joins the lines with CRLF, `value` joins their trimmed text with single spaces.
+///
+/// Both are cut at [`MAX_TEXT_BYTES`](crate::diagnosis::cap::MAX_TEXT_BYTES) here, where
+/// they are made: a field past the cap (a 190 MB subject) would otherwise be copied into
+/// every fact, finding and report, and held twice (raw and value) next to the input. A
+/// one-line field is cut from the text it borrows, so it is never copied whole; a folded
+/// one is joined, then cut before the other form is joined.
 fn field(name: &str, first: &str, folds: &[&str]) -> HeaderField {
     let first_value = first.get(name.len() + 1..).unwrap_or("").trim();
+    if folds.is_empty() {
+        return HeaderField {
+            name: name.to_owned(),
+            value: capped(first_value).into_owned(),
+            raw: capped(first).into_owned(),
+        };
+    }
     let mut raw =
         String::with_capacity(first.len() + folds.iter().map(|l| l.len() + 2).sum::<usize>());
     raw.push_str(first);
+    for line in folds {
+        raw.push_str("\r\n");
+        raw.push_str(line);
+    }
+    cap_text(&mut raw);
     let mut value =
         String::with_capacity(first_value.len() + folds.iter().map(|l| l.len() + 1).sum::<usize>());
     value.push_str(first_value);
     for line in folds {
-        raw.push_str("\r\n");
-        raw.push_str(line);
         let more = line.trim();
         if !more.is_empty() {
             if !value.is_empty() {
@@ -116,6 +178,7 @@ fn field(name: &str, first: &str, folds: &[&str]) -> HeaderField {
             value.push_str(more);
         }
     }
+    cap_text(&mut value);
     HeaderField {
         name: name.to_owned(),
         value,
@@ -197,6 +260,66 @@ mod tests {
         );
         assert!(block.fields[0].raw.contains("\r\n by b.example"));
         assert!(looks_like_headers(&block));
+    }
+
+    /// Issue 19 item 3: a field past the cap is cut where it is made, one-line or folded,
+    /// with the note giving its whole length.
+    #[test]
+    fn huge_fields_are_cut_as_they_are_split() {
+        use crate::diagnosis::cap::MAX_TEXT_BYTES;
+        let long = "S".repeat(3 * MAX_TEXT_BYTES);
+        let folded = vec!["f"; MAX_TEXT_BYTES].join("\r\n ");
+        let text = format!("Subject: {long}\r\nX-Folded: {folded}\r\nTo: b@example.net\r\n");
+        let block = split_fields(&text);
+        assert_eq!(block.fields.len(), 3);
+        for f in &block.fields {
+            assert!(f.raw.len() <= MAX_TEXT_BYTES, "{}: {}", f.name, f.raw.len());
+            assert!(
+                f.value.len() <= MAX_TEXT_BYTES,
+                "{}: {}",
+                f.name,
+                f.value.len()
+            );
+        }
+        // Cut exactly as the diagnosis cap would cut the whole string.
+        assert_eq!(block.get("subject"), Some(capped(&long).as_ref()));
+        let whole_raw = format!("X-Folded: {folded}");
+        assert_eq!(block.fields[1].raw, capped(&whole_raw));
+        let whole_value = vec!["f"; MAX_TEXT_BYTES].join(" ");
+        assert_eq!(block.fields[1].value, capped(&whole_value));
+        assert_eq!(block.get("to"), Some("b@example.net"));
+    }
+
+    /// Issue 19 item 3: a million Received lines are not a million fields in memory; the
+    /// topmost are kept and the others counted.
+    #[test]
+    fn repeats_of_one_name_past_the_limit_are_counted_not_kept() {
+        use std::fmt::Write as _;
+        let received = "Received: from a by b; Fri, 20 Nov 2026 08:15:02 +0000\r\n";
+        let text = format!(
+            "{}{}Subject: last\r\n",
+            received.repeat(MAX_SAME_NAME + 500),
+            "x-other: 1\r\nX-Other: 2\r\n".repeat(MAX_SAME_NAME)
+        );
+        let block = split_fields(&text);
+        assert_eq!(block.all("received").count(), MAX_SAME_NAME);
+        assert_eq!(block.all("x-other").count(), MAX_SAME_NAME);
+        assert_eq!(block.received_left_out, 500);
+        assert_eq!(block.left_out, 500 + MAX_SAME_NAME);
+        assert_eq!(block.get("subject"), Some("last"));
+        let chain = crate::facts::headers::chain::build(&block, crate::testing::knowledge());
+        assert_eq!(chain.hops.len(), crate::facts::headers::chain::MAX_HOPS);
+        assert_eq!(
+            chain.omitted,
+            MAX_SAME_NAME + 500 - crate::facts::headers::chain::MAX_HOPS
+        );
+        let mut many = String::new();
+        for i in 0..MAX_FIELDS + 10 {
+            writeln!(many, "X-F{i}: v\r").ok();
+        }
+        let block = split_fields(&many);
+        assert_eq!(block.fields.len(), MAX_FIELDS);
+        assert_eq!((block.left_out, block.received_left_out), (10, 0));
     }
 
     #[test]

@@ -238,6 +238,7 @@ mod tests {
                 value: "from mx.example.net (198.51.100.23) by BN2PEPF000044A5.mail.protection.outlook.com (10.167.243.104) with Microsoft SMTP Server (version=TLS1_3, cipher=TLS_AES_256_GCM_SHA384) id 15.20.8511.15 via Frontend Transport; Wed, 5 Mar 2025 09:14:05 +0000".into(),
                 raw: String::new(),
             }],
+            ..HeaderBlock::default()
         };
         let chain = chain::build(&block, crate::testing::knowledge());
         let row = hop_row(&chain.hops[0]);

@@ -350,6 +350,7 @@ mod tests {
                     raw: format!("{n}: {v}"),
                 })
                 .collect(),
+            ..HeaderBlock::default()
         }
     }
 

@@ -238,6 +238,7 @@ mod tests {
                     raw: format!("{n}: {v}"),
                 })
                 .collect(),
+            ..HeaderBlock::default()
         }
     }
 

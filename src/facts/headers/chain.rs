@@ -151,7 +151,9 @@ pub fn build(block: &HeaderBlock, knowledge: &Knowledge) -> ReceivedChain {
         .filter(|(_, f)| f.name.eq_ignore_ascii_case("Received"))
         .map(|(i, f)| (i, f.value.as_str()))
         .collect();
-    let omitted = found.len().saturating_sub(MAX_HOPS);
+    // The reader leaves out Received lines past its own limit (never below MAX_HOPS): they
+    // are older hops not shown too.
+    let omitted = found.len().saturating_sub(MAX_HOPS) + block.received_left_out;
     found.truncate(MAX_HOPS);
     found.reverse();
 
@@ -269,6 +271,7 @@ mod tests {
                     raw: format!("Received: {v}"),
                 })
                 .collect(),
+            ..HeaderBlock::default()
         }
     }
 

@@ -16,7 +16,7 @@ pub mod mime;
 mod ses_json;
 
 use super::{Parsed, ndr};
-use crate::case::{Evidence, InputKind, NdrReport, RecipientFailure};
+use crate::case::{Evidence, HeaderBlock, InputKind, NdrReport, RecipientFailure};
 use crate::error::InputError;
 use crate::knowledge::bounce_phrases::BouncePhrases;
 
@@ -28,7 +28,9 @@ pub fn read(text: &str, body_at: Option<usize>, own: &[String]) -> Option<NdrRep
     let parts = mime::parts(text, body_at);
     let mut report_text = String::new();
     let mut status_text = String::new();
-    let mut original: Option<String> = None;
+    // The returned original's header block, split where it is found: its text is never
+    // copied (a 190 MB returned message is read in place, its long fields cut as split).
+    let mut original: Option<HeaderBlock> = None;
     let readable_html = !parts.iter().any(|p| p.kind == mime::PartKind::Text);
     for part in &parts {
         match part.kind {
@@ -36,18 +38,14 @@ pub fn read(text: &str, body_at: Option<usize>, own: &[String]) -> Option<NdrRep
                 if original.is_none() && (part.kind == mime::PartKind::Text || readable_html) =>
             {
                 let (report, rest) = split_original(&part.text);
-                report_text.push_str(report);
-                report_text.push('\n');
+                push_bounded(&mut report_text, report);
                 if let Some(rest) = rest {
-                    original = Some(rest.to_owned());
+                    original = Some(original_block(rest));
                 }
             }
-            mime::PartKind::DeliveryStatus => {
-                status_text.push_str(&part.text);
-                status_text.push('\n');
-            }
+            mime::PartKind::DeliveryStatus => push_bounded(&mut status_text, &part.text),
             mime::PartKind::Original if original.is_none() => {
-                original = Some(part.text.clone().into_owned());
+                original = Some(original_block(&part.text));
             }
             _ => {}
         }
@@ -56,7 +54,7 @@ pub fn read(text: &str, body_at: Option<usize>, own: &[String]) -> Option<NdrRep
     if let Some(at) = exchange_original {
         // An Exchange label in another language introduced the original's headers.
         if original.is_none() {
-            original = report_text.get(at..).map(str::to_owned);
+            original = report_text.get(at..).map(original_block);
         }
         let label = report_text
             .get(..at)
@@ -72,11 +70,32 @@ pub fn read(text: &str, body_at: Option<usize>, own: &[String]) -> Option<NdrRep
     };
     report.failures = failures(&status, &report_text, own);
     decide(&mut report, status.reporting_mta);
-    if let Some(original) = original {
-        let headers = original.trim_start_matches(['\r', '\n']);
-        ndr::attach_original(&mut report, super::header_block::split_fields(headers));
+    if let Some(block) = original {
+        ndr::attach_original(&mut report, block);
     }
     report.names_a_reason().then_some(report)
+}
+
+/// The most report text (and delivery-status text) read from one bounce. A real report is a
+/// few kilobytes, its quoted headers included; every pass over it (codes, recipients'
+/// paragraphs, the summary) would copy a 190 MB text part again.
+const MAX_REPORT_BYTES: usize = 4 << 20;
+
+/// Appends `text` and a line break to `out`, cut at a character boundary where `out` would
+/// pass [`MAX_REPORT_BYTES`].
+fn push_bounded(out: &mut String, text: &str) {
+    let room = MAX_REPORT_BYTES.saturating_sub(out.len());
+    let end = (0..=room.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    out.push_str(text.get(..end).unwrap_or_default());
+    out.push('\n');
+}
+
+/// The header block of a returned original that starts in `text`.
+fn original_block(text: &str) -> HeaderBlock {
+    super::header_block::split_fields(text.trim_start_matches(['\r', '\n']))
 }
 
 /// Parses a report pasted or saved without a header block of its own.
@@ -280,4 +299,51 @@ fn decide(report: &mut NdrReport, reporting_mta: Option<String>) {
         }
     }
     report.failures.retain(|f| !f.address.is_empty());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_text_is_bounded_at_a_character_boundary() {
+        let mut out = String::new();
+        push_bounded(&mut out, "short");
+        assert_eq!(out, "short\n");
+        let long = "é".repeat(MAX_REPORT_BYTES);
+        push_bounded(&mut out, &long);
+        assert!(out.len() <= MAX_REPORT_BYTES + 1, "{}", out.len());
+        assert!(out.ends_with("é\n"));
+        push_bounded(&mut out, "more");
+        assert!(out.ends_with("\n\n"));
+    }
+
+    /// Issue 19 item 3: a huge report and a huge returned original are read without being
+    /// copied whole; the failure at the report's start and the original's headers are kept.
+    #[test]
+    fn a_bounce_with_a_huge_report_and_original_is_still_read() {
+        let cap = crate::diagnosis::cap::MAX_TEXT_BYTES;
+        let text = format!(
+            "From: MAILER-DAEMON@example.net\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+             Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n\
+             --B\r\nContent-Type: text/plain\r\n\r\n<bob@example.net>: host mx.example.net said: \
+             550 5.1.1 user unknown\r\n{}\r\n--B\r\nContent-Type: message/rfc822\r\n\r\n\
+             Message-ID: <orig@example.com>\r\nSubject: {}\r\n\r\nbody\r\n--B--\r\n",
+            "filler line\r\n".repeat(MAX_REPORT_BYTES / 10),
+            "S".repeat(3 * cap)
+        );
+        let body_at = mime::head_and_body(&text).0.len();
+        let report = read(&text, Some(body_at), &[]).expect("a bounce");
+        assert_eq!(report.status_code.as_deref(), Some("5.1.1"));
+        assert_eq!(
+            report.original_message_id.as_deref(),
+            Some("<orig@example.com>")
+        );
+        let subject = report.original_subject.unwrap_or_default();
+        assert!(
+            subject.starts_with("SSS") && subject.len() <= cap,
+            "{}",
+            subject.len()
+        );
+    }
 }
