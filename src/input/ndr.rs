@@ -177,8 +177,10 @@ pub fn bounce_subject(subject: &str) -> Option<&str> {
 
 /// The first enhanced status code in `text` ([`CODE`]'s `code` group). The expression has no
 /// literal to search for, so a long text was scanned by the regex engine byte by byte;
-/// here memchr finds each `2.`, `4.` or `5.` and the expression only reads the few
-/// characters around it.
+/// here memchr finds each `2.`, `4.` or `5.` and only the few characters around it are
+/// read: by [`ascii_code_at`] when they are ASCII, else by the expression (compiling its
+/// Unicode digit classes cost more than a header diagnosis spends on any other
+/// expression).
 pub fn first_code(text: &str) -> Option<&str> {
     memchr::memchr_iter(b'.', text.as_bytes())
         .filter(|&dot| dot > 0 && matches!(text.as_bytes().get(dot - 1), Some(b'2' | b'4' | b'5')))
@@ -196,18 +198,56 @@ pub fn first_code(text: &str) -> Option<&str> {
                 .nth(11)
                 .map_or(text.len(), |(at, _)| digit + at);
             let window = text.get(start..end)?;
+            if window.is_ascii() {
+                let length = ascii_code_at(window.as_bytes(), digit - start)?;
+                return text.get(digit..digit + length);
+            }
             let code = CODE.captures(window)?.name("code")?;
             (start + code.start() == digit).then(|| text.get(digit..start + code.end()))?
         })
 }
 
+/// The length of the code [`CODE`] finds at `at` in an ASCII `window` (where `\d` is
+/// `0-9`), when its first match there is one. The window's first byte is the one before the
+/// code or the code itself, so the first match starts at `at` or not at all.
+fn ascii_code_at(window: &[u8], at: usize) -> Option<usize> {
+    let byte = |i: usize| window.get(i).copied();
+    let is_digit = |i: usize| byte(i).is_some_and(|b| b.is_ascii_digit());
+    let digits_from = |i: usize| (i..window.len()).take_while(|&j| is_digit(j)).count();
+    // `(?:^|[^\d.])` before the code.
+    if at > 0 && (is_digit(at - 1) || byte(at - 1) == Some(b'.')) {
+        return None;
+    }
+    // `[245]\.\d{1,3}\.\d{1,3}`: each run of digits whole (a longer run leaves a digit
+    // where a dot or the end has to follow).
+    if !matches!(byte(at), Some(b'2' | b'4' | b'5')) || byte(at + 1) != Some(b'.') {
+        return None;
+    }
+    let first = digits_from(at + 2);
+    if !(1..=3).contains(&first) || byte(at + 2 + first) != Some(b'.') {
+        return None;
+    }
+    let second = digits_from(at + 3 + first);
+    let end = at + 3 + first + second;
+    if !(1..=3).contains(&second) {
+        return None;
+    }
+    // `(?:$|[^\d.]|\.\D|\.$)` after it: the end, a byte that is no digit or dot, or a dot
+    // and then no digit.
+    let closed = byte(end) != Some(b'.') || !is_digit(end + 1);
+    closed.then_some(end - at)
+}
+
 /// True for an NDR or DSN.
 pub fn sniff(text: &str) -> bool {
     let head = super::console::head(text);
+    // The code first: a memchr scan that most texts fail, where the marker expressions
+    // are compiled (and the phrases of every language parsed) on their first use.
+    if first_code(head).is_none() {
+        return false;
+    }
     let lower = head.to_ascii_lowercase();
-    MARKER_WORDS.is_match(&lower)
-        && (MARKERS.is_match(head) || LOCALIZED_MARKERS.is_match(&lower))
-        && first_code(head).is_some()
+    MARKER_WORDS.is_match(&lower) && (MARKERS.is_match(head) || LOCALIZED_MARKERS.is_match(&lower))
 }
 
 /// What an Exchange NDR's text says beyond its recipients' replies: the generating server,
