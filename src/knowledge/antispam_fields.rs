@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::AssetError;
 
-const ASSET: &str = include_str!("../../assets/knowledge/antispam_fields.toml");
+const ASSET: super::Source<'static> = embedded_table!("antispam_fields");
 const NAME: &str = "antispam_fields.toml";
 
 #[derive(Deserialize)]
@@ -183,11 +183,8 @@ impl AntispamFields {
         Self::parse(ASSET).expect("embedded antispam_fields.toml is valid")
     }
 
-    fn parse(text: &str) -> Result<Self, AssetError> {
-        let file: File = toml::from_str(text).map_err(|e| AssetError::Invalid {
-            reason: e.message().to_owned(),
-            name: NAME.into(),
-        })?;
+    fn parse(text: super::Source<'_>) -> Result<Self, AssetError> {
+        let file: File = text.read(NAME)?;
         for entry in &file.compauth {
             let valid =
                 entry.code.len() == 3 && entry.code.chars().all(|c| c.is_ascii_digit() || c == 'x');

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-const ASSET: &str = include_str!("../../assets/knowledge/bounce_phrases.toml");
+const ASSET: super::Source<'static> = embedded_table!("bounce_phrases");
 
 const NAME: &str = "bounce_phrases.toml";
 
@@ -120,11 +120,8 @@ impl BouncePhrases {
         &TABLE
     }
 
-    fn parse(text: &str) -> Result<Self, super::AssetError> {
-        let file: File = toml::from_str(text).map_err(|e| super::AssetError::Invalid {
-            reason: e.message().to_owned(),
-            name: NAME.into(),
-        })?;
+    fn parse(text: super::Source<'_>) -> Result<Self, super::AssetError> {
+        let file: File = text.read(NAME)?;
         let lower = |v: Vec<String>| -> Vec<String> {
             v.into_iter().map(|p| p.to_ascii_lowercase()).collect()
         };

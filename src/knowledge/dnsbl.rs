@@ -8,7 +8,7 @@ use std::net::Ipv4Addr;
 
 use serde::Deserialize;
 
-const ASSET: &str = include_str!("../../assets/knowledge/dnsbl.toml");
+const ASSET: super::Source<'static> = embedded_table!("dnsbl");
 
 #[derive(Deserialize)]
 struct File {
@@ -93,7 +93,9 @@ impl Blocklists {
     /// # Panics
     /// Only if the embedded asset is invalid, which the asset test rules out.
     pub fn embedded() -> Self {
-        let file: File = toml::from_str(ASSET).expect("embedded dnsbl.toml is valid");
+        let file: File = ASSET
+            .read("dnsbl.toml")
+            .expect("embedded dnsbl.toml is valid");
         Self { lists: file.list }
     }
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::case::EventKind;
 
-const ASSET: &str = include_str!("../../assets/knowledge/event_names.toml");
+const ASSET: super::Source<'static> = embedded_table!("event_names");
 
 #[derive(Deserialize)]
 struct File {
@@ -35,11 +35,8 @@ impl EventNames {
         Self::parse(ASSET).expect("embedded event_names.toml is valid")
     }
 
-    fn parse(text: &str) -> Result<Self, super::AssetError> {
-        let file: File = toml::from_str(text).map_err(|e| super::AssetError::Invalid {
-            reason: e.message().to_owned(),
-            name: "event_names.toml".into(),
-        })?;
+    fn parse(text: super::Source<'_>) -> Result<Self, super::AssetError> {
+        let file: File = text.read("event_names.toml")?;
         let mut by_name = HashMap::new();
         for entry in file.event {
             for name in entry.names {

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-const ASSET: &str = include_str!("../../assets/knowledge/list_decisions.toml");
+const ASSET: super::Source<'static> = embedded_table!("list_decisions");
 
 #[derive(Deserialize)]
 struct File {
@@ -44,7 +44,9 @@ impl ListDecisions {
     /// # Panics
     /// Only if the embedded asset is invalid, which the asset test rules out.
     pub fn embedded() -> Self {
-        let file: File = toml::from_str(ASSET).expect("embedded list_decisions.toml is valid");
+        let file: File = ASSET
+            .read("list_decisions.toml")
+            .expect("embedded list_decisions.toml is valid");
         Self {
             entries: file.decision,
         }

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-const ASSET: &str = include_str!("../../assets/knowledge/ndr_phrases.toml");
+const ASSET: super::Source<'static> = embedded_table!("ndr_phrases");
 
 const NAME: &str = "ndr_phrases.toml";
 
@@ -53,11 +53,8 @@ impl NdrPhrases {
         Self::parse(ASSET).expect("embedded ndr_phrases.toml is valid")
     }
 
-    fn parse(text: &str) -> Result<Self, super::AssetError> {
-        let file: File = toml::from_str(text).map_err(|e| super::AssetError::Invalid {
-            reason: e.message().to_owned(),
-            name: NAME.into(),
-        })?;
+    fn parse(text: super::Source<'_>) -> Result<Self, super::AssetError> {
+        let file: File = text.read(NAME)?;
         let mut phrases = Self::default();
         for Language {
             code,
@@ -156,8 +153,9 @@ mod tests {
                 "version = 1\n[[language]]\ncode = \"xx\"\nsource = \"I\"\ndelivery_failed = [\"a\"]\ndiagnostic_heading = [\"b\"]\ngenerating_server = [\"c\"]\nremote_returned = [\"d\"]\noriginal_headers = [\"{extra}\"]\nsubject = [\"f\"]\n"
             )
         };
-        assert!(NdrPhrases::parse(&entry("e")).is_ok());
-        assert!(NdrPhrases::parse(&entry(" ")).is_err());
-        assert!(NdrPhrases::parse(&(entry("e") + "colour = 1\n")).is_err());
+        let parse = |text: &str| NdrPhrases::parse(crate::knowledge::Source::Toml(text));
+        assert!(parse(&entry("e")).is_ok());
+        assert!(parse(&entry(" ")).is_err());
+        assert!(parse(&(entry("e") + "colour = 1\n")).is_err());
     }
 }

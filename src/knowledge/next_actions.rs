@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use crate::diagnosis::{Audience, DecidedBy, NextAction, Status};
 
-const ASSET: &str = include_str!("../../assets/knowledge/next_actions.toml");
+const ASSET: super::Source<'static> = embedded_table!("next_actions");
 
 #[derive(Deserialize)]
 struct File {
@@ -60,7 +60,9 @@ impl NextActions {
     /// # Panics
     /// Only if the embedded asset is invalid, which the asset test rules out.
     pub fn embedded() -> Self {
-        let file: File = toml::from_str(ASSET).expect("embedded next_actions.toml is valid");
+        let file: File = ASSET
+            .read("next_actions.toml")
+            .expect("embedded next_actions.toml is valid");
         Self {
             entries: file.action,
             causes: file.cause_action,

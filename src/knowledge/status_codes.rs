@@ -11,7 +11,7 @@ use super::Pattern;
 
 use crate::diagnosis::{DecidedBy, Side, Status};
 
-const ASSET: &str = include_str!("../../assets/knowledge/status_codes.toml");
+const ASSET: super::Source<'static> = embedded_table!("status_codes");
 
 #[derive(Deserialize)]
 struct File {
@@ -195,18 +195,15 @@ impl StatusCodes {
 
     /// Parses a table and checks every pattern in it.
     #[cfg(test)]
-    fn parse(text: &str) -> Result<Self, super::AssetError> {
+    fn parse(text: super::Source<'_>) -> Result<Self, super::AssetError> {
         Self::read(text, true)
     }
 
     /// Parses a table; `check` compiles every pattern now (the tests of the embedded one),
     /// otherwise each compiles at its first use.
-    fn read(text: &str, check: bool) -> Result<Self, super::AssetError> {
+    fn read(text: super::Source<'_>, check: bool) -> Result<Self, super::AssetError> {
         let name = "status_codes.toml";
-        let file: File = toml::from_str(text).map_err(|e| super::AssetError::Invalid {
-            reason: e.message().to_owned(),
-            name: name.into(),
-        })?;
+        let file: File = text.read(name)?;
         let mut patterns = Vec::with_capacity(file.code.len());
         let mut ranges = Vec::with_capacity(file.code.len());
         for entry in &file.code {
@@ -427,7 +424,7 @@ mod tests {
         let text =
             "[[code]]\ncode = \"5.0.0\"\nmatch_text = \"(\"\nmeaning = \"m\"\nside = \"sender\"\n";
         assert!(matches!(
-            StatusCodes::parse(text),
+            StatusCodes::parse(crate::knowledge::Source::Toml(text)),
             Err(crate::knowledge::AssetError::Pattern { .. })
         ));
     }

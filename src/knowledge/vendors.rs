@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::antispam_fields::{bare_host, bare_suffix, has_label_suffix};
-use super::{AssetError, Pattern};
+use super::{AssetError, Pattern, Source};
 
 include!(concat!(env!("OUT_DIR"), "/vendor_files.rs"));
 
@@ -131,22 +131,28 @@ impl VendorProfiles {
     /// Only if an embedded profile is invalid, which the asset test rules out.
     pub fn embedded() -> Self {
         let mut profiles = Vec::new();
-        for (name, text) in VENDOR_FILES {
-            profiles.push(Self::read(text, name, false).expect("embedded vendor profile is valid"));
+        for (name, json) in VENDOR_FILES {
+            profiles.push(
+                Self::read(Source::Json(json), name, false)
+                    .expect("embedded vendor profile is valid"),
+            );
         }
         Self { profiles }
     }
 
-    /// Parses one profile file, its patterns checked.
+    /// Parses one profile file (TOML), its patterns checked.
     pub fn parse(text: &str, name: &str) -> Result<VendorProfile, AssetError> {
-        Self::read(text, name, true)
+        Self::read(Source::Toml(text), name, true)
     }
 
-    fn read(text: &str, name: &str, check: bool) -> Result<VendorProfile, AssetError> {
+    fn read(text: Source<'_>, name: &str, check: bool) -> Result<VendorProfile, AssetError> {
         let check = check.then_some(name);
-        let raw: RawProfile = toml::from_str(text).map_err(|e| AssetError::Invalid {
-            reason: e.message().split_whitespace().collect::<Vec<_>>().join(" "),
-            name: name.to_owned(),
+        let raw: RawProfile = text.read(name).map_err(|e| match e {
+            AssetError::Invalid { reason, name } => AssetError::Invalid {
+                reason: reason.split_whitespace().collect::<Vec<_>>().join(" "),
+                name,
+            },
+            other => other,
         })?;
         Ok(VendorProfile {
             id: raw.id,
@@ -227,8 +233,8 @@ mod tests {
     fn every_embedded_profile_parses() {
         let profiles = VendorProfiles::embedded();
         assert!(profiles.profiles.iter().any(|p| p.id == "inky"));
-        for (name, text) in VENDOR_FILES {
-            let checked = VendorProfiles::parse(text, name);
+        for (name, json) in VENDOR_FILES {
+            let checked = VendorProfiles::read(Source::Json(json), name, true);
             assert!(checked.is_ok(), "{name}: {checked:?}");
         }
     }
