@@ -33,6 +33,17 @@ static REPLY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// False when `text` holds neither an enhanced code nor a reply code: both start with an
+/// ASCII `2`, `4` or `5` followed by a `.` or a digit (`\d` is any Unicode digit, so any
+/// non-ASCII byte counts as one). A byte scan that lets prose and unknown files skip the
+/// bounce phrases, which are parsed, and the code expressions, which are compiled, on first
+/// use (2.7 % of a run on a 12-byte unknown file, 1.9 % with the phrases read as JSON).
+pub fn may_hold_code(text: &str) -> bool {
+    text.as_bytes().windows(2).any(|pair| {
+        matches!(pair, [b'2' | b'4' | b'5', next] if *next == b'.' || next.is_ascii_digit() || !next.is_ascii())
+    })
+}
+
 /// The enhanced codes of class 4 or 5 in `text`, in order.
 pub fn failure_codes(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -181,6 +192,31 @@ mod tests {
             decide(None, "", "550 4.4.7 QUEUE.Expired").as_deref(),
             Some("4.4.7")
         );
+    }
+
+    #[test]
+    fn the_code_pre_check_passes_every_text_with_a_code() {
+        for text in [
+            "Status: 5.1.1",
+            "550 Unknown user",
+            "said: 452-too many",
+            "Status: 4.\u{0663}.1",
+            "450\u{0663}",
+        ] {
+            assert!(may_hold_code(text), "{text}");
+        }
+        for text in [
+            "hello world\n",
+            "Status: 3.1.1 and 1.0",
+            "no code 2 here 4 or 5",
+        ] {
+            assert!(
+                !may_hold_code(text)
+                    && failure_codes(text).is_empty()
+                    && reply_code(text).is_none(),
+                "{text}"
+            );
+        }
     }
 
     #[test]

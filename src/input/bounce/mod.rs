@@ -118,6 +118,9 @@ pub fn sniff(text: &str) -> bool {
     if head.contains("\"bouncedRecipients\"") && ses_json::read(text).is_some() {
         return true;
     }
+    if !codes::may_hold_code(head) {
+        return false;
+    }
     let lower = head.to_ascii_lowercase();
     BouncePhrases::embedded()
         .markers
