@@ -214,26 +214,57 @@ fn parameter(content_type: &str, name: &str) -> Option<String> {
     })
 }
 
-/// A base64 body as text; undecodable input stays as it is.
-fn base64_text(body: &str) -> String {
-    let compact: Vec<u8> = body
-        .bytes()
-        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
-        .collect();
-    let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
-    let usable = compact.len() - compact.len() % 4;
-    match engine.decode(compact.get(..usable).unwrap_or_default()) {
-        Ok(bytes) => text::decode(&bytes).0,
-        Err(_) => body.to_owned(),
+/// The most decoded text kept of one part (base64, quoted-printable or HTML): a bounce's
+/// report and the returned original's header block come first and are a few kilobytes;
+/// decoding a 190 MB part whole would hold it two or three times over.
+const MAX_DECODED_BYTES: usize = 16 << 20;
+
+/// `bytes` cut after their last line feed once they pass [`MAX_DECODED_BYTES`], so a cut
+/// part still ends on a whole (UTF-8) character.
+fn bounded(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.len() > MAX_DECODED_BYTES {
+        let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        bytes.truncate(end);
     }
+    bytes
+}
+
+/// A base64 body as text; undecodable input stays as it is. Decoded a few kilobytes at a
+/// time (whole four-character groups, so the result is that of one decode), never through a
+/// copy of the whole body.
+fn base64_text(body: &str) -> String {
+    const GROUP: usize = 4096;
+    let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
+    let mut bytes = Vec::with_capacity((body.len() / 4 * 3).min(MAX_DECODED_BYTES + GROUP));
+    let mut group = Vec::with_capacity(GROUP);
+    let mut symbols = body
+        .bytes()
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'));
+    while bytes.len() <= MAX_DECODED_BYTES {
+        group.clear();
+        group.extend(symbols.by_ref().take(GROUP));
+        let usable = group.len() - group.len() % 4;
+        if engine
+            .decode_vec(group.get(..usable).unwrap_or_default(), &mut bytes)
+            .is_err()
+        {
+            return body.to_owned();
+        }
+        if group.len() < GROUP {
+            break;
+        }
+    }
+    text::decode_owned(bounded(bytes)).0
 }
 
 /// A quoted-printable body as text: soft line breaks joined, `=XX` decoded.
 pub fn quoted_printable(body: &str) -> String {
     let bytes = body.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
+    let mut out = Vec::with_capacity(bytes.len().min(MAX_DECODED_BYTES + 1));
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
+    while let Some(&b) = bytes.get(i)
+        && out.len() <= MAX_DECODED_BYTES
+    {
         if b != b'=' {
             out.push(b);
             i += 1;
@@ -257,12 +288,24 @@ pub fn quoted_printable(body: &str) -> String {
             }
         }
     }
-    text::decode(&out).0
+    text::decode_owned(bounded(out)).0
 }
 
 /// HTML as the text a reader sees: line breaks at block ends, tags dropped, the common
 /// entities decoded.
 fn html_text(html: &str) -> String {
+    // Past the bound, only the first part of the HTML is read, cut before a tag.
+    let html = if html.len() > MAX_DECODED_BYTES {
+        let at = (0..=MAX_DECODED_BYTES)
+            .rev()
+            .find(|&i| html.is_char_boundary(i))
+            .unwrap_or(0);
+        let head = html.get(..at).unwrap_or_default();
+        head.get(..head.rfind('<').unwrap_or(head.len()))
+            .unwrap_or(head)
+    } else {
+        html
+    };
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
     while let Some(open) = rest.find('<') {
@@ -317,6 +360,58 @@ mod tests {
                 (PartKind::Original, "Subject: hi".to_owned()),
             ]
         );
+    }
+
+    /// Decoded in groups, base64 gives what one decode of the whole body gives.
+    #[test]
+    fn base64_decoded_in_groups_is_decoded_whole() {
+        let plain = (0..5000).fold(String::new(), |mut plain, i| {
+            plain.push_str("line ");
+            plain.push_str(&i.to_string());
+            plain.push_str(" é\r\n");
+            plain
+        });
+        let encoded = base64::engine::general_purpose::STANDARD.encode(plain.as_bytes());
+        let folded: Vec<&str> = encoded
+            .as_bytes()
+            .chunks(76)
+            .filter_map(|c| std::str::from_utf8(c).ok())
+            .collect();
+        let body = folded.join("\r\n");
+        // The decode of the whole body at once, as this reader always did (an unpadded
+        // last group of two or three symbols is left out).
+        let compact: Vec<u8> = body
+            .bytes()
+            .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+            .collect();
+        let whole = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(&compact[..compact.len() - compact.len() % 4])
+            .expect("valid base64");
+        assert_eq!(base64_text(&body), text::decode(&whole).0);
+        assert!(plain.starts_with(&base64_text(&body)));
+        assert_eq!(base64_text("QUJD\r\nRA"), "ABC");
+    }
+
+    /// Issue 19 item 3: a huge encoded or HTML part is decoded only up to the bound, ending
+    /// on a whole line.
+    #[test]
+    fn huge_parts_are_decoded_up_to_the_bound() {
+        let line = "550 5.1.1 the recipient is unknown here\r\n";
+        let plain = line.repeat(MAX_DECODED_BYTES / line.len() + 1000);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(plain.as_bytes());
+        let decoded = base64_text(&encoded);
+        assert!(
+            decoded.len() <= MAX_DECODED_BYTES + 4096,
+            "{}",
+            decoded.len()
+        );
+        assert!(decoded.len() > MAX_DECODED_BYTES - line.len());
+        assert!(plain.starts_with(&decoded) && decoded.ends_with('\n'));
+        let qp = quoted_printable(&plain);
+        assert!(qp.len() <= MAX_DECODED_BYTES + 1 && plain.starts_with(&qp) && qp.ends_with('\n'));
+        let html = "<p>x</p>".repeat(MAX_DECODED_BYTES / 8 + 10);
+        let text = html_text(&html);
+        assert!(text.len() <= MAX_DECODED_BYTES && text.starts_with("\nx\n"));
     }
 
     #[test]
