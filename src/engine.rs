@@ -85,7 +85,41 @@ pub fn diagnose_in(
     knowledge: &Knowledge,
 ) -> Result<Diagnosis, EngineError> {
     let selected = select(case, options.selected.as_deref())?;
-    let messages = summaries(&case.messages, knowledge);
+    let mut messages: Vec<&CaseMessage> = case.messages.iter().collect();
+    let summaries = summaries(&mut messages, &|_, m: &mut &CaseMessage| {
+        summary(m, knowledge)
+    });
+    Ok(diagnose_front(case, selected, summaries, online, knowledge))
+}
+
+/// As [`diagnose_in`], taking each message's evidence out of `case` as soon as its summary
+/// is made — all but the selected message's. A caller that diagnoses a case once (the
+/// CLI) then never holds a 100 000-message trace and its 100 000 summaries at once.
+pub fn diagnose_draining(
+    case: &mut Case,
+    options: &Options,
+    online: Option<&OnlineResults>,
+    knowledge: &Knowledge,
+) -> Result<Diagnosis, EngineError> {
+    let selected = select(case, options.selected.as_deref())?;
+    let summaries = summaries(&mut case.messages, &|index, m: &mut CaseMessage| {
+        if index == selected {
+            summary(m, knowledge)
+        } else {
+            summary(&std::mem::take(m), knowledge)
+        }
+    });
+    Ok(diagnose_front(case, selected, summaries, online, knowledge))
+}
+
+/// The diagnosis of the message at `selected`, with the case's `messages` list.
+fn diagnose_front(
+    case: &Case,
+    selected: usize,
+    messages: Vec<MessageSummary>,
+    online: Option<&OnlineResults>,
+    knowledge: &Knowledge,
+) -> Diagnosis {
     let empty = CaseMessage::default();
     let message = case.messages.get(selected).unwrap_or(&empty);
     let facts = MessageFacts::derive(message, knowledge);
@@ -129,7 +163,7 @@ pub fn diagnose_in(
         Some(h) => (h.hops, Some(h.authentication), Some(h.antispam)),
         None => (Vec::new(), None, None),
     };
-    Ok(Diagnosis {
+    Diagnosis {
         schema_version: SCHEMA_VERSION,
         tool: crate::diagnosis::Tool::default(),
         inputs: case.inputs.iter().map(InputRef::from).collect(),
@@ -147,7 +181,7 @@ pub fn diagnose_in(
         recipients,
         decision_chain: decision.chain,
         next_actions: decision.next_actions,
-    })
+    }
 }
 
 /// Cases with at least this many messages have their summaries made on every core: a
@@ -155,50 +189,62 @@ pub fn diagnose_in(
 /// starting threads.
 const PARALLEL_FROM: usize = 2_000;
 
-/// The `messages` list: each message's identity and verdict, in case order.
-fn summaries(messages: &[CaseMessage], knowledge: &Knowledge) -> Vec<MessageSummary> {
-    let summary = |m: &CaseMessage| {
-        let facts = MessageFacts::derive(m, knowledge);
-        let info = message_info(m, &facts);
-        MessageSummary {
-            message_id: info.message_id,
-            subject: info.subject,
-            sender: info.sender,
-            recipients: info.recipients,
-            verdict: verdict::decide(m, &facts, knowledge).verdict,
-        }
-    };
+/// One entry of the `messages` list: the message's identity and verdict.
+fn summary(m: &CaseMessage, knowledge: &Knowledge) -> MessageSummary {
+    let facts = MessageFacts::derive(m, knowledge);
+    let info = message_info(m, &facts);
+    MessageSummary {
+        message_id: info.message_id,
+        subject: info.subject,
+        sender: info.sender,
+        recipients: info.recipients,
+        verdict: verdict::decide(m, &facts, knowledge).verdict,
+    }
+}
+
+/// The `messages` list, in case order: `make` is given each message with its index.
+fn summaries<M: Send>(
+    messages: &mut [M],
+    make: &(dyn Fn(usize, &mut M) -> MessageSummary + Sync),
+) -> Vec<MessageSummary> {
     // Asked only of large cases: the answer reads the cgroup's CPU quota from files.
     let threads = (messages.len() >= PARALLEL_FROM)
         .then(std::thread::available_parallelism)
         .and_then(Result::ok)
         .map_or(1, std::num::NonZero::get);
-    if threads < 2 {
-        return messages.iter().map(summary).collect();
-    }
+    let one_by_one = |messages: &mut [M], first: usize, out: &mut [MessageSummary]| {
+        for (index, (slot, m)) in out.iter_mut().zip(messages).enumerate() {
+            *slot = make(first + index, m);
+        }
+    };
     let mut out = vec![MessageSummary::default(); messages.len()];
+    if threads < 2 {
+        one_by_one(messages, 0, &mut out);
+        return out;
+    }
     let chunk = messages.len().div_ceil(threads);
-    let summary = &summary;
-    let started = std::thread::scope(|scope| {
+    let one_by_one = &one_by_one;
+    let unstarted: Vec<usize> = std::thread::scope(|scope| {
         out.chunks_mut(chunk)
-            .zip(messages.chunks(chunk))
-            .map(|(slots, part)| {
+            .zip(messages.chunks_mut(chunk))
+            .enumerate()
+            .filter_map(|(part, (slots, items))| {
                 // The analysis thread's stack, as deep evidence needs it.
                 std::thread::Builder::new()
                     .name("mailflow-summaries".into())
                     .stack_size(crate::ANALYSIS_STACK_BYTES)
-                    .spawn_scoped(scope, move || {
-                        for (slot, m) in slots.iter_mut().zip(part) {
-                            *slot = summary(m);
-                        }
-                    })
-                    .is_ok()
+                    .spawn_scoped(scope, move || one_by_one(items, part * chunk, slots))
+                    .is_err()
+                    .then_some(part)
             })
-            .fold(true, |all, ok| all && ok)
+            .collect()
     });
-    if !started {
-        // A thread that could not start left its part undone: all of it on this one.
-        return messages.iter().map(summary).collect();
+    // A part whose thread could not start (its slots and messages untouched) is made here.
+    for part in unstarted {
+        let range = part * chunk..((part + 1) * chunk).min(messages.len());
+        if let (Some(items), Some(slots)) = (messages.get_mut(range.clone()), out.get_mut(range)) {
+            one_by_one(items, part * chunk, slots);
+        }
     }
     out
 }
@@ -372,11 +418,13 @@ mod tests {
     fn summaries_made_on_several_threads_are_those_made_one_by_one() {
         let case = large_case(PARALLEL_FROM + 17);
         let knowledge = crate::testing::knowledge();
-        let all = summaries(&case.messages, knowledge);
+        let mut messages: Vec<&CaseMessage> = case.messages.iter().collect();
+        let all = summaries(&mut messages, &|_, m: &mut &CaseMessage| {
+            summary(m, knowledge)
+        });
         assert_eq!(all.len(), case.messages.len());
-        for (summary, message) in all.iter().zip(&case.messages) {
-            let alone = summaries(std::slice::from_ref(message), knowledge);
-            assert_eq!(alone.as_slice(), std::slice::from_ref(summary));
+        for (made, message) in all.iter().zip(&case.messages) {
+            assert_eq!(made, &summary(message, knowledge));
         }
         let statuses: std::collections::HashSet<_> = all.iter().map(|s| s.verdict.status).collect();
         assert!(statuses.len() >= 4, "{statuses:?}");
@@ -384,5 +432,27 @@ mod tests {
             all.last().and_then(|s| s.subject.as_deref()),
             Some(format!("Subject {}", PARALLEL_FROM + 16).as_str())
         );
+    }
+
+    #[test]
+    fn a_draining_diagnosis_is_the_same_and_keeps_only_the_selected_message() {
+        let knowledge = crate::testing::knowledge();
+        for rows in [3, PARALLEL_FROM + 5] {
+            let mut case = large_case(rows);
+            let options = Options {
+                selected: Some("2".into()),
+            };
+            let kept = diagnose_in(&case, &options, None, knowledge).unwrap();
+            let drained = diagnose_draining(&mut case, &options, None, knowledge).unwrap();
+            assert_eq!(drained, kept);
+            let left: Vec<usize> = case
+                .messages
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| !m.traces.is_empty())
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(left, [2]);
+        }
     }
 }

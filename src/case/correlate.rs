@@ -329,7 +329,15 @@ pub fn group(inputs: Vec<ParsedInput>) -> Vec<CaseMessage> {
     let mut empty = Vec::new();
     for input in inputs {
         let source = input.info.name;
-        for evidence in input.evidence {
+        // Taken from the back of the reversed list and given back as it empties, so the
+        // records of a 100 000-row export are not held twice (in the list and in their
+        // messages) while they are grouped.
+        let mut pending = input.evidence;
+        pending.reverse();
+        while let Some(evidence) = pending.pop() {
+            if pending.capacity() > 1024 && pending.len() < pending.capacity() / 2 {
+                pending.shrink_to_fit();
+            }
             match evidence {
                 Evidence::Trace(record) => {
                     let keys = trace_keys(&record);

@@ -112,10 +112,13 @@ pub struct Request<'a> {
     /// Keep each new input's bytes in its [`Loaded`] (the window's bundle); the CLI asks
     /// only when it writes a bundle, so a large input is not held twice.
     pub keep_raw: bool,
-    /// Keep each input's parsed evidence in [`Outcome::inputs`] to build later cases from
-    /// (the window, where inputs are added and removed). Without it the case takes the
-    /// evidence over instead of copying it — a 100 000-row trace is not held twice — and
-    /// the returned [`Loaded`] carry their input's info and bytes only.
+    /// Keep each input's parsed evidence in [`Outcome::inputs`] and the whole case in
+    /// [`Outcome::case`], to build and diagnose later cases from (the window, where inputs
+    /// are added and removed and another message is put in front). Without it the case
+    /// takes the evidence over instead of copying it, and gives up each message's once its
+    /// summary is made — a 100 000-row trace is held once, not three times — so the
+    /// returned [`Loaded`] carry their input's info and bytes only, and the case only the
+    /// selected message's evidence.
     pub keep_parsed: bool,
     /// The message in front.
     pub selection: Selection,
@@ -179,7 +182,7 @@ pub fn run(request: Request<'_>) -> Outcome {
         };
     }
     progress(Progress::Analysing);
-    let case = if let Some(case) = kept_case.filter(|_| new_inputs.is_empty()) {
+    let mut case = if let Some(case) = kept_case.filter(|_| new_inputs.is_empty()) {
         case
     } else {
         let kept = loaded.iter().map(|i| i.parsed.clone());
@@ -240,7 +243,12 @@ pub fn run(request: Request<'_>) -> Outcome {
     let options = Options {
         selected: Some(selected.to_string()),
     };
-    let diagnosis = super::diagnose_in(&case, &options, online.as_ref(), knowledge).map(|mut d| {
+    let drained = (!keep_parsed).then(|| Arc::get_mut(&mut case)).flatten();
+    let diagnosis = match drained {
+        Some(case) => super::diagnose_draining(case, &options, online.as_ref(), knowledge),
+        None => super::diagnose_in(&case, &options, online.as_ref(), knowledge),
+    };
+    let diagnosis = diagnosis.map(|mut d| {
         // Every string capped once here, so the window never lays out a 190 MB subject;
         // this fails only on a bug, and the diagnosis is then shown uncapped.
         crate::diagnosis::cap::cap_diagnosis(&mut d).ok();
