@@ -33,9 +33,8 @@ impl ser::Error for Error {
 struct Longest(usize);
 
 impl Longest {
-    fn string(&mut self, len: usize) -> Result<(), Error> {
+    fn string(&mut self, len: usize) {
         self.0 = self.0.max(len);
-        Ok(())
     }
 }
 
@@ -48,7 +47,7 @@ macro_rules! ignore {
     };
 }
 
-impl<'a> ser::Serializer for &'a mut Longest {
+impl ser::Serializer for &mut Longest {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Self;
@@ -76,15 +75,18 @@ impl<'a> ser::Serializer for &'a mut Longest {
     );
 
     fn serialize_char(self, v: char) -> Result<(), Error> {
-        self.string(v.len_utf8())
+        self.string(v.len_utf8());
+        Ok(())
     }
 
     fn serialize_str(self, v: &str) -> Result<(), Error> {
-        self.string(v.len())
+        self.string(v.len());
+        Ok(())
     }
 
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
-        self.string(v.len())
+        self.string(v.len());
+        Ok(())
     }
 
     fn serialize_none(self) -> Result<(), Error> {
@@ -104,7 +106,8 @@ impl<'a> ser::Serializer for &'a mut Longest {
     }
 
     fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<(), Error> {
-        self.string(v.len())
+        self.string(v.len());
+        Ok(())
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -166,7 +169,8 @@ impl<'a> ser::Serializer for &'a mut Longest {
     }
 
     fn collect_str<T: std::fmt::Display + ?Sized>(self, value: &T) -> Result<(), Error> {
-        self.string(value.to_string().len())
+        self.string(value.to_string().len());
+        Ok(())
     }
 }
 

@@ -182,21 +182,9 @@ pub fn run(request: Request<'_>) -> Outcome {
         };
     }
     progress(Progress::Analysing);
-    let mut case = if let Some(case) = kept_case.filter(|_| new_inputs.is_empty()) {
-        case
-    } else {
-        let kept = loaded.iter().map(|i| i.parsed.clone());
-        let new = new_inputs.iter_mut().flatten().map(|i| {
-            if keep_parsed {
-                i.parsed.clone()
-            } else {
-                ParsedInput {
-                    info: i.parsed.info.clone(),
-                    evidence: std::mem::take(&mut i.parsed.evidence),
-                }
-            }
-        });
-        Arc::new(Case::from_inputs(kept.chain(new).collect()))
+    let mut case = match kept_case.filter(|_| new_inputs.is_empty()) {
+        Some(case) => case,
+        None => Arc::new(build_case(&loaded, &mut new_inputs, keep_parsed)),
     };
     let read: Vec<_> = new_inputs.into_iter().map(|r| r.map(Arc::new)).collect();
     let mut inputs = loaded;
@@ -264,6 +252,27 @@ pub fn run(request: Request<'_>) -> Outcome {
         online_plan,
         message_times,
     }
+}
+
+/// The case of the inputs kept from earlier runs and the new ones: the new ones' evidence
+/// copied when `keep_parsed`, else taken over.
+fn build_case(
+    loaded: &[Arc<Loaded>],
+    new_inputs: &mut [Result<Loaded, InputError>],
+    keep_parsed: bool,
+) -> Case {
+    let kept = loaded.iter().map(|i| i.parsed.clone());
+    let new = new_inputs.iter_mut().flatten().map(|i| {
+        if keep_parsed {
+            i.parsed.clone()
+        } else {
+            ParsedInput {
+                info: i.parsed.info.clone(),
+                evidence: std::mem::take(&mut i.parsed.evidence),
+            }
+        }
+    });
+    Case::from_inputs(kept.chain(new).collect())
 }
 
 fn load(source: Source, keep_raw: bool, progress: &dyn Fn(Progress)) -> Result<Loaded, InputError> {
