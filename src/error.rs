@@ -41,7 +41,7 @@ pub enum InputError {
     /// row becomes evidence and every message a diagnosis, so memory and time grow with the
     /// rows; the user narrows the search instead.
     #[error(
-        "too many trace rows ({rows}; the limit is {limit} rows, the largest export Exchange Online writes — narrow the search by sender, recipient or time): {name}"
+        "too many trace rows ({rows}; the limit is {limit} rows — narrow the search by sender, recipient or time): {name}"
     )]
     TooManyRows {
         /// Rows counted (up to the first one past the limit).

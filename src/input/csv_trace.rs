@@ -458,6 +458,6 @@ mod tests {
                 name: "big.csv".into(),
             }
         );
-        assert!(error.to_string().contains("the limit is 100000 rows"));
+        assert!(error.to_string().contains("the limit is 300000 rows"));
     }
 }

@@ -38,12 +38,13 @@ use crate::error::InputError;
 /// The largest input Mailflow reads; larger files are refused before they are read.
 pub const MAX_INPUT_BYTES: u64 = 200 * 1024 * 1024;
 
-/// The most rows a message-trace CSV may have: the 100 000 rows of the largest export
-/// Exchange Online writes (a historical search by cmdlet; the admin center stops at 50 000).
-/// Every row becomes evidence and every message a diagnosis, about 3 KB of memory and 20 µs
-/// a row, so a bigger file is refused with a clear error rather than read slowly into
-/// gigabytes (1.2 M rows took 40 s and 2.4 GB).
-pub const MAX_TRACE_ROWS: usize = 100_000;
+/// The most rows a message-trace CSV may have: three of the largest single export Exchange
+/// Online writes (100 000 rows by cmdlet; the admin center stops at 50 000), for a script
+/// that pages `Get-MessageTraceV2` into one file. Every row becomes evidence and every
+/// message an entry of the diagnosis, about 2.2 KB of memory and 5 µs a row (300 000 rows:
+/// 0.7 GB), so a bigger file is refused with a clear error rather than read into
+/// gigabytes.
+pub const MAX_TRACE_ROWS: usize = 300_000;
 
 /// What a format parser returns: the kind it recognised and the evidence.
 #[derive(Debug)]
