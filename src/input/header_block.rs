@@ -57,10 +57,17 @@ pub fn split_fields_until(text: &str, tolerant: bool) -> (HeaderBlock, usize) {
         offset += line.len();
     }
     let mut fields = Fields::default();
-    // The field being read: its name and first line, and the lines folded onto it, so
-    // each field's strings are allocated once at their final size.
+    // The field being read: its name and first line, and where the lines folded onto it
+    // run in the text (from the first to the end of the last; blank lines a paste has
+    // between them are skipped when they are read), so each field's strings are allocated
+    // once at their final size and fifty million folds cost nothing to remember.
     let mut open: Option<(&str, &str)> = None;
-    let mut folds: Vec<&str> = Vec::new();
+    let mut folds: Option<(usize, usize)> = None;
+    let folded_text = |folds: Option<(usize, usize)>| {
+        folds
+            .and_then(|(start, end)| text.get(start..end))
+            .unwrap_or_default()
+    };
     while let Some(whole) = lines.next() {
         offset += whole.len();
         let line = bare(whole);
@@ -83,17 +90,20 @@ pub fn split_fields_until(text: &str, tolerant: bool) -> (HeaderBlock, usize) {
         match field_name(line) {
             Some(name) if !folded && starts_field(line, name) => {
                 if let Some((name, first)) = open.replace((name, line)) {
-                    fields.push(name, first, &folds);
+                    fields.push(name, first, folded_text(folds));
                 }
-                folds.clear();
+                folds = None;
             }
             // A line before any field is not part of the block.
-            _ if open.is_some() => folds.push(line),
+            _ if open.is_some() => {
+                let start = folds.map_or(offset - whole.len(), |(start, _)| start);
+                folds = Some((start, offset));
+            }
             _ => {}
         }
     }
     if let Some((name, first)) = open {
-        fields.push(name, first, &folds);
+        fields.push(name, first, folded_text(folds));
     }
     (fields.block, offset.min(text.len()))
 }
@@ -119,7 +129,7 @@ struct Fields {
 
 impl Fields {
     /// Keeps the field unless the limits leave it out; a left-out field is never built.
-    fn push(&mut self, name: &str, first: &str, folds: &[&str]) {
+    fn push(&mut self, name: &str, first: &str, folds: &str) {
         self.key.clear();
         self.key
             .extend(name.chars().map(|c| c.to_ascii_lowercase()));
@@ -149,7 +159,7 @@ impl Fields {
 /// every fact, finding and report, and held twice (raw and value) next to the input. A
 /// one-line field is cut from the text it borrows, so it is never copied whole; a folded
 /// one is joined, then cut before the other form is joined.
-fn field(name: &str, first: &str, folds: &[&str]) -> HeaderField {
+fn field(name: &str, first: &str, folds: &str) -> HeaderField {
     let first_value = first.get(name.len() + 1..).unwrap_or("").trim();
     if folds.is_empty() {
         return HeaderField {
@@ -158,18 +168,23 @@ fn field(name: &str, first: &str, folds: &[&str]) -> HeaderField {
             raw: capped(first).into_owned(),
         };
     }
-    let mut raw =
-        String::with_capacity(first.len() + folds.iter().map(|l| l.len() + 2).sum::<usize>());
+    let lines = || {
+        folds
+            .split_inclusive('\n')
+            .map(bare)
+            .filter(|line| !line.trim().is_empty())
+    };
+    let mut raw = String::with_capacity(first.len() + lines().map(|l| l.len() + 2).sum::<usize>());
     raw.push_str(first);
-    for line in folds {
+    for line in lines() {
         raw.push_str("\r\n");
         raw.push_str(line);
     }
     cap_text(&mut raw);
     let mut value =
-        String::with_capacity(first_value.len() + folds.iter().map(|l| l.len() + 1).sum::<usize>());
+        String::with_capacity(first_value.len() + lines().map(|l| l.len() + 1).sum::<usize>());
     value.push_str(first_value);
-    for line in folds {
+    for line in lines() {
         let more = line.trim();
         if !more.is_empty() {
             if !value.is_empty() {
@@ -260,6 +275,22 @@ mod tests {
         );
         assert!(block.fields[0].raw.contains("\r\n by b.example"));
         assert!(looks_like_headers(&block));
+    }
+
+    #[test]
+    fn continuations_after_blank_lines_of_a_paste_join_their_field() {
+        let text = "X-Forefront-Antispam-Report: CIP:192.0.2.1;\r\n\r\nSFV:SPM;\r\n SCL:5;\r\n\r\n\r\nSFV2:x;\r\nSubject: hi\r\n";
+        let block = split_fields(text);
+        assert_eq!(block.fields.len(), 2);
+        assert_eq!(
+            block.get("x-forefront-antispam-report"),
+            Some("CIP:192.0.2.1; SFV:SPM; SCL:5; SFV2:x;")
+        );
+        assert_eq!(
+            block.fields[0].raw,
+            "X-Forefront-Antispam-Report: CIP:192.0.2.1;\r\nSFV:SPM;\r\n SCL:5;\r\nSFV2:x;"
+        );
+        assert_eq!(block.get("subject"), Some("hi"));
     }
 
     /// Issue 19 item 3: a field past the cap is cut where it is made, one-line or folded,
