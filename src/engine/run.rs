@@ -290,10 +290,16 @@ fn load(source: Source, keep_raw: bool, progress: &dyn Fn(Progress)) -> Result<L
             };
             let bytes = input::read_path(&path, &name, &report)?;
             progress(Progress::Parsing { name: name.clone() });
-            let parsed = input::load_bytes(&name, &bytes)?;
+            if keep_raw {
+                let parsed = input::load_bytes(&name, &bytes)?;
+                return Ok(Loaded {
+                    parsed,
+                    raw: Some(Arc::from(bytes)),
+                });
+            }
             Ok(Loaded {
-                parsed,
-                raw: keep_raw.then(|| Arc::from(bytes)),
+                parsed: input::load_owned(&name, bytes)?,
+                raw: None,
             })
         }
         Source::Bytes { bytes, .. } => {

@@ -122,18 +122,48 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<ParsedInput, InputError> {
         });
     }
     let parsed = parse(name, bytes)?;
-    let sha256 = Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, b| {
-            use std::fmt::Write as _;
-            write!(hex, "{b:02x}").ok();
-            hex
-        });
     Ok(ParsedInput {
         info: InputInfo {
             name: name.to_owned(),
             kind: parsed.kind,
             size_bytes: size,
+            sha256: sha256_hex(bytes),
+        },
+        evidence: parsed.evidence,
+    })
+}
+
+/// The SHA-256 of `bytes` in lower-case hex, as the report names each input.
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            use std::fmt::Write as _;
+            write!(hex, "{b:02x}").ok();
+            hex
+        })
+}
+
+/// As [`load_bytes`], taking the bytes over: UTF-16 (the admin center's reports, Outlook's
+/// saved text) is decoded and its bytes freed before it is parsed, so a 70 MB report is
+/// not held as its bytes, its text and its evidence at once. Other bytes are read where
+/// they are, as [`load_bytes`] does.
+///
+/// # Errors
+/// As [`load_bytes`].
+pub fn load_owned(name: &str, bytes: Vec<u8>) -> Result<ParsedInput, InputError> {
+    if !text::is_utf16(&bytes) || bytes.len() as u64 > MAX_INPUT_BYTES {
+        return load_bytes(name, &bytes);
+    }
+    let (size_bytes, sha256) = (bytes.len() as u64, sha256_hex(&bytes));
+    let text = text::normalize(&bytes).into_owned();
+    drop(bytes);
+    let parsed = parse(name, text.as_bytes())?;
+    Ok(ParsedInput {
+        info: InputInfo {
+            name: name.to_owned(),
+            kind: parsed.kind,
+            size_bytes,
             sha256,
         },
         evidence: parsed.evidence,
@@ -343,6 +373,23 @@ fn looks_binary_text(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_taken_over_read_as_bytes_lent() {
+        let csv = "\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Subject\",\"Status\",\"MessageId\"\r\n\"11/20/2026 8:00:00 AM\",\"s@c.example\",\"r@f.example\",\"Grüße\",\"Failed\",\"<1@c>\"\r\n";
+        let utf16_le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(csv.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let utf16_be_no_bom: Vec<u8> = csv.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [utf16_le, utf16_be_no_bom, csv.as_bytes().to_vec()] {
+            assert_eq!(text::is_utf16(&bytes), bytes.len() != csv.len());
+            let lent = load_bytes("t.csv", &bytes).expect("a trace");
+            let taken = load_owned("t.csv", bytes).expect("a trace");
+            assert_eq!(format!("{taken:?}"), format!("{lent:?}"));
+            assert!(format!("{taken:?}").contains("Grüße"));
+        }
+    }
 
     #[test]
     fn a_message_with_cr_line_ends_is_a_message() {

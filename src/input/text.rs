@@ -37,6 +37,14 @@ pub fn decode_owned(bytes: Vec<u8>) -> (String, Encoding) {
     }
 }
 
+/// True when `bytes` are UTF-16 (by BOM or zero-byte pattern): their text is a new string
+/// of about half their size, after which the bytes themselves are no longer needed.
+pub fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || utf16_without_bom(bytes).is_some()
+}
+
 /// As [`decode`], borrowing the bytes when they are UTF-8 already: a 150 MB message is
 /// held once, not twice.
 fn decode_borrowed(bytes: &[u8]) -> (Cow<'_, str>, Encoding) {
