@@ -144,10 +144,10 @@ fn sha256_hex(bytes: &[u8]) -> String {
         })
 }
 
-/// As [`load_bytes`], taking the bytes over: UTF-16 (the admin center's reports, Outlook's
-/// saved text) is decoded and its bytes freed before it is parsed, so a 70 MB report is
-/// not held as its bytes, its text and its evidence at once. Other bytes are read where
-/// they are, as [`load_bytes`] does.
+/// As [`load_bytes`], taking the bytes over: UTF-16 that is no message (the admin
+/// center's reports, saved trace text) is decoded and its bytes freed before it is parsed,
+/// so a 70 MB report is not held as its bytes, its text and its evidence at once. Other
+/// bytes are read where they are, as [`load_bytes`] does, with the same result.
 ///
 /// # Errors
 /// As [`load_bytes`].
@@ -155,8 +155,13 @@ pub fn load_owned(name: &str, bytes: Vec<u8>) -> Result<ParsedInput, InputError>
     if !text::is_utf16(&bytes) || bytes.len() as u64 > MAX_INPUT_BYTES {
         return load_bytes(name, &bytes);
     }
-    let (size_bytes, sha256) = (bytes.len() as u64, sha256_hex(&bytes));
     let text = text::normalize(&bytes).into_owned();
+    // A message is parsed from its bytes as they are (the window keeps them for a bundle
+    // and must read the same thing); only text that is no message gives its bytes up.
+    if eml::sniff(&text).is_some() {
+        return load_bytes(name, &bytes);
+    }
+    let (size_bytes, sha256) = (bytes.len() as u64, sha256_hex(&bytes));
     drop(bytes);
     let parsed = parse(name, text.as_bytes())?;
     Ok(ParsedInput {
@@ -382,6 +387,15 @@ mod tests {
             .chain(csv.encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
         let utf16_be_no_bom: Vec<u8> = csv.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let message = "From: a@example.net\r\nTo: b@contoso.example\r\nSubject: Grüße\r\nMessage-ID: <1@example.net>\r\n\r\nbody\r\n";
+        let utf16_message: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(message.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert!(text::is_utf16(&utf16_message));
+        let lent = load_bytes("m.eml", &utf16_message);
+        let taken = load_owned("m.eml", utf16_message);
+        assert_eq!(format!("{taken:?}"), format!("{lent:?}"));
         for bytes in [utf16_le, utf16_be_no_bom, csv.as_bytes().to_vec()] {
             assert_eq!(text::is_utf16(&bytes), bytes.len() != csv.len());
             let lent = load_bytes("t.csv", &bytes).expect("a trace");
