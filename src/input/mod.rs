@@ -122,15 +122,20 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<ParsedInput, InputError> {
         });
     }
     let parsed = parse(name, bytes)?;
-    Ok(ParsedInput {
+    Ok(parsed_input(name, size, sha256_hex(bytes), parsed))
+}
+
+/// What the case is told of an input: its name, size, hash and what it says.
+fn parsed_input(name: &str, size_bytes: u64, sha256: String, parsed: Parsed) -> ParsedInput {
+    ParsedInput {
         info: InputInfo {
             name: name.to_owned(),
             kind: parsed.kind,
-            size_bytes: size,
-            sha256: sha256_hex(bytes),
+            size_bytes,
+            sha256,
         },
         evidence: parsed.evidence,
-    })
+    }
 }
 
 /// The SHA-256 of `bytes` in lower-case hex, as the report names each input.
@@ -164,15 +169,7 @@ pub fn load_owned(name: &str, bytes: Vec<u8>) -> Result<ParsedInput, InputError>
     let (size_bytes, sha256) = (bytes.len() as u64, sha256_hex(&bytes));
     drop(bytes);
     let parsed = parse(name, text.as_bytes())?;
-    Ok(ParsedInput {
-        info: InputInfo {
-            name: name.to_owned(),
-            kind: parsed.kind,
-            size_bytes,
-            sha256,
-        },
-        evidence: parsed.evidence,
-    })
+    Ok(parsed_input(name, size_bytes, sha256, parsed))
 }
 
 /// Binary signatures of files people drop by mistake.

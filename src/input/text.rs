@@ -25,10 +25,7 @@ pub fn decode(bytes: &[u8]) -> (String, Encoding) {
 /// As [`decode`], taking the bytes over: UTF-8 without a BOM (nearly every decoded part of
 /// a message) becomes the string in place instead of being copied.
 pub fn decode_owned(bytes: Vec<u8>) -> (String, Encoding) {
-    let bom = [&[0xEF, 0xBB, 0xBF][..], &[0xFF, 0xFE], &[0xFE, 0xFF]]
-        .iter()
-        .any(|bom| bytes.starts_with(bom));
-    if bom || utf16_without_bom(&bytes).is_some() {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) || is_utf16(&bytes) {
         return decode(&bytes);
     }
     match String::from_utf8(bytes) {
