@@ -10,14 +10,14 @@ peaks over 1 GB of memory.
 
 usage: tests/hostile.py MAILFLOW_BINARY [--only SUBSTRING]
 """
-import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+
+import forked
 
 TIME_LIMIT_S = 10.0
 PEAK_LIMIT_KB = 1024 * 1024
@@ -72,24 +72,8 @@ def run(binary, path, redact, out_dir):
 
 def measured(binary, path, redact, out_dir):
     """run() in a forked child, so the peak memory read after it is this run's alone."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        problem, code, elapsed = run(binary, path, redact, out_dir)
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        os.write(write, json.dumps([problem, code, elapsed, peak]).encode())
-        os._exit(0)
-    os.close(write)
-    data = b""
-    while True:
-        chunk = os.read(read, 65536)
-        if not chunk:
-            break
-        data += chunk
-    os.close(read)
-    os.waitpid(pid, 0)
-    return json.loads(data.decode())
+    (problem, code, elapsed), peak = forked.in_child(lambda: run(binary, path, redact, out_dir))
+    return problem, code, elapsed, peak
 
 
 def main():

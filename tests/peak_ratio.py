@@ -21,12 +21,13 @@ usage: tests/peak_ratio.py MAILFLOW_BINARY [--only SUBSTRING] [--quick]
 """
 import base64
 import os
-import resource
 import shutil
 import struct
 import subprocess
 import sys
 import tempfile
+
+import forked
 
 LIMIT = 2.5
 MIN_BYTES = 10 * 1000 * 1000
@@ -145,26 +146,9 @@ def near_limit():
 
 def peak_kb(args):
     """Runs `args` in a forked child, so the children's peak read after it is this run's."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        code = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL).returncode
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        os.write(write, ("%d %d" % (code, peak)).encode())
-        os._exit(0)
-    os.close(write)
-    data = b""
-    while True:
-        chunk = os.read(read, 4096)
-        if not chunk:
-            break
-        data += chunk
-    os.close(read)
-    os.waitpid(pid, 0)
-    code, peak = data.split()
-    return int(code), int(peak)
+    run = lambda: subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL).returncode
+    return forked.in_child(run)
 
 
 def commands(binary, path, out_dir, quick):
